@@ -1,0 +1,121 @@
+"""The Assistant: one object that runs a turn, used by the CLI, the voice loop, evaluation and tests."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from agent.config import Settings
+from agent.executor import Controller, Executor, SkillRunner
+from agent.matcher import Matcher
+from agent.plan import Plan
+from agent.policy import answer_kind, confirmation_question, pending_for, risky_actions
+from agent.replies import reply_for
+from agent.turn import Conversation, TurnContext, TurnResult
+from devices.household import Household
+from devices.registry import Registry
+
+log = logging.getLogger(__name__)
+
+SET_ACTIONS = {("state", "on"): "on", ("state", "off"): "off", ("state", "open"): "open",
+               ("state", "closed"): "close", ("state", "locked"): "lock", ("state", "unlocked"): "unlock"}
+
+Understander = Callable[[str, TurnContext], Plan | None]
+"""A stage that may claim an utterance before the device matcher (skills do)."""
+
+
+@dataclass
+class Assistant:
+    """Understands, checks, acts and replies; holds nothing per conversation itself."""
+
+    registry: Registry
+    controller: Controller
+    household: Household
+    settings: Settings = field(default_factory=Settings)
+    understanders: list[Understander] = field(default_factory=list)
+    skill_runner: SkillRunner | None = None
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.registry, self.household.routines)
+        self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner)
+
+    def turn(self, text: str, context: TurnContext | None = None) -> TurnResult:
+        """Run one turn; `context.conversation` is updated in place for the next one."""
+        context = context or TurnContext()
+        started = time.perf_counter()
+        pending = context.conversation.pending
+        if pending is not None:
+            context.conversation.pending = None
+            confirmed = self._answer_pending(text, context, pending)
+            if confirmed is not None:
+                return self._finish(confirmed, started)
+        plan = self.understand(text, context)
+        understood = time.perf_counter()
+        result = self._act(text, plan, context)
+        result.timings_ms["understand"] = (understood - started) * 1000
+        return self._finish(result, started)
+
+    def understand(self, text: str, context: TurnContext) -> Plan:
+        for understander in self.understanders:
+            plan = understander(text, context)
+            if plan is not None:
+                return plan
+        return self.matcher.match(text, context)
+
+    def _act(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
+        if not plan.calls:
+            return TurnResult(text, plan.say or "Sorry, I didn't understand that.", plan, plan.path)
+        risky = risky_actions(plan, self.registry)
+        if risky:
+            question = confirmation_question(risky)
+            context.conversation.pending = pending_for(plan, context.area, self.settings.safety.confirm_seconds, question)
+            return TurnResult(text, question, plan, plan.path, awaiting_confirmation=True)
+        return self._execute(text, plan, context)
+
+    def _execute(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
+        started = time.perf_counter()
+        results = self.executor.run(plan, context)
+        acted = time.perf_counter()
+        reply = reply_for(results, self.registry)
+        if plan.say:
+            reply = f"{plan.say} {reply}"
+        outcomes = [o for r in results for o in r.outcomes]
+        self._remember(plan, context)
+        result = TurnResult(text, reply, plan, plan.path, outcomes)
+        result.timings_ms["act"] = (acted - started) * 1000
+        return result
+
+    def _answer_pending(self, text: str, context: TurnContext, pending) -> TurnResult | None:
+        """A yes from the same room before expiry runs the held plan; anything else cancels it."""
+        answer = answer_kind(text)
+        expired = time.monotonic() > pending.expires_at
+        same_room = pending.area == context.area
+        if answer == "yes" and not expired and same_room:
+            return self._execute(text, pending.plan, context)
+        if answer == "yes":
+            reason = "that request expired" if expired else "it was asked from another room"
+            return TurnResult(text, f"Sorry, {reason}. Please ask again.", Plan(path="none"), "none")
+        if answer == "no":
+            return TurnResult(text, "OK, I won't.", Plan(path="none"), "none")
+        return None
+
+    def _remember(self, plan: Plan, context: TurnContext) -> None:
+        devices = [d for call in plan.calls for d in call.args.get("devices", [])]
+        if devices:
+            context.conversation.last_devices = list(dict.fromkeys(devices))
+        first = plan.calls[0] if plan.calls else None
+        if first is not None and first.tool == "set_state":
+            changes = first.args.get("changes", {})
+            action = next((SET_ACTIONS[(k, v)] for k, v in changes.items() if (k, v) in SET_ACTIONS), None)
+            context.conversation.last_call = {"tool": first.tool, "action": action or "set", "changes": changes}
+
+    def _finish(self, result: TurnResult, started: float) -> TurnResult:
+        result.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        log.info("turn %r -> %r (%s, %.1f ms)", result.text, result.reply, result.path, result.timings_ms["total"])
+        return result
+
+
+def new_conversation(area: str | None = None, person: str | None = None) -> TurnContext:
+    return TurnContext(area=area, person=person, conversation=Conversation())

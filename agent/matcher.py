@@ -1,0 +1,291 @@
+"""The fast path of understanding: deterministic, built from the live registry, no LLM.
+
+text -> tokens -> clauses ("and", "then", commas) -> frames -> targets -> tool calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.frames import Frame, read_frame
+from agent.mentions import NameIndex, build_index
+from agent.normalize import normalize
+from agent.plan import Plan, ToolCall
+from agent.queries import query_call
+from agent.targets import Targets, resolve
+from agent.turn import TurnContext
+from devices.household import Routine
+from devices.model import Device, Kind
+from devices.registry import Registry
+
+SPLITTERS = {"and", "then", ",", "also", "plus"}
+RELATIVE_ATTRIBUTE = {
+    Kind.LIGHT: "brightness", Kind.CLIMATE: "target_temperature", Kind.FAN: "percentage",
+    Kind.MEDIA_PLAYER: "volume", Kind.COVER: "position",
+}
+NUMBER_ATTRIBUTE = RELATIVE_ATTRIBUTE
+TEMPERATURE_WORDS = {"temperature": "target_temperature"}
+
+
+@dataclass
+class Matcher:
+    """Deterministic understanding; rebuilds its name index when the registry changes."""
+
+    registry: Registry
+    routines: list[Routine]
+    _index: NameIndex | None = None
+    _version: int = -1
+
+    @property
+    def index(self) -> NameIndex:
+        if self._index is None or self._version != self.registry.version:
+            self._index = build_index(self.registry, self.routines)
+            self._version = self.registry.version
+        return self._index
+
+    def match(self, text: str, context: TurnContext) -> Plan:
+        tokens = normalize(text)
+        if not tokens:
+            return Plan(say="Sorry, I didn't catch that.", path="matcher", confidence=1.0)
+        frames = [read_frame(clause, self.index) for clause in split_clauses(tokens, self.index)]
+        _inherit(frames, context)
+        calls: list[ToolCall] = []
+        confidence = 1.0
+        for frame in frames:
+            result = self._calls_for(frame, context)
+            if isinstance(result, str):
+                return Plan(calls=calls, say=result, path="matcher", confidence=_confidence(frame) if calls else 0.5)
+            calls += result
+            confidence = min(confidence, _confidence(frame))
+        if not calls:
+            return Plan(say=_not_understood(frames), path="matcher", confidence=0.0)
+        return Plan(calls=calls, confidence=confidence, path="matcher")
+
+    def _calls_for(self, frame: Frame, context: TurnContext) -> list[ToolCall] | str:
+        routines = frame.of_type("routine")
+        if routines and not frame.question and not frame.of_type("device"):
+            return [ToolCall("run_routine", {"routine": routines[0].ids[0]})]
+        if frame.question:
+            return query_call(frame, resolve(frame, self.registry, context), self.registry)
+        if not _is_command(frame):
+            return []
+        targets = resolve(frame, self.registry, context)
+        if not targets.devices:
+            if targets.ask and (targets.area or targets.floor):
+                return targets.ask
+            return _unknown_reply(frame) if frame.unknown else targets.ask or _unknown_reply(frame)
+        return command_calls(frame, targets, self.registry)
+
+
+def _is_command(frame: Frame) -> bool:
+    """A verb, or a named target with a value ("garden lights green"); not "blah blah purple monkey"."""
+    if frame.action is not None or frame.indirect:
+        return True
+    named = any(m.type in ("device", "area", "kind") for m in frame.mentions)
+    return named and (frame.has_value or bool(frame.direction))
+
+
+def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:
+    """Split on "and"/"then"/"also", except inside a household name ("each and every")."""
+    clauses: list[list[str]] = [[]]
+    for i, token in enumerate(tokens):
+        if token in SPLITTERS and clauses[-1] and not _inside_name(tokens, i, index):
+            clauses.append([])
+        else:
+            clauses[-1].append(token)
+    return [c for c in clauses if c]
+
+
+def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
+    if tokens[i] == "and" and i + 1 < len(tokens) and tokens[i - 1] == "each" and tokens[i + 1] == "every":
+        return True
+    for start in range(max(0, i - 4), i):
+        for end in range(i + 2, min(len(tokens), i + 5) + 1):
+            if " ".join(tokens[start:end]) in index.phrases:
+                return True
+    return False
+
+
+def _inherit(frames: list[Frame], context: TurnContext) -> None:
+    """Share a verb ("turn on the desk lamp and the space heater"), and repeat the last turn ("… too")."""
+    previous: Frame | None = None
+    for frame in frames:
+        if previous is not None and frame.action is None and not frame.question:
+            frame.action = previous.action
+            if not frame.has_value and not frame.direction:
+                frame.number, frame.unit, frame.color = previous.number, previous.unit, previous.color
+            if frame.of_type("area") and not frame.of_type("device") and not frame.of_type("kind"):
+                frame.mentions += previous.of_type("kind")
+        if previous is None and frame.action is None and frame.too and context.conversation.last_call:
+            last = context.conversation.last_call
+            frame.action = last.get("action")
+        previous = frame
+
+
+def command_calls(frame: Frame, targets: Targets, registry: Registry) -> list[ToolCall] | str:
+    devices = targets.devices
+    ids = [d.id for d in devices]
+    action = frame.action
+    if frame.indirect:
+        return _indirect_calls(frame, devices, registry)
+    if action in {"pause", "resume", "next", "previous"}:
+        return [ToolCall("media_control", {"devices": ids, "command": action})]
+    if action in {"mute", "unmute"}:
+        return [ToolCall("set_state", {"devices": ids, "changes": {"muted": action == "mute"}})]
+    if frame.direction or action in {"up", "down", "dim", "brighten"} and frame.number is None or frame.by:
+        return _adjust_calls(frame, _lit_first(devices, registry))
+    if frame.has_value:
+        return _value_calls(frame, devices, action)
+    if action in {"on", "off", "open", "close", "lock", "unlock", "up", "down"}:
+        changes = [(d, _switch_change(d, action)) for d in devices]
+        usable = [(d, c) for d, c in changes if c is not None]
+        if not usable:
+            return _cannot(devices, action)
+        return _group_set(usable)
+    if action == "set":
+        return f"What should I set the {_names(devices)} to?"
+    return []
+
+
+def _switch_change(device: Device, action: str) -> dict | None:
+    kind = device.kind
+    if kind in (Kind.SENSOR, Kind.BINARY_SENSOR):
+        return None
+    if kind is Kind.LOCK:
+        return {"lock": {"state": "locked"}, "unlock": {"state": "unlocked"}, "close": {"state": "locked"},
+                "open": {"state": "unlocked"}, "on": {"state": "locked"}, "off": {"state": "unlocked"}}.get(action)
+    if kind is Kind.COVER:
+        return {"open": {"state": "open"}, "close": {"state": "closed"}, "up": {"state": "open"},
+                "down": {"state": "closed"}, "on": {"state": "open"}, "off": {"state": "closed"}}.get(action)
+    if kind is Kind.CLIMATE:
+        heat = next((m for m in device.modes if m not in ("off",)), None)
+        return {"on": {"mode": heat} if heat else None, "off": {"mode": "off"} if "off" in device.modes else None}.get(action)
+    if action in {"on", "open"}:
+        return {"state": "on"}
+    if action in {"off", "close"}:
+        return {"state": "off"}
+    return None
+
+
+def _value_calls(frame: Frame, devices: list[Device], action: str | None) -> list[ToolCall] | str:
+    pairs: list[tuple[Device, dict]] = []
+    for device in devices:
+        change = _value_change(frame, device)
+        if change is not None:
+            pairs.append((device, change))
+    if not pairs:
+        return _cannot(devices, "set")
+    return _group_set(pairs)
+
+
+def _value_change(frame: Frame, device: Device) -> dict | None:
+    kind = device.kind
+    if frame.color_temp is not None and kind is Kind.LIGHT:
+        if device.has("color_temp"):
+            return {"color_temp": frame.color_temp}
+        if device.has("color"):
+            return {"color": "warm white" if frame.color_temp < 3500 else "white"}
+        return None
+    if frame.color is not None and kind is Kind.LIGHT:
+        return {"color": frame.color} if device.has("color") or frame.color == "white" and device.has("color_temp") else None
+    if frame.number is None:
+        return None
+    attribute = _number_attribute(frame, device)
+    if attribute is None:
+        return None
+    value: float = frame.number
+    if attribute == "brightness" and kind is Kind.LIGHT and not device.has("brightness"):
+        return {"state": "on" if value > 0 else "off"}
+    return {attribute: value}
+
+
+def _number_attribute(frame: Frame, device: Device) -> str | None:
+    wanted = {"brightness": "brightness", "volume": "volume", "position": "position", "percentage": "percentage",
+              "temperature": "target_temperature"}.get(frame.attribute or "")
+    natural = NUMBER_ATTRIBUTE.get(device.kind)
+    if wanted and wanted == natural:
+        return wanted
+    if wanted and wanted != natural:
+        return None
+    if frame.unit == "degrees" and natural != "target_temperature":
+        return None
+    return natural
+
+
+def _adjust_calls(frame: Frame, devices: list[Device]) -> list[ToolCall] | str:
+    direction = frame.direction or (1 if frame.action in {"up", "brighten"} else -1)
+    calls = []
+    for device in devices:
+        attribute = RELATIVE_ATTRIBUTE.get(device.kind)
+        if frame.attribute == "volume" and device.kind is not Kind.MEDIA_PLAYER:
+            continue
+        if attribute is None:
+            continue
+        amount = frame.number if frame.number is not None else _step(attribute, frame.small)
+        calls.append(ToolCall("adjust", {"devices": [device.id], "attribute": attribute, "delta": direction * amount}))
+    return calls or _cannot(devices, "adjust")
+
+
+def _lit_first(devices: list[Device], registry: Registry) -> list[Device]:
+    """"Dim the lights" changes the lights that are on, not the ones that are off."""
+    lit = [d for d in devices if d.kind is not Kind.LIGHT or registry.state(d.id).get("state") == "on"]
+    return lit if any(d.kind is Kind.LIGHT for d in lit) else devices
+
+
+def _step(attribute: str, small: bool) -> float:
+    if attribute == "target_temperature":
+        return 1.0
+    if attribute == "volume":
+        return 5 if small else 10
+    return 15 if small else 25
+
+
+def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> list[ToolCall]:
+    target, direction = frame.indirect or ("light", "up")
+    if target == "light":
+        lights = [d for d in devices if d.kind is Kind.LIGHT]
+        if direction == "up":
+            off = [d for d in lights if registry.state(d.id).get("state") != "on"]
+            if off:
+                return [ToolCall("set_state", {"devices": [d.id for d in off], "changes": {"state": "on"}})]
+        return [ToolCall("adjust", {"devices": [d.id for d in lights if d.has("brightness")],
+                                    "attribute": "brightness", "delta": 25 if direction == "up" else -25})]
+    climates = [d.id for d in devices if d.kind is Kind.CLIMATE]
+    return [ToolCall("adjust", {"devices": climates, "attribute": "target_temperature",
+                                "delta": 1.0 if direction == "up" else -1.0})]
+
+
+def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
+    """One set_state call per distinct change, naming all its devices."""
+    groups: dict[str, tuple[list[str], dict]] = {}
+    for device, change in pairs:
+        key = repr(sorted(change.items()))
+        groups.setdefault(key, ([], change))[0].append(device.id)
+    return [ToolCall("set_state", {"devices": ids, "changes": change}) for ids, change in groups.values()]
+
+
+def _cannot(devices: list[Device], action: str | None) -> str:
+    verb = {"set": "set", "adjust": "change"}.get(action or "", f"turn {action}" if action in ("on", "off") else action)
+    return f"The {_names(devices)} can't be {'changed' if verb in ('set', 'change') else verb + 'ed' if verb else 'changed'} that way."
+
+
+def _names(devices: list[Device]) -> str:
+    names = [d.name for d in devices[:3]]
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
+def _unknown_reply(frame: Frame) -> str:
+    if frame.unknown:
+        return f"Sorry, I don't have a device called {' '.join(frame.unknown)}."
+    return "Sorry, which device do you mean?"
+
+
+def _not_understood(frames: list[Frame]) -> str:
+    return "Sorry, I didn't understand that. Could you say it another way?"
+
+
+def _confidence(frame: Frame) -> float:
+    """Lower with similar-sounding names and with words that name nothing."""
+    score = min((m.score for m in frame.mentions), default=1.0)
+    return max(0.0, score - 0.15 * len(frame.unknown))
