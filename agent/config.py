@@ -137,9 +137,10 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
 
 
 def _apply(settings: Settings, data: dict[str, Any], source: str, environ: Mapping[str, str]) -> None:
+    sections = {f.name for f in dataclasses.fields(Settings)}
     for section, values in data.items():
-        target = getattr(settings, section, None)
-        if target is None or not dataclasses.is_dataclass(target):
+        target = getattr(settings, section) if section in sections else None
+        if target is None:
             known = ", ".join(f.name for f in dataclasses.fields(Settings))
             raise ConfigError(f"{source}: unknown section [{section}] (known: {known})")
         if not isinstance(values, dict):
@@ -148,7 +149,30 @@ def _apply(settings: Settings, data: dict[str, Any], source: str, environ: Mappi
         for key, value in values.items():
             if key not in hints:
                 raise ConfigError(f"{source}: unknown key {section}.{key} (known: {', '.join(hints)})")
-            setattr(target, key, _coerce(value, hints[key], f"{source}: {section}.{key}", environ))
+            where = f"{source}: {section}.{key}"
+            setattr(target, key, _check_limits(section, key, _coerce(value, hints[key], where, environ), where))
+
+
+#: Values with a fixed set of choices, and numbers with a range (inclusive; None = unbounded).
+CHOICES = {("understanding", "llm"): ("off", "fallback", "always")}
+RANGES = {
+    ("mqtt", "port"): (1, 65535), ("mqtt", "confirm_timeout"): (0.01, 60.0),
+    ("understanding", "confidence"): (0.0, 1.0), ("llm", "n_threads"): (1, 256), ("llm", "n_ctx"): (256, 1 << 20),
+    ("llm", "max_seconds"): (0.1, 600.0), ("voice", "beam_size"): (1, 20), ("voice", "volume"): (0.0, 2.0),
+    ("voice", "speed"): (0.25, 4.0), ("voice", "max_utterance_seconds"): (1.0, 600.0),
+    ("safety", "confirm_seconds"): (1.0, 600.0), ("safety", "actuations_per_minute"): (1, 1000),
+    ("skills", "tool_timeout"): (0.1, 600.0),
+}
+
+
+def _check_limits(section: str, key: str, value: Any, where: str) -> Any:
+    choices = CHOICES.get((section, key))
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")
+    limits = RANGES.get((section, key))
+    if limits is not None and not limits[0] <= value <= limits[1]:
+        raise ConfigError(f"{where}: expected a number from {limits[0]} to {limits[1]}, got {value!r}")
+    return value
 
 
 def _coerce(value: Any, expected: type, where: str, environ: Mapping[str, str]) -> Any:

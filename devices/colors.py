@@ -48,7 +48,9 @@ def to_rgb(color: str | list[int] | tuple[int, ...]) -> RGB:
         if text.startswith("#") and len(text) == 7:
             return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16))
         raise ValueError(f"unknown colour {color!r}")
-    if len(color) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in color):
+    if isinstance(color, (list, tuple)) and len(color) == 3 and all(
+        isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in color
+    ):
         return (color[0], color[1], color[2])
     raise ValueError(f"a colour is a name or [r, g, b] with 0–255 each, not {color!r}")
 

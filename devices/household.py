@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+import types
+import typing
+from dataclasses import dataclass, field, is_dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from devices.errors import ConfigError
 from devices.model import Device, Kind
@@ -110,48 +114,97 @@ def parse_household(data: dict[str, Any], source: str = "<household>") -> Househ
         home=_build(HomeInfo, data.get("home", {}), source, "home"),
         floors=_build_all(Floor, data, "floors", source),
         areas=_build_all(Area, data, "areas", source),
-        devices=[_device(item, source, i) for i, item in enumerate(data.get("devices", []))],
+        devices=[_device(item, source, i) for i, item in enumerate(_tables(data, "devices", source))],
         people=_build_all(Person, data, "people", source),
         schedule=_build_all(ScheduleEntry, data, "schedule", source),
-        routines=[_routine(item, source, i) for i, item in enumerate(data.get("routines", []))],
+        routines=[_routine(item, source, i) for i, item in enumerate(_tables(data, "routines", source))],
         source=source,
     )
+    try:
+        ZoneInfo(household.home.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{source}: home.timezone {household.home.timezone!r} is not an IANA timezone") from None
     _check_references(household)
     return household
 
 
-def _device(item: dict[str, Any], source: str, index: int) -> Device:
-    fields = dict(item)
-    mqtt = fields.pop("mqtt", None) or {}
-    fields["topic"] = mqtt.get("topic", "")
+def _device(item: Any, source: str, index: int) -> Device:
     where = f"devices[{index}]"
-    kind = fields.get("kind")
+    if not isinstance(item, dict):
+        raise ConfigError(f"{source}: {where} must be a table")
+    values = dict(item)
+    mqtt = values.pop("mqtt", None) or {}
+    if not isinstance(mqtt, dict) or not isinstance(mqtt.get("topic", ""), str):
+        raise ConfigError(f"{source}: {where}.mqtt must be a table like {{topic = \"zigbee2mqtt/...\"}}")
+    values["topic"] = mqtt.get("topic", "")
+    kind = values.get("kind")
     if kind not in Kind.__members__.values():
         raise ConfigError(f"{source}: {where}.kind must be one of {', '.join(Kind)}, not {kind!r}")
-    return _build(Device, fields, source, where)
+    return _build(Device, values, source, where)
 
 
-def _routine(item: dict[str, Any], source: str, index: int) -> Routine:
-    fields = dict(item)
+def _routine(item: Any, source: str, index: int) -> Routine:
     where = f"routines[{index}]"
-    fields["actions"] = [_build(RoutineAction, a, source, f"{where}.actions") for a in fields.get("actions", [])]
-    return _build(Routine, fields, source, where)
+    if not isinstance(item, dict):
+        raise ConfigError(f"{source}: {where} must be a table")
+    values = dict(item)
+    actions = values.get("actions", [])
+    if not isinstance(actions, list):
+        raise ConfigError(f"{source}: {where}.actions must be an array")
+    values["actions"] = [_build(RoutineAction, a, source, f"{where}.actions") for a in actions]
+    return _build(Routine, values, source, where)
 
 
-def _build_all(cls: type, data: dict[str, Any], section: str, source: str) -> list[Any]:
+def _tables(data: dict[str, Any], section: str, source: str) -> list[Any]:
     items = data.get(section, [])
     if not isinstance(items, list):
         raise ConfigError(f"{source}: [[{section}]] must be an array of tables")
-    return [_build(cls, item, source, f"{section}[{i}]") for i, item in enumerate(items)]
+    return items
 
 
-def _build(cls: type, fields: Any, source: str, where: str) -> Any:
-    if not isinstance(fields, dict):
+def _build_all(cls: type, data: dict[str, Any], section: str, source: str) -> list[Any]:
+    return [_build(cls, item, source, f"{section}[{i}]") for i, item in enumerate(_tables(data, section, source))]
+
+
+def _build(cls: type, values: Any, source: str, where: str) -> Any:
+    if not isinstance(values, dict):
         raise ConfigError(f"{source}: {where} must be a table")
+    hints = get_type_hints(cls)
+    for name, value in values.items():
+        if name in hints and not _fits(value, hints[name]):
+            raise ConfigError(f"{source}: {where}.{name} must be {_type_name(hints[name])}, not {value!r}")
     try:
-        return cls(**fields)
-    except TypeError as error:
+        return cls(**values)
+    except (TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {where}: {error}".replace("__init__() ", "")) from None
+
+
+def _fits(value: Any, expected: Any) -> bool:
+    """Whether a TOML value has the type a household field declares."""
+    origin = typing.get_origin(expected)
+    if expected is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, option) for option in typing.get_args(expected))
+    if expected is type(None):
+        return value is None
+    if origin is list:
+        (item,) = typing.get_args(expected) or (Any,)
+        return isinstance(value, list) and all(_fits(v, item) for v in value)
+    if origin is dict or expected is dict:
+        return isinstance(value, dict)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(expected, type) and issubclass(expected, Enum):
+        return isinstance(value, str)
+    if isinstance(expected, type) and is_dataclass(expected):
+        return True
+    return isinstance(expected, type) and isinstance(value, expected)
+
+
+def _type_name(expected: Any) -> str:
+    text = str(expected).replace("typing.", "").replace("devices.model.", "").replace("<class '", "")
+    return text.replace("'>", "").replace("NoneType", "absent")
 
 
 def _check_references(household: Household) -> None:

@@ -145,7 +145,7 @@ def _validate_value(device: Device, attribute: str, value: Any) -> Any:
             rgb = to_rgb(value)
         except ValueError as error:
             raise InvalidChange(f"{device.name}: {error}") from None
-        return value.lower() if isinstance(value, str) else nearest_color_name(rgb)
+        return value.strip().lower() if isinstance(value, str) else nearest_color_name(rgb)
     if attribute == "mode":
         if value not in device.modes:
             raise InvalidChange(f"{device.name}: mode must be one of {', '.join(device.modes)}, not {value!r}")
@@ -192,6 +192,9 @@ def apply_change(device: Device, state: State, change: State) -> State:
         new["state"] = "off" if change.get("brightness") == 0 else "on"
     if kind is Kind.FAN and "percentage" in change and "state" not in change:
         new["state"] = "on" if change["percentage"] > 0 else "off"
+    if kind is Kind.MEDIA_PLAYER and "state" not in change and state.get("state") == "off":
+        if "volume" in change or change.get("muted") is False:
+            new["state"] = "on"
     if kind is Kind.COVER:
         if "position" in change and "state" not in change:
             new["state"] = "open" if change["position"] > 0 else "closed"

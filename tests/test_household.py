@@ -157,8 +157,6 @@ def test_a_directory_or_undecodable_file_is_a_config_error(tmp_path: Path):
         load_household(latin)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_household checks the shape of [[areas]] etc. but not of "
-                   "devices/routines or a device's mqtt/area values; these raise ValueError/TypeError/AttributeError")
 @pytest.mark.parametrize(
     "text",
     [
@@ -177,9 +175,6 @@ def test_wrong_shapes_are_config_errors_not_other_exceptions(tmp_path: Path, tex
         load_household(file)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: field types are not checked: name = 5 crashes the matcher later "
-                   "(TypeError), aliases = \"lamp\" becomes the aliases l, a, m, p (\"turn on a light\" then "
-                   "means that device), an unknown timezone makes every turn raise ZoneInfoNotFoundError")
 @pytest.mark.parametrize(
     "path, value",
     [
