@@ -11,13 +11,13 @@ from agent.plan import Plan, ToolCall
 from agent.turn import DeviceOutcome, TurnContext
 from devices.errors import InvalidChange, OutOfRange
 from devices.household import Routine
-from devices.model import Device, State, apply_change, validate_change
+from devices.model import COLOR_TEMP_RANGE, Device, State, apply_change, validate_change
 from devices.registry import Registry
 
 log = logging.getLogger(__name__)
 
 DEVICE_TOOLS = frozenset({"set_state", "adjust", "get_state", "media_control", "run_routine"})
-ADJUST_LIMITS = {"brightness": (1, 100), "percentage": (0, 100), "volume": (0, 100), "position": (0, 100)}
+ADJUST_LIMITS = {"color_temp": COLOR_TEMP_RANGE, "brightness": (1, 100), "percentage": (0, 100), "volume": (0, 100), "position": (0, 100)}
 
 
 SkillRunner = Callable[[ToolCall, TurnContext], str]

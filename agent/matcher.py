@@ -5,14 +5,16 @@ text -> tokens -> clauses ("and", "then", commas) -> frames -> targets -> tool c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from agent.frames import Frame, read_frame
 from agent.mentions import NameIndex, build_index
 from agent.normalize import normalize
 from agent.plan import Plan, ToolCall
 from agent.queries import query_call
-from agent.targets import Targets, resolve
+from agent.targets import Targets, implied_kinds, resolve
 from agent.turn import TurnContext
 from devices.household import Routine
 from devices.model import Device, Kind
@@ -27,12 +29,17 @@ NUMBER_ATTRIBUTE = RELATIVE_ATTRIBUTE
 TEMPERATURE_WORDS = {"temperature": "target_temperature"}
 
 
+Preferences = Callable[[str, str], Any]
+"""(person id, preference key) -> the value, or None when not set."""
+
+
 @dataclass
 class Matcher:
     """Deterministic understanding; rebuilds its name index when the registry changes."""
 
     registry: Registry
     routines: list[Routine]
+    preference: Preferences = lambda person, key: None
     _index: NameIndex | None = None
     _version: int = -1
 
@@ -52,9 +59,12 @@ class Matcher:
         calls: list[ToolCall] = []
         confidence = 1.0
         for frame in frames:
+            if calls and frame.reference:
+                context = _with_last_devices(context, calls)
             result = self._calls_for(frame, context)
             if isinstance(result, str):
-                return Plan(calls=calls, say=result, path="matcher", confidence=_confidence(frame) if calls else 0.5)
+                sure = isinstance(result, Certain) or bool(calls)
+                return Plan(calls=calls, say=result, path="matcher", confidence=_confidence(frame) if sure else 0.4)
             calls += result
             confidence = min(confidence, _confidence(frame))
         if not calls:
@@ -66,15 +76,46 @@ class Matcher:
         if routines and not frame.question and not frame.of_type("device"):
             return [ToolCall("run_routine", {"routine": routines[0].ids[0]})]
         if frame.question:
-            return query_call(frame, resolve(frame, self.registry, context), self.registry)
+            return query_call(frame, resolve(frame, self.registry, context), self.registry, context)
         if not _is_command(frame):
             return []
+        if frame.personal:
+            asked = self._personal_value(frame, context)
+            if asked:
+                return asked
         targets = resolve(frame, self.registry, context)
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
-                return targets.ask
+                return Certain(targets.ask)
             return _unknown_reply(frame) if frame.unknown else targets.ask or _unknown_reply(frame)
         return command_calls(frame, targets, self.registry)
+
+
+    def _personal_value(self, frame: Frame, context: TurnContext) -> str | None:
+        """Fill the frame's value from the speaker's preferences; a question when that is impossible."""
+        kinds = implied_kinds(frame) or (Kind.CLIMATE,)
+        key, unit = ("temperature", "degrees") if Kind.CLIMATE in kinds else ("light_brightness", "percent")
+        if context.person is None:
+            return "Who's asking? I'd need to know whose usual setting to use."
+        value = self.preference(context.person, key)
+        if value is None:
+            return f"I don't know your usual {key.replace('light_', '')} yet."
+        frame.number, frame.unit, frame.direction = float(value), unit, 0
+        frame.action = frame.action if frame.action in ("set", "on") else "set"
+        if not frame.of_type("kind") and not frame.of_type("device"):
+            frame.attribute = "temperature" if unit == "degrees" else "brightness"
+        return None
+
+
+class Certain(str):
+    """A reply the matcher is sure of ("I don't have a device called sauna"): no LLM is asked."""
+
+
+def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnContext:
+    """"… and make it warm white": within one utterance "it" is what the earlier clause acted on."""
+    devices = [d for call in calls for d in call.args.get("devices", [])]
+    conversation = replace(context.conversation, last_devices=list(dict.fromkeys(devices)))
+    return replace(context, conversation=conversation)
 
 
 def _is_command(frame: Frame) -> bool:
@@ -120,6 +161,10 @@ def _inherit(frames: list[Frame], context: TurnContext) -> None:
             last = context.conversation.last_call
             frame.action = last.get("action")
         previous = frame
+    for earlier, later in zip(frames, frames[1:]):
+        if earlier.action == "set" and not earlier.has_value and later.has_value and later.action in (None, "set"):
+            earlier.number, earlier.unit, earlier.color = later.number, later.unit, later.color
+            earlier.color_temp, earlier.attribute = later.color_temp, earlier.attribute or later.attribute
 
 
 def command_calls(frame: Frame, targets: Targets, registry: Registry) -> list[ToolCall] | str:
@@ -133,7 +178,7 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> list[To
     if action in {"mute", "unmute"}:
         return [ToolCall("set_state", {"devices": ids, "changes": {"muted": action == "mute"}})]
     if frame.direction or action in {"up", "down", "dim", "brighten"} and frame.number is None or frame.by:
-        return _adjust_calls(frame, _lit_first(devices, registry))
+        return _adjust_calls(frame, devices, registry)
     if frame.has_value:
         return _value_calls(frame, devices, action)
     if action in {"on", "off", "open", "close", "lock", "unlock", "up", "down"}:
@@ -212,29 +257,38 @@ def _number_attribute(frame: Frame, device: Device) -> str | None:
     return natural
 
 
-def _adjust_calls(frame: Frame, devices: list[Device]) -> list[ToolCall] | str:
+def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> list[ToolCall] | str:
     direction = frame.direction or (1 if frame.action in {"up", "brighten"} else -1)
+    lit = {d.id for d in devices if d.kind is Kind.LIGHT and registry.state(d.id).get("state") == "on"}
     calls = []
     for device in devices:
-        attribute = RELATIVE_ATTRIBUTE.get(device.kind)
-        if frame.attribute == "volume" and device.kind is not Kind.MEDIA_PLAYER:
-            continue
+        attribute = _relative_attribute(frame, device)
         if attribute is None:
             continue
+        if attribute == "brightness" and device.id not in lit and (direction < 0 or lit):
+            continue  # dimming never turns a light on; brightening changes the lit ones first
         amount = frame.number if frame.number is not None else _step(attribute, frame.small)
-        calls.append(ToolCall("adjust", {"devices": [device.id], "attribute": attribute, "delta": direction * amount}))
+        delta = -direction * amount if attribute == "color_temp" else direction * amount
+        calls.append(ToolCall("adjust", {"devices": [device.id], "attribute": attribute, "delta": delta}))
+    if not calls and direction < 0 and all(d.kind is Kind.LIGHT for d in devices):
+        return Certain(f"The {_names(devices)} {'is' if len(devices) == 1 else 'are'} already off.")
     return calls or _cannot(devices, "adjust")
 
 
-def _lit_first(devices: list[Device], registry: Registry) -> list[Device]:
-    """"Dim the lights" changes the lights that are on, not the ones that are off."""
-    lit = [d for d in devices if d.kind is not Kind.LIGHT or registry.state(d.id).get("state") == "on"]
-    return lit if any(d.kind is Kind.LIGHT for d in lit) else devices
+def _relative_attribute(frame: Frame, device: Device) -> str | None:
+    """What "up", "warmer", "louder" change on this device; "warmer" on a light is a warmer white."""
+    if device.kind is Kind.LIGHT and frame.attribute == "temperature":
+        return "color_temp" if device.has("color_temp") else None
+    if frame.attribute == "volume" and device.kind is not Kind.MEDIA_PLAYER:
+        return None
+    return RELATIVE_ATTRIBUTE.get(device.kind)
 
 
 def _step(attribute: str, small: bool) -> float:
     if attribute == "target_temperature":
         return 1.0
+    if attribute == "color_temp":
+        return 300 if small else 600
     if attribute == "volume":
         return 5 if small else 10
     return 15 if small else 25
@@ -248,8 +302,13 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
             off = [d for d in lights if registry.state(d.id).get("state") != "on"]
             if off:
                 return [ToolCall("set_state", {"devices": [d.id for d in off], "changes": {"state": "on"}})]
-        return [ToolCall("adjust", {"devices": [d.id for d in lights if d.has("brightness")],
-                                    "attribute": "brightness", "delta": 25 if direction == "up" else -25})]
+        if direction == "down":
+            lights = [d for d in lights if registry.state(d.id).get("state") == "on"]
+        dimmable = [d.id for d in lights if d.has("brightness")]
+        if not dimmable:
+            return []
+        return [ToolCall("adjust", {"devices": dimmable, "attribute": "brightness",
+                                    "delta": 25 if direction == "up" else -25})]
     climates = [d.id for d in devices if d.kind is Kind.CLIMATE]
     return [ToolCall("adjust", {"devices": climates, "attribute": "target_temperature",
                                 "delta": 1.0 if direction == "up" else -1.0})]
@@ -277,7 +336,7 @@ def _names(devices: list[Device]) -> str:
 
 def _unknown_reply(frame: Frame) -> str:
     if frame.unknown:
-        return f"Sorry, I don't have a device called {' '.join(frame.unknown)}."
+        return Certain(f"Sorry, I don't have a device called {' '.join(frame.unknown)}.")
     return "Sorry, which device do you mean?"
 
 

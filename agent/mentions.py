@@ -90,10 +90,11 @@ def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
         index.add(word, _Entry("kind", [], kind, device_class, plural=word.endswith("s") and kind != Kind.SWITCH))
     for device in registry.devices.values():
         for name in [device.name, *device.aliases]:
-            generic = plain_name(name) in KIND_WORDS
-            if generic and KIND_WORDS[plain_name(name)][0] != device.kind:
+            word = KIND_WORDS.get(plain_name(name))
+            if word is not None and word[0] != device.kind:
                 continue  # a binary sensor called "Light": the word means lights
-            index.add(name, _Entry("device", [device.id], device.kind, device.device_class, generic=generic))
+            device_class = word[1] if word is not None else device.device_class
+            index.add(name, _Entry("device", [device.id], device.kind, device_class, generic=word is not None))
     for area in registry.areas.values():
         for name in [area.name, *area.aliases]:
             index.add(name, _Entry("area", [area.id]))
@@ -139,12 +140,16 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
         return [_mention(e, start, end, 1.0) for e in index.phrases[key]]
     if all(w in index.words or w.isdigit() for w in words) or len(phrase) < 4:
         return []
-    if any(w in FUNCTION_WORDS or w in COMMAND_WORDS for w in words):
+    if any(w in COMMAND_WORDS for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
         return []
     best_key, best_score = _fuzzy(tuple(words), index)
     if best_key is None:
         return []
     return [_mention(e, start, end, best_score / 100) for e in index.phrases[best_key] if e.type != "kind"]
+
+
+EDGE_STOP = FUNCTION_WORDS - {"light", "lights", "room"}
+"""A similar-sounding span never starts or ends on these; names often end in "light" or "room"."""
 
 
 def _fuzzy(words: tuple[str, ...], index: NameIndex) -> tuple[str | None, float]:
@@ -161,7 +166,9 @@ def _similarity(heard: tuple[str, ...], name: tuple[str, ...]) -> float:
     """Spelling and sound similarity; at least one word must agree exactly or by sound."""
     spelled = fuzz.ratio(" ".join(heard), " ".join(name))
     if len(heard) != len(name):
-        return spelled if spelled >= 90 else 0.0
+        if spelled >= 90 or heard[-1] == name[-1] and _sound("".join(heard[:-1])) == _sound("".join(name[:-1])):
+            return max(spelled, 90.0)
+        return 0.0
     per_word = [_word_similarity(h, n) for h, n in zip(heard, name)]
     if max(per_word) < 100 or min(per_word) < 60:
         return 0.0

@@ -29,7 +29,7 @@ MISHEARINGS = {
     "thermo stat": "thermostat", "tele": "telly", "colour": "color", "grey": "gray",
 }
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*%?|,")
+_TOKEN = re.compile(r"(?:-(?=\d))?[a-z0-9]+(?:[.'][a-z0-9]+)*%?|,")
 
 
 def tokens_of(text: str) -> list[str]:

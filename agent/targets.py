@@ -88,7 +88,8 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
             return Targets(_related(remembered, kinds, registry), kinds)
     everything = frame.every and not kinds
     scope_kinds = kinds or (SWITCHABLE if (area or floor or frame.house or frame.every) else ())
-    classes = {m.device_class for m in frame.mentions if m.type == "kind" and m.device_class}
+    classes = {m.device_class for m in frame.mentions
+               if m.device_class and (m.type == "kind" or m.type == "device" and m.generic)}
 
     def pick(area: str | None = None, floor: str | None = None) -> list[Device]:
         return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)
@@ -115,12 +116,18 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
+WINDOW_COVERINGS = {"blind", "shade", "curtain", "shutter", "awning"}
+"""Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
+
+
 def by_class(devices: list[Device], classes: set[str]) -> list[Device]:
-    """"Curtains" means curtains (or covers of no stated class), not the blinds beside them."""
+    """"Curtains" means curtains (or covers of no stated class), never the garage door beside them."""
     if not classes:
         return devices
-    fitting = [d for d in devices if d.kind is not Kind.COVER or d.device_class in classes or not d.device_class]
-    return fitting or devices
+    exact = [d for d in devices if d.kind is not Kind.COVER or d.device_class in classes]
+    if exact or not classes <= WINDOW_COVERINGS:
+        return exact
+    return [d for d in devices if d.kind is not Kind.COVER or not d.device_class or d.device_class in WINDOW_COVERINGS]
 
 
 def _first(frame: Frame, kind: str) -> str | None:
@@ -143,6 +150,8 @@ def _prefer_compatible(devices: list[Device], kinds: tuple[Kind, ...], frame: Fr
     """A name can be shared ("front door": a lock and a door sensor); keep the kind the request implies."""
     if not kinds:
         return devices
+    if frame.attribute == "temperature" and any(d.kind is Kind.LIGHT for d in devices):
+        return [d for d in devices if d.kind is Kind.LIGHT]  # "make the lamp warmer": its colour
     fitting = [d for d in devices if d.kind in kinds]
     if fitting:
         return fitting

@@ -23,7 +23,7 @@ class SetStateArgs(BaseModel):
 
 class AdjustArgs(BaseModel):
     devices: list[str] = Field(description="device ids to change")
-    attribute: Literal["brightness", "target_temperature", "percentage", "volume", "position"]
+    attribute: Literal["brightness", "color_temp", "target_temperature", "percentage", "volume", "position"]
     delta: float = Field(description="amount to add (negative to lower): percent points or degrees")
 
 

@@ -78,8 +78,6 @@ def test_out_of_range_numbers_are_refused_with_the_limit_and_change_nothing(text
     assert controller.sent == [] and registry.states.snapshot() == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the tokenizer drops the minus sign, so 'set the kitchen light to "
-                   "-5 percent' sets the brightness to 5 instead of refusing")
 def test_a_negative_number_is_not_read_as_positive():
     assistant, registry, _ = make_assistant(maple())
     before = registry.states.snapshot()
