@@ -1,0 +1,115 @@
+"""The plugin API: what a skill declares, and what homebody hands it.
+
+A skill package exposes, in the entry-point group `homebody.skills`, a factory
+`skill(context: SkillContext) -> Skill`. The factory gets everything the skill may use through
+the context (clock, household store, device registry, a way to speak later), never through
+globals, so two assistants in one process (tests, a restart) never share state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.tools import BaseTool
+
+from skills.templates import SlotType
+
+if TYPE_CHECKING:
+    from agent.store import HouseholdStore
+    from devices.registry import Registry
+
+log = logging.getLogger(__name__)
+
+Announce = Callable[[str, "str | None"], None]
+"""(sentence, area or None for everywhere): speak it now, outside any turn."""
+
+
+def log_announcement(text: str, area: str | None) -> None:
+    """The announcer used when nobody listens (tests, `homebody skills`)."""
+    log.info("announcement for %s: %s", area or "every room", text)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Who asked, where, and when. A tool gets it by declaring `turn: Annotated[Turn, InjectedToolArg]`
+    (hidden from the LLM planner's schema, filled in by homebody)."""
+
+    now: datetime
+    """The turn's local time, aware, in the home's timezone (fixed by evaluation and tests)."""
+    area: str | None = None
+    """Area id of the satellite that heard it."""
+    person: str | None = None
+    """Person id of the speaker, when known."""
+
+
+@dataclass
+class SkillContext:
+    """What a skill may use; the registry gives each skill its own copy."""
+
+    timezone: tzinfo
+    """The home's timezone: `now()` and `Turn.now` are in it."""
+    registry: Registry | None = None
+    """Areas and devices, read-only for skills (device changes go through device tools)."""
+    store: HouseholdStore | None = None
+    """The household database; None when it is unavailable (keep working from memory)."""
+    announce: Announce = log_announcement
+    """Speak later: a timer ringing, a reminder. The live loop speaks it, the console prints it."""
+    clock: Callable[[], datetime] | None = None
+    """Injected in tests; None is the real clock."""
+    data_dir: Path | None = None
+    """A folder of the skill's own for files it keeps (created on first use); None: keep nothing."""
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock is not None else datetime.now(self.timezone)
+
+
+@dataclass
+class Sentences:
+    """Templates (see skills.templates) that mean one tool; their slots become its arguments."""
+
+    tool: str
+    templates: list[str]
+    args: dict[str, Any] = field(default_factory=dict)
+    """Fixed arguments added to the slots, e.g. {"all": True} for "cancel all timers"."""
+
+
+@dataclass
+class Skill:
+    """A skill's declaration: its tools, the sentences that call them, and how results are spoken."""
+
+    name: str
+    description: str
+    tools: Sequence[BaseTool]
+    """LangChain tools: typed arguments and a description for the LLM planner. A tool returns the
+    sentence to speak, or a dict that `replies` turns into one."""
+    sentences: list[Sentences] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    """What a user might say; listed by `homebody skills` and checked against `sentences` at load."""
+    replies: dict[str, str] = field(default_factory=dict)
+    """Tool name -> a str.format template filled from the dict the tool returns."""
+    slots: dict[str, SlotType] = field(default_factory=dict)
+    """Slot types of the skill's own, by name, for its templates."""
+    tick: Callable[[datetime], None] | None = None
+    """Called about once a second with the current local time (timers ring from here)."""
+    close: Callable[[], None] | None = None
+
+    def tool(self, name: str) -> BaseTool | None:
+        return next((t for t in self.tools if t.name == name), None)
+
+    def speak(self, tool: str, result: Any) -> str:
+        """The sentence for a tool's result."""
+        if isinstance(result, str):
+            return result
+        template = self.replies.get(tool)
+        if template is not None and isinstance(result, dict):
+            return template.format(**result)
+        return "Done."
+
+
+SkillFactory = Callable[[SkillContext], Skill]
+"""What an entry point in `homebody.skills` names."""
