@@ -7,11 +7,16 @@ from the person's own words, never from a plan, so no model output can produce i
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.plan import Plan
 from agent.turn import PendingConfirmation
+from devices.household import Routine
 from devices.model import Device, Kind
 from devices.registry import Registry
 
@@ -28,17 +33,68 @@ class RiskyAction:
     """What will happen, as said in a question: "unlock", "open"."""
 
 
-def risky_actions(plan: Plan, registry: Registry) -> list[RiskyAction]:
-    """The tier-2 actions in a plan: unlocking, and opening a door, gate or garage door."""
+def risky_actions(plan: Plan, registry: Registry, routines: dict[str, Routine] | None = None) -> list[RiskyAction]:
+    """The tier-2 actions in a plan: unlocking, and opening a door, gate or garage door (routines included)."""
     risky: list[RiskyAction] = []
-    for call in plan.calls:
-        if call.tool not in ("set_state", "adjust"):
-            continue
-        for device_id in call.args.get("devices", []):
+    for tool, args in _device_calls(plan, registry, routines or {}):
+        for device_id in args.get("devices", []):
             device = registry.devices.get(device_id)
-            if device is not None and (verb := _risky_verb(device, call.args)):
+            if device is not None and (verb := _risky_verb(device, args)):
                 risky.append(RiskyAction(device, verb))
     return risky
+
+
+def _device_calls(plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[tuple[str, dict]]:
+    """Every set_state/adjust a plan will make, a routine's actions unfolded into set_state calls."""
+    calls: list[tuple[str, dict]] = []
+    for call in plan.calls:
+        if call.tool in ("set_state", "adjust"):
+            calls.append((call.tool, call.args))
+        elif call.tool == "run_routine" and call.args.get("routine") in routines:
+            for action in routines[call.args["routine"]].actions:
+                area = None if action.area in (None, "*") else action.area
+                devices = [action.device] if action.device else [
+                    d.id for d in registry.select([action.kind] if action.kind else None, area=area)]
+                calls.append(("set_state", {"devices": devices, "changes": action.set}))
+    return calls
+
+
+class RateLimiter:
+    """At most `per_minute` commands to one sensitive device in any 60 s (a lock is not a toy)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
+        self.per_minute = per_minute
+        self.clock = clock
+        self._recent: dict[str, deque[float]] = {}
+
+    def refused(self, plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[Device]:
+        """The sensitive devices this plan would command once too often; records the rest."""
+        now = self.clock()
+        devices = {d for _, args in _device_calls(plan, registry, routines) for d in args.get("devices", [])}
+        guarded = [registry.devices[d] for d in devices if d in registry.devices and _guarded(registry.devices[d])]
+        over = []
+        for device in guarded:
+            recent = self._recent.setdefault(device.id, deque())
+            while recent and now - recent[0] > 60:
+                recent.popleft()
+            if len(recent) >= self.per_minute:
+                over.append(device)
+        if not over:
+            for device in guarded:
+                self._recent[device.id].append(now)
+        return over
+
+
+def _guarded(device: Device) -> bool:
+    return device.sensitive or device.kind is Kind.LOCK or (device.device_class or "") in OPENING_CLASSES
+
+
+def pin_matches(text: str, pin_sha256: str) -> bool:
+    """Whether the digits spoken in `text` ("4 3 2 1", "four three two one") are the configured PIN."""
+    from agent.normalize import normalize
+
+    digits = "".join(t for t in normalize(text) if t.isdigit())
+    return bool(digits) and hmac.compare_digest(hashlib.sha256(digits.encode()).hexdigest(), pin_sha256.lower())
 
 
 def _risky_verb(device: Device, args: dict) -> str | None:

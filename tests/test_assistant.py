@@ -240,8 +240,6 @@ def test_the_yes_is_judged_from_the_words_before_any_understander_runs():
     assert registry.state("front_door") == {"state": "unlocked"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: risky_actions only inspects set_state/adjust calls, so a routine "
-                   "that unlocks a door ('welcome home' in the inline household) runs at once with no confirmation")
 def test_a_routine_that_unlocks_asks_first():
     assistant, registry, _ = make_assistant(tiny())
     result = assistant.turn("welcome home", context("porch"))
@@ -249,8 +247,6 @@ def test_a_routine_that_unlocks_asks_first():
     assert registry.state("side_door") == {"state": "locked"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: safety.pin_sha256 is read into Settings but nothing uses it: "
-                   "with a PIN configured, a plain 'yes' still unlocks the door")
 def test_with_a_pin_configured_a_plain_yes_does_not_unlock():
     pin = hashlib.sha256(b"4321").hexdigest()
     assistant, registry, _ = make_assistant(maple(), Settings(safety=SafetySettings(pin_sha256=pin)))

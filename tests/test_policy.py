@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pytest
-from helpers import maple, tiny
+from helpers import context, make_assistant, maple, tiny
 
+from agent.config import SafetySettings, Settings
 from agent.plan import Plan, ToolCall
 from agent.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
 from devices.household import Household
@@ -112,3 +114,38 @@ def test_a_pending_confirmation_expires_after_the_given_seconds(monkeypatch: pyt
     monkeypatch.setattr(time, "monotonic", lambda: 1000.0)
     pending = pending_for(Plan(), "hallway", 30.0, "Sure?")
     assert (pending.area, pending.expires_at, pending.question) == ("hallway", 1030.0, "Sure?")
+
+
+# ---- PIN and rate limits ---------------------------------------------------------------------------
+
+
+def with_safety(**safety: object) -> tuple:
+    return make_assistant(maple(), Settings(safety=SafetySettings(**safety)))
+
+
+@pytest.mark.parametrize("answer", ["4 3 2 1", "four three two one", "it's 4321"])
+def test_the_right_pin_spoken_in_words_or_digits_confirms(answer: str):
+    assistant, registry, _ = with_safety(pin_sha256=hashlib.sha256(b"4321").hexdigest())
+    conversation = context("hallway")
+    assert "PIN" in assistant.turn("unlock the front door", conversation).reply
+    assistant.turn(answer, conversation)
+    assert registry.state("front_door") == {"state": "unlocked"}
+
+
+@pytest.mark.parametrize("answer", ["1 2 3 4", "yes", "no"])
+def test_a_wrong_pin_or_a_bare_yes_cancels(answer: str):
+    assistant, registry, _ = with_safety(pin_sha256=hashlib.sha256(b"4321").hexdigest())
+    conversation = context("hallway")
+    assistant.turn("unlock the front door", conversation)
+    assistant.turn(answer, conversation)
+    assert registry.state("front_door") == {"state": "locked"}
+    assert conversation.conversation.pending is None
+
+
+def test_a_lock_cannot_be_commanded_more_often_than_the_limit():
+    assistant, registry, _ = with_safety(actuations_per_minute=3)
+    conversation = context("kitchen")
+    replies = [assistant.turn("lock the back door", conversation).reply for _ in range(4)]
+    assert registry.state("back_door") == {"state": "locked"}
+    assert "too often" not in " ".join(replies[:3])
+    assert "too often" in replies[3]

@@ -1,0 +1,120 @@
+"""Wires the parts together from settings: household, devices over MQTT, memory, skills, the Assistant."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agent.assistant import Assistant
+from agent.config import Settings
+from agent.history import HistoryWriter
+from agent.plan import Plan, ToolCall
+from agent.routine_clock import RoutineClock
+from agent.store import HouseholdStore, open_store
+from agent.turn import TurnContext
+from devices.errors import StoreError
+from devices.household import Household, Routine, load_household
+from devices.registry import Registry
+from devices.runtime import DeviceRuntime
+from skills.api import Announce, SkillContext, log_announcement
+from skills.registry import SkillRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """A running homebody: close it to stop what it started (broker, virtual home, threads)."""
+
+    settings: Settings
+    household: Household
+    runtime: DeviceRuntime
+    assistant: Assistant
+    store: HouseholdStore | None = None
+    history: HistoryWriter | None = None
+    closers: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, settings: Settings, virtual: bool | None = None, routines_on_time: bool = False) -> App:
+        household = load_household(settings.household.file or None)
+        runtime = DeviceRuntime.start(settings.mqtt, household, virtual=virtual)
+        try:
+            return cls._assemble(settings, household, runtime, routines_on_time)
+        except Exception:
+            runtime.close()
+            raise
+
+    @classmethod
+    def _assemble(cls, settings: Settings, household: Household, runtime: DeviceRuntime,
+                  routines_on_time: bool) -> App:
+        store = _open_memory(settings)
+        if store is not None:
+            household.routines = store.routines() or household.routines
+        skills = load_skills(runtime.registry, household, settings, store, announce=_print_announcement)
+        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills)
+        app = cls(settings, household, runtime, assistant, store)
+        skills.start()
+        app.closers.append(skills.close)
+        if store is not None:
+            app.history = HistoryWriter(store)
+            assistant.observers.append(app.history.record_turn)
+            runtime.registry.states.add_listener(app.history.record_state_change)
+        if routines_on_time:
+            clock = RoutineClock(household.routines, app.run_routine, household.home.timezone)
+            clock.start()
+            app.closers.append(clock.stop)
+        return app
+
+    def run_routine(self, routine: Routine) -> None:
+        """A routine that fell due: run it as if someone had asked for it."""
+        plan = Plan([ToolCall("run_routine", {"routine": routine.id})], confidence=1.0, path="none")
+        results = self.assistant.executor.run(plan, TurnContext())
+        log.info("routine %s ran on time: %s", routine.id, [o.status for r in results for o in r.outcomes])
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
+        if self.history is not None:
+            self.history.close()
+        if self.store is not None:
+            self.store.close()
+        self.runtime.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def build_assistant(registry: Registry, controller: Any, household: Household, settings: Settings,
+                    store: HouseholdStore | None, skills: SkillRegistry) -> Assistant:
+    """The Assistant with whatever memory and skills are available; the evaluation builds it the same way."""
+    return Assistant(registry, controller, household, settings,
+                     understanders=[skills.understand], skill_runner=skills.run,
+                     preferences=store.preference if store is not None else None)
+
+
+def load_skills(registry: Registry, household: Household, settings: Settings, store: HouseholdStore | None,
+                announce: Announce = log_announcement) -> SkillRegistry:
+    """Every installed skill (built-ins through the same entry points), each with its own context."""
+    context = SkillContext(ZoneInfo(household.home.timezone), registry=registry, store=store, announce=announce,
+                           data_dir=Path(settings.household.database).expanduser().parent / "skills")
+    return SkillRegistry.discover(context, settings.skills)
+
+
+def _print_announcement(text: str, area: str | None) -> None:
+    """The console's way of speaking later (a timer ringing); the voice loop speaks instead."""
+    print(f"\nhomebody ({area or 'everywhere'})> {text}", flush=True)
+
+
+def _open_memory(settings: Settings) -> HouseholdStore | None:
+    """The household database, or None with a clear log line: devices keep working without it."""
+    try:
+        return open_store(settings.household)
+    except StoreError as error:
+        log.error("household memory unavailable, carrying on without it: %s", error)
+        return None
