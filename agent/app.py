@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from agent.assistant import Assistant
 from agent.config import Settings
 from agent.history import HistoryWriter
+from agent.learning import CorrectionLearner
 from agent.plan import Plan, ToolCall
 from agent.routine_clock import RoutineClock
 from agent.store import HouseholdStore, open_store
@@ -60,7 +61,7 @@ class App:
         app.closers.append(skills.close)
         if store is not None:
             app.history = HistoryWriter(store)
-            assistant.observers.append(app.history.record_turn)
+            assistant.observers += [app.history.record_turn, CorrectionLearner(app.history, runtime.registry)]
             runtime.registry.states.add_listener(app.history.record_state_change)
         if routines_on_time:
             clock = RoutineClock(household.routines, app.run_routine, household.home.timezone)

@@ -37,6 +37,10 @@ class HistoryWriter:
         at = time.time()
         self._put(lambda store: store.record_state_change(device_id, old, new, at))
 
+    def submit(self, write: Write) -> None:
+        """Run `write(store)` on the writer thread, after what is already queued."""
+        self._put(write)
+
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until every queued write is done (shutdown, tests)."""
         done = threading.Event()

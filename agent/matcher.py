@@ -20,6 +20,8 @@ from devices.household import Routine
 from devices.model import Device, Kind
 from devices.registry import Registry
 
+CORRECTIONS = {"no", "nope", "actually", "sorry"}
+""""No, warmer": a correction of what the previous turn just did."""
 SPLITTERS = {"and", "then", ",", "also", "plus"}
 RELATIVE_ATTRIBUTE = {
     Kind.LIGHT: "brightness", Kind.CLIMATE: "target_temperature", Kind.FAN: "percentage",
@@ -54,7 +56,13 @@ class Matcher:
         tokens = normalize(text)
         if not tokens:
             return Plan(say="Sorry, I didn't catch that.", path="matcher", confidence=1.0)
+        correction = tokens[0] in CORRECTIONS and len(tokens) > 1
+        if correction:
+            tokens = [t for t in tokens[1:] if t != ","] or tokens
         frames = [read_frame(clause, self.index) for clause in split_clauses(tokens, self.index)]
+        if correction:
+            for frame in frames:
+                frame.reference = frame.reference or not any(m.type != "kind" for m in frame.mentions)
         _inherit(frames, context)
         calls: list[ToolCall] = []
         confidence = 1.0
@@ -122,7 +130,7 @@ def _is_command(frame: Frame) -> bool:
     """A verb, or a named target with a value ("garden lights green"); not "blah blah purple monkey"."""
     if frame.action is not None or frame.indirect:
         return True
-    named = any(m.type in ("device", "area", "kind") for m in frame.mentions)
+    named = any(m.type in ("device", "area", "kind") for m in frame.mentions) or frame.reference
     return named and (frame.has_value or bool(frame.direction))
 
 
@@ -324,8 +332,12 @@ def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
 
 
 def _cannot(devices: list[Device], action: str | None) -> str:
-    verb = {"set": "set", "adjust": "change"}.get(action or "", f"turn {action}" if action in ("on", "off") else action)
-    return f"The {_names(devices)} can't be {'changed' if verb in ('set', 'change') else verb + 'ed' if verb else 'changed'} that way."
+    names = _names(devices)
+    if action in ("on", "off"):
+        return Certain(f"Sorry, the {names} can't be turned {action}.")
+    if action in ("open", "close", "lock", "unlock"):
+        return Certain(f"Sorry, the {names} can't {action}.")
+    return Certain(f"Sorry, the {names} can't do that.")
 
 
 def _names(devices: list[Device]) -> str:

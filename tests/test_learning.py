@@ -1,0 +1,55 @@
+"""Preference suggestions from corrections and habits, on a real household database."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from helpers import context, make_assistant, maple
+
+from agent.history import HistoryWriter
+from agent.learning import CorrectionLearner, habits
+from agent.plan import Plan, ToolCall
+from agent.store import HouseholdStore, TurnRecord
+
+
+def test_no_warmer_after_a_heating_change_suggests_the_corrected_temperature(tmp_path: Path):
+    store = HouseholdStore(tmp_path / "home.db")
+    assistant, registry, _ = make_assistant(maple())
+    history = HistoryWriter(store)
+    assistant.observers.append(CorrectionLearner(history, registry))
+    conversation = context("living_room", "alex")
+    assistant.turn("set the heating to 20.5", conversation)
+    assistant.turn("no, warmer", conversation)
+    history.flush()
+    suggestions = store.suggestions()
+    assert [(s.person, s.key, s.value) for s in suggestions] == [("alex", "temperature", 21.5)]
+    history.close()
+
+
+def test_an_unknown_speaker_teaches_nothing(tmp_path: Path):
+    store = HouseholdStore(tmp_path / "home.db")
+    assistant, registry, _ = make_assistant(maple())
+    history = HistoryWriter(store)
+    assistant.observers.append(CorrectionLearner(history, registry))
+    conversation = context("living_room")
+    assistant.turn("set the heating to 20.5", conversation)
+    assistant.turn("no, warmer", conversation)
+    history.flush()
+    assert store.suggestions() == []
+    history.close()
+
+
+def test_the_same_setting_at_the_same_time_on_three_days_is_a_habit(tmp_path: Path):
+    store = HouseholdStore(tmp_path / "home.db")
+    morning = datetime(2026, 11, 20, 7, 5)
+    plan = Plan([ToolCall("set_state", {"devices": ["kitchen_ceiling"], "changes": {"brightness": 40}})])
+    for day in range(3):
+        at = (morning + timedelta(days=day, minutes=10 * day)).timestamp()
+        store.record_turn(TurnRecord(at, "kitchen light to 40", "Done.", "matcher", "kitchen", "sam", plan.to_json()))
+    store.record_turn(TurnRecord(time.time(), "kitchen light to 40", "Done.", "matcher", "kitchen", "alex",
+                                 plan.to_json()))
+    found = habits(store, "sam")
+    assert [(s.key, s.value) for s in found] == [("kitchen_ceiling.brightness@07:05", 40)]
+    assert habits(store, "alex") == []
