@@ -6,8 +6,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from agent.config import Settings
@@ -17,8 +17,8 @@ from agent.plan import Plan
 from agent.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.quiet import in_quiet_hours, quiet_reply
 from agent.replies import reply_for
-from agent.wording import display_name
 from agent.turn import Conversation, TurnContext, TurnResult
+from agent.wording import display_name
 from devices.household import Household
 from devices.registry import Registry
 

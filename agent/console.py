@@ -25,7 +25,6 @@ def run_console(assistant: Assistant, context: TurnContext, stdin: TextIO = sys.
         result = assistant.turn(line.strip(), context)
         if verbose:
             stdout.write(f"  plan: {result.plan.to_json()}\n")
-            for outcome in result.outcomes:
-                stdout.write(f"  {outcome.device_id}: {outcome.status} {outcome.state}\n")
+            stdout.writelines(f"  {outcome.device_id}: {outcome.status} {outcome.state}\n" for outcome in result.outcomes)
         stdout.write(f"homebody> {result.reply}\n")
         stdout.flush()

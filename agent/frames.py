@@ -55,6 +55,8 @@ DOWN_WORDS = {"dimmer": "brightness", "darker": "brightness", "cooler": "tempera
 SMALL_WORDS = {"bit", "little", "slightly", "touch", "tad", "notch"}
 NAMED_AMOUNTS = {"half": 50, "halfway": 50, "full": 100, "fully": 100, "max": 100, "maximum": 100,
                  "highest": 100, "min": 1, "minimum": 1, "lowest": 1, "quarter": 25}
+PERSONAL_PHRASES = ("my usual", "the way i like it", "how i like it", "my preferred", "my favourite",
+                    "my favorite", "my normal", "like i like it", "my default")
 INDIRECT = {
     "dark": ("light", "up"), "gloomy": ("light", "up"), "bright": ("light", "down"),
     "cold": ("climate", "up"), "chilly": ("climate", "up"), "freezing": ("climate", "up"),
@@ -92,6 +94,8 @@ class Frame:
     too: bool = False
     """"… too" / "and … as well": repeat the previous action on new targets."""
     indirect: tuple[str, str] | None = None
+    personal: bool = False
+    """"my usual", "the way I like it": the value comes from the speaker's preferences."""
     unknown: list[str] = field(default_factory=list)
     """Content words that name nothing the household has."""
 
@@ -200,8 +204,12 @@ def _read_values(frame: Frame, tokens: list[str], used: set[int]) -> None:
             frame.color = name
             _mark(tokens, name, used)
             break
+    if any(f" {phrase} " in f" {text} " for phrase in PERSONAL_PHRASES):
+        frame.personal = True
+        for phrase in PERSONAL_PHRASES:
+            _mark(tokens, phrase, used)
     for word, meaning in INDIRECT.items():
-        if word in tokens and ("too" in tokens or "in here" in text or text.startswith("it is") or "so" in tokens):
+        if word in tokens and not frame.personal and ("too" in tokens or "in here" in text or text.startswith("it is") or "so" in tokens):
             frame.indirect = meaning
             used.add(tokens.index(word))
             break

@@ -5,6 +5,7 @@ text -> tokens -> clauses ("and", "then", commas) -> frames -> targets -> tool c
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -169,7 +170,7 @@ def _inherit(frames: list[Frame], context: TurnContext) -> None:
             last = context.conversation.last_call
             frame.action = last.get("action")
         previous = frame
-    for earlier, later in zip(frames, frames[1:]):
+    for earlier, later in itertools.pairwise(frames):
         if earlier.action == "set" and not earlier.has_value and later.has_value and later.action in (None, "set"):
             earlier.number, earlier.unit, earlier.color = later.number, later.unit, later.color
             earlier.color_temp, earlier.attribute = later.color_temp, earlier.attribute or later.attribute

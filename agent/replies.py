@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent.executor import CallResult
 from agent.answers import answer_question
-from agent.wording import capital, name_list, state_phrase
+from agent.executor import CallResult
 from agent.turn import DeviceOutcome
+from agent.wording import capital, name_list, state_phrase
 from devices.model import Device
 from devices.registry import Registry
 

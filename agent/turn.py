@@ -65,4 +65,6 @@ class TurnResult:
     outcomes: list[DeviceOutcome] = field(default_factory=list)
     awaiting_confirmation: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
-    """Per stage: understand, act, reply, total."""
+    """Per stage: understand, act, total; milliseconds."""
+    quiet: bool = False
+    """Spoken in quiet hours: the reply is short and should be played softly."""

@@ -32,3 +32,7 @@ class BrokerUnavailable(HomebodyError):
 
 class StoreError(HomebodyError):
     """The household database cannot be read or written."""
+
+
+class ModelUnavailable(HomebodyError):
+    """A language model is not installed, not downloaded, corrupt, or its server cannot be reached."""

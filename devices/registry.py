@@ -33,9 +33,16 @@ class StateStore:
             return {k: dict(v) for k, v in self._states.items()}
 
     def update(self, device_id: str, partial: State) -> None:
+        self._store(device_id, partial, merge=True)
+
+    def replace(self, device_id: str, state: State) -> None:
+        """Set the whole state, dropping attributes it lacks: for devices that report everything at once."""
+        self._store(device_id, state, merge=False)
+
+    def _store(self, device_id: str, state: State, merge: bool) -> None:
         with self._changed:
             old = self._states.get(device_id, {})
-            new = {**old, **partial}
+            new = {**old, **state} if merge else dict(state)
             self._states[device_id] = new
             self._changed.notify_all()
         if new != old:
