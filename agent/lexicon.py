@@ -55,22 +55,6 @@ COLOR_TEMPERATURES = {
     "natural white": 4000, "bright white": 5000, "cool": 5000,
 }
 
-#: Binary-sensor device classes: the word a person uses for `on` and for `off`.
-BINARY_CLASS_WORDS: dict[str, tuple[str, str]] = {
-    "battery": ("low", "normal"), "battery_charging": ("charging", "not charging"),
-    "carbon_monoxide": ("detected", "clear"), "cold": ("cold", "normal"),
-    "connectivity": ("connected", "disconnected"), "door": ("open", "closed"),
-    "garage_door": ("open", "closed"), "gas": ("detected", "clear"), "heat": ("hot", "normal"),
-    "light": ("light detected", "no light"), "lock": ("unlocked", "locked"),
-    "moisture": ("wet", "dry"), "motion": ("detected", "clear"), "moving": ("moving", "not moving"),
-    "occupancy": ("detected", "clear"), "opening": ("open", "closed"), "plug": ("plugged in", "unplugged"),
-    "power": ("on", "off"), "presence": ("home", "away"), "problem": ("a problem", "ok"),
-    "running": ("running", "not running"), "safety": ("unsafe", "safe"), "smoke": ("detected", "clear"),
-    "sound": ("detected", "clear"), "tamper": ("tampering detected", "clear"),
-    "update": ("update available", "up to date"), "vibration": ("detected", "clear"),
-    "window": ("open", "closed"),
-}
-
 #: Words that carry no name: a similar-sounding match never starts or ends on one.
 FUNCTION_WORDS = {
     "the", "a", "an", "to", "at", "in", "on", "of", "for", "my", "our", "your", "me", "us", "by", "with",
