@@ -138,6 +138,9 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     key = phrase if phrase in index.phrases else index.compact.get(phrase.replace(" ", ""))
     if key is not None:
         return [_mention(e, start, end, 1.0) for e in index.phrases[key]]
+    singular = " ".join(_without_s(w, index) for w in words)
+    if singular != phrase and singular in index.phrases:
+        return [_mention(e, start, end, 0.95) for e in index.phrases[singular] if e.type != "kind"]
     if all(w in index.words or w.isdigit() for w in words) or len(phrase) < 4:
         return []
     if any(w in COMMAND_WORDS for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
@@ -150,6 +153,12 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
 
 EDGE_STOP = FUNCTION_WORDS - {"light", "lights", "room"}
 """A similar-sounding span never starts or ends on these; names often end in "light" or "room"."""
+
+
+def _without_s(word: str, index: NameIndex) -> str:
+    """"macrotorrents" (from "Macrotorrent's") or "lamps": the word a name uses, when it uses that one."""
+    stem = word[:-1]
+    return stem if word.endswith("s") and word not in index.words and stem in index.words else word
 
 
 def _fuzzy(words: tuple[str, ...], index: NameIndex) -> tuple[str | None, float]:

@@ -17,7 +17,9 @@ CONTRACTIONS = {
     "i'd": "i would", "who's": "who is", "where's": "where is", "when's": "when is", "here's": "here is",
 }
 
-FILLERS = {"um", "uh", "erm", "er", "hmm", "please", "kindly", "hey", "homebody", "okay", "ok"}
+FILLERS = {"um", "uh", "erm", "er", "hmm", "please", "kindly", "hey", "homebody"}
+OPENERS = {"okay", "ok", "so", "right", "alright"}
+"""Dropped only at the start: "okay, turn it on" — but "is the battery ok" keeps its meaning."""
 
 POLITE_PREFIXES = (
     "could you", "can you", "would you", "will you", "i want you to", "i would like you to",
@@ -48,7 +50,7 @@ def normalize(text: str) -> list[str]:
             tokens += CONTRACTIONS[token].split()
         elif token.endswith("'s"):
             tokens.append(token[:-2] + "s")
-        elif token not in FILLERS:
+        elif token not in FILLERS and not (token in OPENERS and not tokens):
             tokens.append(token.replace("'", ""))
     text = " ".join(tokens)
     for prefix in POLITE_PREFIXES:
