@@ -17,6 +17,7 @@ from agent.plan import Plan, ToolCall
 from agent.queries import query_call
 from agent.targets import Targets, implied_kinds, resolve
 from agent.turn import TurnContext
+from agent.wording import plural_name
 from devices.household import Routine
 from devices.model import Device, Kind
 from devices.registry import Registry
@@ -280,7 +281,8 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> li
         delta = -direction * amount if attribute == "color_temp" else direction * amount
         calls.append(ToolCall("adjust", {"devices": [device.id], "attribute": attribute, "delta": delta}))
     if not calls and direction < 0 and all(d.kind is Kind.LIGHT for d in devices):
-        return Certain(f"The {_names(devices)} {'is' if len(devices) == 1 else 'are'} already off.")
+        verb = "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"
+        return Certain(f"The {_names(devices)} {verb} already off.")
     return calls or _cannot(devices, "adjust")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.answers import answer_question
 from agent.executor import CallResult
 from agent.turn import DeviceOutcome
-from agent.wording import capital, name_list, state_phrase
+from agent.wording import capital, name_list, plural_name, state_phrase
 from devices.model import Device
 from devices.registry import Registry
 
@@ -70,7 +70,8 @@ def _describe_group(outcomes: list[DeviceOutcome], registry: Registry, already: 
             by_phrase.setdefault(state_phrase(device, outcome.state or registry.state(device.id)), []).append(device)
     clauses = []
     for phrase, devices in by_phrase.items():
-        verb = "is" if len(devices) == 1 else "are"
+        devices = list({d.id: d for d in devices}.values())
+        verb = "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"
         clauses.append(f"the {name_list(devices)} {verb} {'already ' if already else ''}{phrase}")
     return " and ".join(clauses)
 
