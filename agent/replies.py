@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from agent.answers import answer_question
 from agent.executor import CallResult
+from agent.plan import ToolCall
 from agent.turn import DeviceOutcome
 from agent.wording import capital, name_list, plural_name, state_phrase
 from devices.model import Device
 from devices.registry import Registry
 
+COMMANDS = ("set_state", "adjust")
 MEDIA_WORDS = {"next": "Skipping to the next track", "previous": "Going back to the previous track"}
 FAILURES = ("timed_out", "offline", "refused", "rejected")
 
 
 def reply_for(results: list[CallResult], registry: Registry) -> str:
-    sentences = [s for r in results if (s := _sentence(r, registry))]
+    sentences = [s for r in _merged(results) if (s := _sentence(r, registry))]
     return " ".join(sentences) or "Done."
+
+
+def _merged(results: list[CallResult]) -> list[CallResult]:
+    """Commands to the same devices in one utterance ("turn on X and make it warm white") are told once."""
+    merged: list[CallResult] = []
+    for result in results:
+        previous = merged[-1] if merged else None
+        if previous is not None and result.call.tool in COMMANDS and previous.call.tool in COMMANDS \
+                and {o.device_id for o in result.outcomes} & {o.device_id for o in previous.outcomes}:
+            outcomes = {o.device_id: o for o in previous.outcomes + result.outcomes}
+            changes = {**previous.call.args.get("changes", {}), **result.call.args.get("changes", {})}
+            if result.call.tool == "adjust":
+                changes[result.call.args["attribute"]] = None
+            call = ToolCall("set_state", {"devices": list(outcomes), "changes": changes})
+            merged[-1] = CallResult(call, list(outcomes.values()))
+        else:
+            merged.append(result)
+    return merged
 
 
 def _sentence(result: CallResult, registry: Registry) -> str:
@@ -35,14 +55,20 @@ def _sentence(result: CallResult, registry: Registry) -> str:
     elif result.call.tool == "run_routine":
         parts.append(f"{result.data.get('routine', 'The routine')} is done." if not _failed(outcomes) else "")
     elif done:
-        parts.append("Done, " + _describe_group(done, registry) + ".")
+        parts.append("Done, " + _describe_group(done, registry, changed=_changed(result)) + ".")
     elif already and not _failed(outcomes):
-        parts.append(capital(_describe_group(already, registry, already=True)) + ".")
+        parts.append(capital(_describe_group(already, registry, already=True, changed=_changed(result))) + ".")
     for status in FAILURES:
         failed = [o for o in outcomes if o.status == status]
         if failed:
             parts.append(_failure(status, failed, registry))
     return " ".join(p for p in parts if p)
+
+
+def _changed(result: CallResult) -> frozenset[str]:
+    if result.call.tool == "adjust":
+        return frozenset({result.call.args.get("attribute", "")})
+    return frozenset(result.call.args.get("changes", {}))
 
 
 def _failed(outcomes: list[DeviceOutcome]) -> bool:
@@ -61,13 +87,15 @@ def _failure(status: str, outcomes: list[DeviceOutcome], registry: Registry) -> 
     return f"Sorry, the {names} can't do that."
 
 
-def _describe_group(outcomes: list[DeviceOutcome], registry: Registry, already: bool = False) -> str:
+def _describe_group(outcomes: list[DeviceOutcome], registry: Registry, already: bool = False,
+                    changed: frozenset[str] = frozenset()) -> str:
     """"the kitchen light is on" / "the desk lamp and office heater are on"."""
     by_phrase: dict[str, list[Device]] = {}
     for outcome in outcomes:
         device = registry.devices.get(outcome.device_id)
         if device is not None:
-            by_phrase.setdefault(state_phrase(device, outcome.state or registry.state(device.id)), []).append(device)
+            phrase = state_phrase(device, outcome.state or registry.state(device.id), changed)
+            by_phrase.setdefault(phrase, []).append(device)
     clauses = []
     for phrase, devices in by_phrase.items():
         devices = list({d.id: d for d in devices}.values())

@@ -18,8 +18,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
-def state_phrase(device: Device, state: State) -> str:
-    """The state as words after "is": "on at 40 percent", "closed", "20.5 degrees"."""
+def state_phrase(device: Device, state: State, changed: frozenset[str] = frozenset()) -> str:
+    """The state as words after "is": "on at 40 percent", "closed", "20.5 degrees".
+
+    `changed` names attributes just set, so "warm white" is said when that is what was asked.
+    """
     kind = device.kind
     if kind is Kind.CLIMATE:
         if state.get("mode") == "off":
@@ -29,8 +32,10 @@ def state_phrase(device: Device, state: State) -> str:
         extras = []
         if device.has("brightness") and "brightness" in state and state["brightness"] != 100:
             extras.append(f"at {state['brightness']} percent")
-        if device.has("color") and state.get("color") not in (None, "white"):
+        if device.has("color") and state.get("color") not in (None, "white") and "color_temp" not in changed:
             extras.append(color_word(state["color"]))
+        if "color_temp" in changed and "color_temp" in state:
+            extras.append(white_word(state["color_temp"]))
         return "on" + (" " + " and ".join(extras) if extras else "")
     if kind is Kind.COVER and 0 < state.get("position", 0) < 100:
         return f"{state['position']} percent open"
@@ -49,6 +54,12 @@ def state_phrase(device: Device, state: State) -> str:
         phrase = binary_predicate(device, state.get("state") == "on")
         return phrase.removeprefix("is ")
     return str(state.get("state", "unknown"))
+
+
+def white_word(kelvin: int) -> str:
+    if kelvin <= 3200:
+        return "warm white"
+    return "cool white" if kelvin >= 4500 else "neutral white"
 
 
 def predicate(device: Device, state: State) -> str:
