@@ -15,12 +15,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="run the assistant (embedded broker and virtual home unless mqtt.host is set)")
     run.add_argument("--area", help="the room you are talking from")
     run.add_argument("--person", help="who is talking")
+    run.add_argument("--text", action="store_true", help="the text console even when there is a microphone")
     run.set_defaults(handler=cmd_run)
 
     ask = commands.add_parser("ask", help="say one thing and print the reply")
     ask.add_argument("text", nargs="?", help="what you would say")
     ask.add_argument("--area", help="the room you are talking from")
     ask.add_argument("--person", help="who is talking")
+    ask.add_argument("--audio", metavar="IN.wav", help="a recording of what you would say, instead of TEXT")
+    ask.add_argument("--say", metavar="OUT.wav", help="also speak the reply into this WAV file")
     ask.set_defaults(handler=cmd_ask)
 
     devices = commands.add_parser("devices", help="list devices with their areas and live state")
@@ -44,6 +47,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--json", dest="json_out", help="write the full report here")
     evaluate.add_argument("--llm", choices=["off", "fallback", "always"], help="when to ask the LLM planner")
     evaluate.add_argument("--no-llm", action="store_const", const="off", dest="llm", help="same as --llm off")
+    evaluate.add_argument("--audio", action="store_true", help="speak each case (espeak-ng) and hear it (Whisper)")
+    evaluate.add_argument("--voices", default="default",
+                          help="with --audio: default, held-out, or espeak-ng voices NAME[:WPM],…")
+    evaluate.add_argument("--noise", type=float, metavar="SNR_DB", help="with --audio: add pink noise at this SNR")
     evaluate.set_defaults(handler=cmd_eval)
 
     bench = commands.add_parser("bench", help="run benchmarks and print a table (and JSON)")
@@ -60,6 +67,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     with App.start(settings) as app:
         print(f"homebody is ready: {app.household.home.name}, {len(app.runtime.registry.devices)} devices"
               f" ({'virtual home on an embedded broker' if app.runtime.virtual_home else settings.mqtt.host}).")
+        if not args.text:
+            from agent.audio import AudioError
+            from agent.cli_voice import run_live
+
+            try:
+                run_live(app, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
+                return 0
+            except AudioError as error:
+                print(f"homebody: {error}; using the text console.", file=sys.stderr)
         print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
         run_console(app.assistant, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
     return 0
@@ -69,6 +85,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from agent.app import App
     from agent.turn import TurnContext
 
+    if args.audio or args.say:
+        from agent.cli_voice import cmd_ask_voice
+
+        return cmd_ask_voice(args, settings)
     text = args.text if args.text is not None else sys.stdin.read()
     with App.start(settings) as app:
         result = app.assistant.turn(text, TurnContext(area=args.area, person=args.person))
@@ -131,7 +151,7 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return 2
     household = load_household(settings.household.file or None)
-    home = VirtualHome(household.devices, settings.mqtt.host, settings.mqtt.port)
+    home = VirtualHome(household.devices, settings.mqtt.host, settings.mqtt.port, settings.mqtt)
     home.start()
     print(f"Simulating {len(household.devices)} devices of {household.home.name} on "
           f"{settings.mqtt.host}:{settings.mqtt.port}; Ctrl-C to stop.")
@@ -143,13 +163,17 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.eval_runner import evaluate
+    from agent.eval_audio import evaluate_with_recordings
     from agent.evaluation import report_json, summarize
 
     if args.llm:
         settings.understanding.llm = args.llm
+    if args.audio:
+        from agent.cli_voice import cmd_eval_audio
+
+        return cmd_eval_audio(args, settings)
     started = time.perf_counter()
-    results = evaluate(args.cases, settings, settings.household.file or None)
+    results = evaluate_with_recordings(args.cases, settings, settings.household.file or None)
     summary = summarize(results)
     for result in results:
         if not result.passed:

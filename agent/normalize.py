@@ -18,7 +18,7 @@ CONTRACTIONS = {
 }
 
 FILLERS = {"um", "uh", "erm", "er", "hmm", "please", "kindly", "hey", "homebody"}
-OPENERS = {"okay", "ok", "so", "right", "alright"}
+OPENERS = {"okay", "ok", "so", "alright"}
 """Dropped only at the start: "okay, turn it on" — but "is the battery ok" keeps its meaning."""
 
 POLITE_PREFIXES = (
