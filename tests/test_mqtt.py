@@ -75,14 +75,15 @@ def test_runtime_starts_with_every_device_reported(runtime: DeviceRuntime, maple
 
 
 def test_set_many_waits_for_all_devices_together(runtime: DeviceRuntime) -> None:
+    """Three slow devices answer within one wait, not three in a row (sequential would take 1.5 s)."""
     assert runtime.virtual_home is not None
     for device_id in ("garage_light", "emma_ceiling", "hallway_light"):
-        runtime.virtual_home.set_behaviour(device_id, delay=0.3)
+        runtime.virtual_home.set_behaviour(device_id, delay=0.5)
     started = time.monotonic()
     outcomes = runtime.controller.set_many([(d, {"state": "on"}) for d in ("garage_light", "emma_ceiling",
                                                                           "hallway_light")])
     assert [o.status for o in outcomes] == ["confirmed"] * 3
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 1.3
 
 
 def test_device_that_never_answers_times_out_and_says_so(runtime: DeviceRuntime) -> None:
@@ -207,13 +208,11 @@ def test_devices_are_discovered_from_the_bridge(fresh_amqtt_broker: BrokerAddres
         assert runtime.controller.set("shed_light", {"brightness": 70}).status == "confirmed"
 
 
-def test_embedded_runtime_starts_fast(maple_home: Household) -> None:
-    started = time.monotonic()
+def test_the_embedded_runtime_is_ready_with_every_state_when_start_returns(maple_home: Household) -> None:
+    """How fast it starts is measured by `homebody bench` (cold_start_s), not asserted here."""
     with DeviceRuntime.start(MqttSettings(), maple_home) as runtime:
-        elapsed = time.monotonic() - started
         assert runtime.virtual_home is not None and runtime.broker is not None
         assert not runtime.link.wait_reported([d.id for d in maple_home.devices], 0)
-    assert elapsed < 1.0
 
 
 def test_embedded_broker_sends_retained_messages_only_for_a_clients_own_filters(

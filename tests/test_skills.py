@@ -197,7 +197,7 @@ def test_a_hanging_tool_is_cut_off_after_the_time_limit():
     registry = registry_of(factory, echo_skill, timeout=0.2)
     started = time.monotonic()
     assert ask(registry, "misbehave 3") == "Sorry, the pool pump skill is not answering."
-    assert 0.2 <= time.monotonic() - started < 1.0
+    assert 0.2 <= time.monotonic() - started < 5.0  # cut off, not waited for (the tool hangs for good)
     assert ask(registry, "echo fine") == "fine at 10:00 in den"
     factory.release.set()
 
