@@ -233,6 +233,8 @@ def _decode(device: Device, attribute: str, key: str, value: Any) -> Any:
         return value if isinstance(value, bool) else None
     if attribute == "mode":
         return value if isinstance(value, str) and (value in device.modes or not device.modes) else None
+    if attribute == "value" and isinstance(value, str):
+        return value  # a sensor may report text, such as a date
     if not is_number(value):
         return None
     if attribute == "brightness":
@@ -245,10 +247,10 @@ def _decode(device: Device, attribute: str, key: str, value: Any) -> Any:
 
 
 def _decode_state_word(device: Device, key: str, value: Any) -> str | None:
-    if device.kind is Kind.BINARY_SENSOR and key != "state":
-        if not isinstance(value, bool):
-            return None
+    if device.kind is Kind.BINARY_SENSOR and isinstance(value, bool):
         return "on" if value != (key == "contact") else "off"
+    if device.kind is Kind.BINARY_SENSOR and key != "state":
+        return None
     if not isinstance(value, str):
         return None
     return _READ_WORDS[device.kind].get(value.upper())
