@@ -286,3 +286,10 @@ def test_the_virtual_homes_device_list_describes_the_household(maple_home: House
 def test_slug() -> None:
     assert slug("Kitchen/Ceiling Light") == "kitchen_ceiling_light"
     assert slug("---") == "device"
+
+
+def test_binary_sensors_of_any_class_and_text_sensors_round_trip() -> None:
+    battery = Device(id="phone_battery", name="Phone", kind=Kind.BINARY_SENSOR, device_class="battery")
+    birthday = Device(id="birthday", name="Birthday", kind=Kind.SENSOR, device_class="date")
+    for device, state in ((battery, {"state": "off"}), (battery, {"state": "on"}), (birthday, {"value": "2024-04-01"})):
+        assert decode_state(device, encode_state(device, state)) == state
