@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from agent.config import Settings, load_settings
@@ -65,15 +68,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        settings = load_settings(args.config)
-        if args.home:
-            settings.household.file = args.home
-        return handler(args, settings) or 0
+        with _sigterm_unwinds():
+            settings = load_settings(args.config)
+            if args.home:
+                settings.household.file = args.home
+            return handler(args, settings) or 0
     except HomebodyError as error:
         print(f"homebody: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 143
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived; a BaseException like KeyboardInterrupt, so no `except Exception` in a turn swallows it."""
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (systemd, docker stop) unwinds like Ctrl-C: a turn in flight is abandoned before it is
+    recorded, and every `with` closes what it opened (history flushed, database closed, broker stopped)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def print_json(data: Any) -> None:

@@ -1,12 +1,15 @@
 """Closed-loop device commands: publish, then wait (bounded) for the device to report the new state.
 
 A command counts as confirmed only on a state report that arrived after it was sent and
-holds what was asked, so a stale retained state never confirms anything.
+holds what was asked, so a stale retained state never confirms anything. A command still
+unconfirmed after the connection came back from a broker restart is sent again (a state is
+idempotent; a media command is not and never is), since the restart may have lost it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from agent.turn import DeviceOutcome
@@ -17,6 +20,9 @@ from devices.link import DeviceLink
 from devices.model import Device, State, validate_change
 from devices.zigbee2mqtt import MEDIA_COMMANDS
 
+RESEND_EVERY = 0.5
+"""Seconds between resends of a command that a broker restart may have lost, until confirmed or timed out."""
+
 
 @dataclass
 class _Sent:
@@ -26,6 +32,10 @@ class _Sent:
     device: Device
     expected: State
     reports_before: int
+    messages: list[Message] = field(default_factory=list)
+    """What was published, to send again after a reconnect; empty: never resent."""
+    connects: int = 0
+    """The connection's `connects` when it was sent."""
 
 
 class DeviceController:
@@ -76,7 +86,9 @@ class DeviceController:
                  sent: list[_Sent]) -> DeviceOutcome:
         if not self.registry.states.is_online(device.id):
             return DeviceOutcome(device.id, "offline", self.registry.state(device.id), f"{device.name} is offline")
-        sent.append(_Sent(index, device, expected, self.link.reports(device.id)))
+        resend = messages if expected else []  # no expected state: a media command, not idempotent
+        sent.append(_Sent(index, device, expected, self.link.reports(device.id), resend,
+                          self.link.connection.connects))
         for topic, payload in messages:
             self.link.connection.publish(topic, payload, qos=1)
         return DeviceOutcome(device.id, "timed_out")
@@ -84,13 +96,31 @@ class DeviceController:
     def _await(self, sent: list[_Sent], outcomes: list[DeviceOutcome]) -> None:
         if not sent:
             return
-        self.registry.states.wait_for(lambda: all(self._reached(s) for s in sent), self.confirm_timeout)
+        deadline = time.monotonic() + self.confirm_timeout
+        while not self.registry.states.wait_for(lambda: all(self._reached(s) for s in sent),
+                                                min(RESEND_EVERY, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                break
+            self._resend_after_reconnect(sent)
         for item in sent:
             state = self.registry.state(item.device.id)
             if self._reached(item):
                 outcomes[item.index] = DeviceOutcome(item.device.id, "confirmed", state)
             else:
                 outcomes[item.index] = DeviceOutcome(item.device.id, "timed_out", state, self._silence(item, state))
+
+    def _resend_after_reconnect(self, sent: list[_Sent]) -> None:
+        """Publish again what is unconfirmed and was sent before the latest reconnect.
+
+        Repeated until confirmed: the device's side (Zigbee2MQTT) may resubscribe after homebody does.
+        """
+        connection = self.link.connection
+        if not connection.connected:
+            return
+        for item in sent:
+            if item.messages and item.connects != connection.connects and not self._reached(item):
+                for topic, payload in item.messages:
+                    connection.publish(topic, payload, qos=1)
 
     def _reached(self, item: _Sent) -> bool:
         if self.link.reports(item.device.id) <= item.reports_before:

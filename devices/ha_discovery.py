@@ -97,6 +97,8 @@ def parse_config(topic: str, payload: Any) -> Binding | None:
         return None
     kind = _COMPONENTS[parts[1]]
     json_light = kind is Kind.LIGHT and config.get("schema") == "json"
+    if not _main_topic(kind, config):
+        raise ValueError("the config names no state or command topic")
     device = _device(kind, config, parts, json_light)
     if json_light:
         return Binding(device, {device.topic: lambda raw: _read_json_light(config, raw)},
@@ -129,7 +131,7 @@ def _device(kind: Kind, config: dict[str, Any], parts: list[str], json_light: bo
     info: dict[str, Any] = config["device"] if isinstance(config.get("device"), dict) else {}
     name = config.get("name") if isinstance(config.get("name"), str) else info.get("name")
     unit = config.get("unit_of_measurement")
-    topic = config.get("state_topic") or _first_topic(kind, config) or config.get("command_topic") or ""
+    topic = _main_topic(kind, config)
     return Device(
         id=slug(object_id),
         name=str(name or object_id.replace("_", " ")),
@@ -143,6 +145,12 @@ def _device(kind: Kind, config: dict[str, Any], parts: list[str], json_light: bo
         max_temp=float(config.get("max_temp", 35)),
         topic=str(topic),
     )
+
+
+def _main_topic(kind: Kind, config: dict[str, Any]) -> str:
+    """The topic a device is known by: its state topic, else its first channel's, else its command topic."""
+    found = (config.get("state_topic"), _first_topic(kind, config), config.get("command_topic"))
+    return next((t for t in found if isinstance(t, str) and t), "")
 
 
 def _first_topic(kind: Kind, config: dict[str, Any]) -> str | None:

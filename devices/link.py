@@ -79,7 +79,7 @@ class DeviceLink:
                 return
             try:
                 state = reader(payload)
-            except (ValueError, TypeError) as error:
+            except (ValueError, TypeError, RecursionError) as error:  # RecursionError: JSON nested too deep
                 self._complain(topic, f"ignored a state homebody cannot read ({error})")
                 return
             if not state:  # about something homebody doesn't model (link quality, battery…)
@@ -102,7 +102,7 @@ class DeviceLink:
     def _bridge_devices(self, topic: str, payload: bytes, _retained: bool) -> None:
         try:
             found = devices_from_bridge(json.loads(payload))
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, RecursionError) as error:
             self._complain(topic, f"ignored a device list homebody cannot read ({error})")
             return
         for device in found:
@@ -113,7 +113,7 @@ class DeviceLink:
             return
         try:
             binding = parse_config(topic, json.loads(payload))
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, RecursionError) as error:
             self._complain(topic, f"ignored a discovery config homebody cannot read ({error})")
             return
         if binding is not None:

