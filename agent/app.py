@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
 from agent.assistant import Assistant
@@ -22,6 +23,9 @@ from devices.registry import Registry
 from devices.runtime import DeviceRuntime
 from skills.api import Announce, SkillContext, log_announcement
 from skills.registry import SkillRegistry
+
+if TYPE_CHECKING:
+    from agent.planner import LlmPlanner
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +59,11 @@ class App:
         if store is not None:
             household.routines = store.routines() or household.routines
         skills = load_skills(runtime.registry, household, settings, store, announce=_print_announcement)
-        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills)
+        planner = build_planner(runtime.registry, household, settings, skills)
+        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner)
         app = cls(settings, household, runtime, assistant, store)
+        if planner is not None:
+            app.closers.append(planner.close)
         skills.start()
         app.closers.append(skills.close)
         if store is not None:
@@ -92,11 +99,27 @@ class App:
 
 
 def build_assistant(registry: Registry, controller: Any, household: Household, settings: Settings,
-                    store: HouseholdStore | None, skills: SkillRegistry) -> Assistant:
+                    store: HouseholdStore | None, skills: SkillRegistry,
+                    planner: LlmPlanner | None = None) -> Assistant:
     """The Assistant with whatever memory and skills are available; the evaluation builds it the same way."""
     return Assistant(registry, controller, household, settings,
-                     understanders=[skills.understand], skill_runner=skills.run,
+                     understanders=[skills.understand], skill_runner=skills.run, planner=planner,
                      preferences=store.preference if store is not None else None)
+
+
+def build_planner(registry: Registry, household: Household, settings: Settings,
+                  skills: SkillRegistry) -> LlmPlanner | None:
+    """The LLM planner unless understanding.llm is off; the model loads on first use, or now in the
+    background when llm.load_at_start is set. A missing model is logged once and the matcher carries on."""
+    if settings.understanding.llm == "off":
+        return None
+    from agent.planner import LlmPlanner
+    from agent.tools import device_tools
+
+    planner = LlmPlanner.from_settings(settings.llm, registry, household.routines, [*device_tools(), *skills.tools()])
+    if settings.llm.load_at_start:
+        threading.Thread(target=planner.start, name="llm-prime", daemon=True).start()
+    return planner
 
 
 def load_skills(registry: Registry, household: Household, settings: Settings, store: HouseholdStore | None,

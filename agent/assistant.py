@@ -96,7 +96,7 @@ class Assistant:
         plan = self.matcher.match(text, context)
         if mode == "fallback" and plan.confidence < self.settings.understanding.confidence and self.planner:
             planned = self.planner.plan(text, context)
-            if planned is not None and (planned.calls or planned.say):
+            if planned is not None and (planned.calls or not plan.say):
                 return planned
         return plan
 

@@ -26,7 +26,7 @@ from agent.assistant import Assistant
 from agent.audio import SAMPLE_RATE, AudioError, read_wav, rms_dbfs
 from agent.benchmarks.voice import espeak_wav
 from agent.config import Settings
-from agent.eval_runner import _default_assistant, evaluate
+from agent.eval_runner import default_assistant_factory, evaluate
 from agent.evaluation import Case, CaseResult, load_cases, summarize
 from agent.normalize import CONTRACTIONS, tokens_of
 from agent.numbers import words_to_numbers
@@ -155,10 +155,11 @@ def _evaluate_heard(case_files: list[str], settings: Settings, home: str | None,
     """
     cases = iter(_cases(case_files))
     run = VoiceRun(label, [])
+    default_assistant = default_assistant_factory()
 
     def make_assistant(runtime: DeviceRuntime, household: Household, run_settings: Settings,
                        store: HouseholdStore) -> Assistant:
-        pipeline = VoicePipeline(_default_assistant(runtime, household, run_settings, store), run_settings.voice,
+        pipeline = VoicePipeline(default_assistant(runtime, household, run_settings, store), run_settings.voice,
                                  transcriber)
         return cast(Assistant, _Heard(pipeline, next(cases), spoken, run.heard))
 

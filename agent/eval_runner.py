@@ -8,8 +8,9 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agent.app import build_assistant, load_skills
+from agent.app import build_assistant, build_planner, load_skills
 from agent.assistant import Assistant
 from agent.config import Settings
 from agent.evaluation import Case, CaseResult, CaseTurn, load_cases, run_case
@@ -18,6 +19,9 @@ from agent.turn import TurnContext, TurnResult
 from devices.household import Household, load_household
 from devices.model import State
 from devices.runtime import DeviceRuntime
+
+if TYPE_CHECKING:
+    from agent.planner import LlmPlanner
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ def evaluate(case_files: list[str], settings: Settings, home: str | None,
     cases = [case for path in case_files for case in load_cases(Path(path))]
     run_settings = copy.deepcopy(settings)
     run_settings.mqtt.host = ""
-    make_assistant = make_assistant or _default_assistant
+    make_assistant = make_assistant or default_assistant_factory()
     results: list[CaseResult] = []
     with tempfile.TemporaryDirectory(prefix="homebody-eval-") as folder, \
             DeviceRuntime.start(run_settings.mqtt, household, virtual=True) as runtime:
@@ -48,11 +52,18 @@ def evaluate(case_files: list[str], settings: Settings, home: str | None,
     return results
 
 
-def _default_assistant(runtime: DeviceRuntime, household: Household, settings: Settings,
-                       store: HouseholdStore) -> Assistant:
-    """Every case gets its own copy of the seeded household database: nothing leaks between cases."""
-    skills = load_skills(runtime.registry, household, settings, store)
-    return build_assistant(runtime.registry, runtime.controller, household, settings, store, skills)
+def default_assistant_factory() -> AssistantFactory:
+    """Assistants built like the App's; every case gets its own copy of the seeded household
+    database (nothing leaks between cases), and the LLM planner is built once per run."""
+    planners: list[LlmPlanner | None] = []
+
+    def make(runtime: DeviceRuntime, household: Household, settings: Settings, store: HouseholdStore) -> Assistant:
+        skills = load_skills(runtime.registry, household, settings, store)
+        if not planners:
+            planners.append(build_planner(runtime.registry, household, settings, skills))
+        return build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planners[0])
+
+    return make
 
 
 def _run_one(case: Case, runtime: DeviceRuntime, household: Household, assistant: Assistant) -> CaseResult:

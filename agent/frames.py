@@ -135,7 +135,7 @@ def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int
     if tokens and tokens[0] == "light" and "up" in tokens:
         frame.action, frame.verb = "on", "light up"
         return {0, tokens.index("up")}
-    if frame.action in (None, "set") or tokens and tokens[0] in VERB_STARTERS:
+    if frame.action in (None, "set") or (tokens and tokens[0] in VERB_STARTERS):
         for i, token in enumerate(tokens):
             if token in PARTICLES and i not in protected and i not in positions and not _is_preposition(tokens, i):
                 frame.action = PARTICLES[token]

@@ -70,7 +70,7 @@ FUNCTION_WORDS = {
 COMMAND_WORDS = {
     "locked", "unlocked", "open", "opened", "closed", "running", "playing", "paused", "muted",
     "temp", "temperature", "volume", "position", "speed", "track", "song", "item", "timer", "minutes",
-    "turn", "switch", "set", "make", "put", "start", "stop", "open", "close", "lock", "unlock", "dim",
+    "turn", "switch", "set", "make", "put", "start", "stop", "close", "lock", "unlock", "dim",
     "is", "are", "what", "how", "which", "whats", "does", "do", "show", "tell", "mute", "pause", "kill",
 }
 

@@ -187,7 +187,7 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> list[To
         return [ToolCall("media_control", {"devices": ids, "command": action})]
     if action in {"mute", "unmute"}:
         return [ToolCall("set_state", {"devices": ids, "changes": {"muted": action == "mute"}})]
-    if frame.direction or action in {"up", "down", "dim", "brighten"} and frame.number is None or frame.by:
+    if frame.direction or (action in {"up", "down", "dim", "brighten"} and frame.number is None) or frame.by:
         return _adjust_calls(frame, devices, registry)
     if frame.has_value:
         return _value_calls(frame, devices, action)
@@ -242,7 +242,7 @@ def _value_change(frame: Frame, device: Device) -> dict | None:
             return {"color": "warm white" if frame.color_temp < 3500 else "white"}
         return None
     if frame.color is not None and kind is Kind.LIGHT:
-        return {"color": frame.color} if device.has("color") or frame.color == "white" and device.has("color_temp") else None
+        return {"color": frame.color} if device.has("color") or (frame.color == "white" and device.has("color_temp")) else None
     if frame.number is None:
         return None
     attribute = _number_attribute(frame, device)

@@ -175,7 +175,7 @@ def _similarity(heard: tuple[str, ...], name: tuple[str, ...]) -> float:
     """Spelling and sound similarity; at least one word must agree exactly or by sound."""
     spelled = fuzz.ratio(" ".join(heard), " ".join(name))
     if len(heard) != len(name):
-        if spelled >= 90 or heard[-1] == name[-1] and _sound("".join(heard[:-1])) == _sound("".join(name[:-1])):
+        if spelled >= 90 or (heard[-1] == name[-1] and _sound("".join(heard[:-1])) == _sound("".join(name[:-1]))):
             return max(spelled, 90.0)
         return 0.0
     per_word = [_word_similarity(h, n) for h, n in zip(heard, name)]

@@ -44,7 +44,7 @@ def _read_number(tokens: list[str], start: int) -> tuple[float, int]:
     if i + 1 < len(tokens) and tokens[i] == "point":
         digits = []
         j = i + 1
-        while j < len(tokens) and (tokens[j] in UNITS and UNITS[tokens[j]] < 10 or tokens[j].isdigit()):
+        while j < len(tokens) and ((tokens[j] in UNITS and UNITS[tokens[j]] < 10) or tokens[j].isdigit()):
             digits.append(str(UNITS.get(tokens[j], tokens[j])))
             j += 1
         if digits:

@@ -128,7 +128,7 @@ def read_question(frame: Frame, named: list[Device], unnamed: set[int] | None = 
     _read_measure(tokens, named_span, question)
     question.quantifier = quantifier(tokens, question)
     text = f" {' '.join(tokens)} "
-    question.yes_no = bool(tokens) and tokens[0] in YES_NO_STARTS or " if " in text or " whether " in text
+    question.yes_no = (bool(tokens) and tokens[0] in YES_NO_STARTS) or " if " in text or " whether " in text
     return question
 
 
@@ -173,7 +173,7 @@ def _state_word(tokens: list[str], named_span: set[int], question: Question) -> 
 def _read_subject(frame: Frame, named_span: set[int], question: Question) -> None:
     tokens = frame.tokens
     for mention in frame.mentions:
-        if mention.type == "kind" or mention.type == "device" and mention.generic:
+        if mention.type == "kind" or (mention.type == "device" and mention.generic):
             if mention.kind is Kind.SENSOR:
                 question.sensors = True
                 continue
@@ -244,7 +244,7 @@ def quantifier(tokens: list[str], question: Question | None = None) -> str:
     first = tokens[0] if tokens else ""
     asks_state = question is not None and question.value is not None
     if " which " in text or first in {"list", "show"} or \
-            first == "what" and (_plural_subject(tokens) or asks_state):
+            (first == "what" and (_plural_subject(tokens) or asks_state)):
         return "which"
     words = set(tokens)
     if words & {"all", "every", "everything", "each", "both"}:
@@ -502,7 +502,7 @@ def _subject(question: Question, scope: list[Device], targets: Targets) -> list[
     value = question.value or ""
     for device in scope:
         if device.kind is Kind.BINARY_SENSOR:
-            if device.device_class in question.sensed or question.sensors and not question.sensed \
+            if device.device_class in question.sensed or (question.sensors and not question.sensed) \
                     or device.device_class in _kind_classes(question, value):
                 chosen.append(device)
         elif device.kind is Kind.SENSOR:
@@ -515,11 +515,11 @@ def _subject(question: Question, scope: list[Device], targets: Targets) -> list[
         classed = [d for d in chosen if d.kind is Kind.COVER and (d.device_class in question.cover_classes
                                                                    or _door_like(d, question))]
         chosen = [d for d in chosen if d.kind is not Kind.COVER or d in classed
-                  or not classed and not d.device_class]
+                  or (not classed and not d.device_class)]
     if question.quantifier == "one" and question.kinds and not question.sensed and targets.devices:
         # "is the garage door open": the device called that; "is the light on": the speaker's room
         meant = {d.id for d in targets.devices}
-        if question.generic_ids or targets.area and not targets.floor:
+        if question.generic_ids or (targets.area and not targets.floor):
             meant |= question.generic_ids
             chosen = [d for d in chosen if d.id in meant or d.kind is Kind.BINARY_SENSOR] or chosen
     return chosen
@@ -528,7 +528,7 @@ def _subject(question: Question, scope: list[Device], targets: Targets) -> list[
 def _called(device: Device, question: Question) -> bool:
     """A device whose name says it is one ("Garden gate" is a gate, whatever its kind)."""
     words = set(normalize_name_tokens(device.name))
-    return any(w in words or w.endswith("s") and w[:-1] in words for w in question.kind_words if " " not in w)
+    return any(w in words or (w.endswith("s") and w[:-1] in words) for w in question.kind_words if " " not in w)
 
 
 def _kind_classes(question: Question, value: str) -> set[str]:
@@ -609,8 +609,8 @@ def _readings(question: Question, scope: list[Device], targets: Targets, attribu
 def _can_read(device: Device, attribute: str) -> bool:
     if attribute == "temperature":
         if device.kind is Kind.SENSOR:
-            return device.device_class == "temperature" or (device.unit or "").lstrip("°") in ("C", "F", "K") \
-                and device.device_class in (None, "temperature")
+            return device.device_class == "temperature" or ((device.unit or "").lstrip("°") in ("C", "F", "K") \
+                and device.device_class in (None, "temperature"))
         return device.kind is Kind.CLIMATE
     if attribute == "value":
         return device.kind is Kind.SENSOR

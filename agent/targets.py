@@ -65,7 +65,7 @@ def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
         return (Kind.LIGHT,)
     if frame.attribute in ATTRIBUTE_KINDS:
         return ATTRIBUTE_KINDS[frame.attribute]
-    if frame.unit == "degrees" or frame.indirect and frame.indirect[0] == "climate":
+    if frame.unit == "degrees" or (frame.indirect and frame.indirect[0] == "climate"):
         return (Kind.CLIMATE,)
     if frame.indirect:
         return (Kind.LIGHT,)
@@ -82,14 +82,14 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     if named:
         devices = [registry.devices[i] for m in named for i in m.ids if i in registry.devices]
         return Targets(_prefer_compatible(devices, kinds, frame, registry), kinds, area, floor)
-    if frame.reference and not (area or floor or kinds and frame.too):
+    if frame.reference and not (area or floor or (kinds and frame.too)):
         remembered = [registry.devices[i] for i in context.conversation.last_devices if i in registry.devices]
         if remembered:
             return Targets(_related(remembered, kinds, registry), kinds)
     everything = frame.every and not kinds
     scope_kinds = kinds or (SWITCHABLE if (area or floor or frame.house or frame.every) else ())
     classes = {m.device_class for m in frame.mentions
-               if m.device_class and (m.type == "kind" or m.type == "device" and m.generic)}
+               if m.device_class and (m.type == "kind" or (m.type == "device" and m.generic))}
 
     def pick(area: str | None = None, floor: str | None = None) -> list[Device]:
         return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)

@@ -73,6 +73,10 @@ class StateStore:
                 self._changed.wait(remaining)
             return True
 
+    def matches_exactly(self, device_id: str, expected: State) -> bool:
+        """Like `matches`, and holding no attribute beyond `expected`; call under wait_for."""
+        return self.matches(device_id, expected) and not set(self._states.get(device_id, {})) - set(expected)
+
     def matches(self, device_id: str, expected: State) -> bool:
         """Whether the device's state holds every attribute of `expected`; call under wait_for."""
         state = self._states.get(device_id, {})

@@ -80,9 +80,9 @@ class DeviceRuntime:
             for device in home.devices.values()
         }
         store = self.registry.states
-        if not store.wait_for(lambda: all(store.matches(i, s) and store.is_online(i) for i, s in expected.items()),
+        if not store.wait_for(lambda: all(store.matches_exactly(i, s) and store.is_online(i) for i, s in expected.items()),
                               timeout):
-            late = [i for i, s in expected.items() if not store.matches(i, s)]
+            late = [i for i, s in expected.items() if not store.matches_exactly(i, s)]
             raise HomebodyError(f"the virtual home did not settle within {timeout:g} s: {', '.join(late)}")
 
     def close(self) -> None:

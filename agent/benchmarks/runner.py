@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 from typing import Any
 
@@ -26,5 +27,6 @@ def run_benchmarks(only: list[str] | None, settings: Settings) -> dict[str, Any]
         except ModuleNotFoundError:
             log.warning("benchmark %s is not available yet", name)
             continue
-        results.update(module.run())
+        takes_settings = "settings" in inspect.signature(module.run).parameters
+        results.update(module.run(settings=settings) if takes_settings and name == "llm" else module.run())
     return results
