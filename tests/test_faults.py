@@ -270,7 +270,8 @@ def test_a_command_while_the_broker_stays_away_is_reported_not_lost(
         assert eventually(lambda: runtime.connection.connected and home_of(runtime).connection.connected, 8.0)
         result = memory.assistant.turn("turn on the garage light", new_conversation("garage"))
         ledger.turn(result)
-        assert [o.status for o in result.outcomes] == ["confirmed"]
+        # paho may deliver the queued first command on reconnect: the light is on either way, nothing lost
+        assert [o.status for o in result.outcomes] in (["confirmed"], ["already"])
 
 
 # ---- devices misbehave ----
