@@ -36,6 +36,8 @@ from agent.config import HouseholdSettings
 from devices.errors import StoreError
 from devices.household import HomeInfo, Household, Person, Routine, RoutineAction, ScheduleEntry, load_household
 
+from agent.turn import DeviceOutcome
+
 if TYPE_CHECKING:
     from agent.turn import TurnContext, TurnResult
 
@@ -96,16 +98,8 @@ class Timer:
     """Seconds left when paused; None while running."""
 
 
-@dataclass
-class Actuation:
-    """What happened to one device in a turn (mirrors agent.turn.DeviceOutcome)."""
-
-    device_id: str
-    status: str
-    """confirmed | timed_out | rejected | offline | already | refused."""
-    state: dict[str, Any] = field(default_factory=dict)
-    """The normalized state the device reported or was asked to take."""
-    message: str = ""
+Actuation = DeviceOutcome
+"""What happened to one device in a turn: the history keeps the turn's own outcome records."""
 
 
 @dataclass
