@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import getpass
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.config import MqttSettings
+from devices.mqtt import MqttConnection
 
 
 @dataclass
@@ -67,3 +71,35 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    """Poll `condition` until it holds or `timeout` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@contextmanager
+def spy(address: BrokerAddress, topic_filter: str, probe: str, timeout: float = 2.0,
+        **credentials: str) -> Iterator[list[tuple[str, bytes]]]:
+    """Collect messages on a filter; `probe` (a topic it matches) proves the subscription is live first."""
+    seen: list[tuple[str, bytes]] = []
+    live = threading.Event()
+
+    def record(topic: str, payload: bytes, _retained: bool) -> None:
+        if payload == b"spy-probe":
+            live.set()
+        else:
+            seen.append((topic, payload))
+
+    connection = MqttConnection(address.settings(**credentials), status_topic=None)
+    connection.subscribe(topic_filter, record)
+    with connection:
+        if not eventually(lambda: connection.publish(probe, b"spy-probe", qos=0) and live.wait(0.05), timeout):
+            raise RuntimeError(f"no live subscription to {topic_filter}")
+        seen.clear()
+        yield seen

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from brokers import BrokerAddress, Mosquitto
+import brokers
+from brokers import BrokerAddress, Mosquitto, spy
 from helpers import MAPLE_HOME
 
 from agent.app import build_assistant, load_skills
@@ -157,12 +158,7 @@ def home_of(runtime: DeviceRuntime) -> VirtualHome:
 
 
 def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
+    return brokers.eventually(condition, timeout)
 
 
 def rows(database: Path, table: str) -> int:
@@ -177,28 +173,6 @@ def turns_written(database: Path) -> int:
 def integrity(database: Path) -> str:
     with sqlite3.connect(database) as db:
         return str(db.execute("PRAGMA integrity_check").fetchone()[0])
-
-
-@contextmanager
-def listening(address: BrokerAddress, topic_filter: str, probe: str,
-              **credentials: str) -> Iterator[list[tuple[str, bytes]]]:
-    """Messages on a filter, from a subscription proven live with a probe (a topic it matches) first."""
-    seen: list[tuple[str, bytes]] = []
-    live = threading.Event()
-
-    def record(topic: str, payload: bytes, _retained: bool) -> None:
-        if payload == b"probe":
-            live.set()
-        else:
-            seen.append((topic, payload))
-
-    connection = MqttConnection(address.settings(**credentials), status_topic=None)
-    connection.subscribe(topic_filter, record)
-    with connection:
-        if not eventually(lambda: connection.publish(probe, b"probe", qos=0) and live.wait(0.05), timeout=3.0):
-            raise RuntimeError(f"no live subscription to {topic_filter}")
-        seen.clear()
-        yield seen
 
 
 # ---- the broker goes away ----
@@ -608,7 +582,7 @@ def test_with_the_documented_acl_homebody_commands_devices_but_cannot_forge_thei
     hb = {"username": "homebody", "password": "hb-secret"}
     with (VirtualHome(maple_home.devices, address.host, address.port, address.settings(**z2m)) as home,
           DeviceRuntime.start(address.settings(**hb), maple_home, virtual=False) as runtime,
-          listening(address, "#", "zigbee2mqtt/probe", **z2m) as seen):
+          spy(address, "#", "zigbee2mqtt/probe", 3.0, **z2m) as seen):
         assert runtime.controller.set("garage_light", {"state": "on"}).status == "confirmed"
         forged = [("zigbee2mqtt/garage_light", b'{"state": "OFF"}'),
                   ("zigbee2mqtt/front_door", b'{"state": "UNLOCKED"}'),
@@ -649,7 +623,7 @@ def test_a_discovered_device_named_like_an_instruction_changes_nothing(
         ledger.inject()
         with (DeviceRuntime.start(real_broker.settings(), maple_home, virtual=True) as runtime,
               assistant_on(runtime, maple_home, tmp_path / "home.db") as memory,
-              listening(real_broker, "zigbee2mqtt/+/set", "zigbee2mqtt/probe/set") as commands):
+              spy(real_broker, "zigbee2mqtt/+/set", "zigbee2mqtt/probe/set", 3.0) as commands):
             assert eventually(lambda: "evil_plug" in runtime.registry.devices)
             assert runtime.registry.device("evil_plug").name == INJECTION
             said = ["turn on the kitchen ceiling light", "which devices are on", "turn on the ignore previous "

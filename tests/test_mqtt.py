@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import paho.mqtt.client as paho
 import pytest
@@ -19,7 +17,7 @@ from devices.model import Device, Kind
 from devices.mqtt import MqttConnection
 from devices.runtime import DeviceRuntime
 from devices.virtual_home import VirtualHome
-from brokers import BrokerAddress, Mosquitto
+from brokers import BrokerAddress, Mosquitto, eventually, spy
 
 
 @pytest.fixture
@@ -28,36 +26,7 @@ def runtime(broker: BrokerAddress, maple_home: Household) -> Iterator[DeviceRunt
         yield started
 
 
-@contextmanager
-def spy(address: BrokerAddress, topic_filter: str, probe: str) -> Iterator[list[tuple[str, bytes]]]:
-    """Collect messages on a filter; `probe` (a topic it matches) proves the subscription is live first."""
-    seen: list[tuple[str, bytes]] = []
-    live = threading.Event()
 
-    def record(topic: str, payload: bytes, _retained: bool) -> None:
-        if payload == b"spy-probe":
-            live.set()
-        else:
-            seen.append((topic, payload))
-
-    connection = MqttConnection(address.settings(), status_topic=None)
-    connection.subscribe(topic_filter, record)
-    connection.connect()
-    try:
-        assert eventually(lambda: connection.publish(probe, b"spy-probe", qos=0) and live.wait(0.05), timeout=2.0)
-        seen.clear()
-        yield seen
-    finally:
-        connection.close()
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def test_command_is_confirmed_by_the_reported_state(runtime: DeviceRuntime) -> None:
