@@ -266,3 +266,11 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "EUR": ("euro", "euros"), "€": ("euro", "euros"), "USD": ("dollar", "dollars"), "$": ("dollar", "dollars"),
     "GBP": ("pound", "pounds"), "£": ("pound", "pounds"),
 }
+
+
+def lexicon_words() -> set[str]:
+    """The words above that mean something on their own: "fire" only means "on" in "fire up"."""
+    phrases = [*FUNCTION_WORDS, *COMMAND_WORDS, *ON_VERBS, *OFF_VERBS, *KIND_WORDS, *ALL_WORDS, *HERE_WORDS,
+               *HOUSE_WORDS, *COLOR_TEMPERATURES, *ANY_THING_WORDS, *MEASURE_WORDS, *CLASS_NOUNS, *UNIT_WORDS,
+               *KIND_STATE_WORDS, *SENSED_NOUNS]
+    return {phrase for phrase in phrases if " " not in phrase}

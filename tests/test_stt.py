@@ -76,7 +76,7 @@ def test_resolve_stt_model(tmp_path: Path):
 
 @pytest.mark.parametrize("name", ["base.en", "large-v3", "/nowhere/model", ""])
 def test_other_models_are_refused_rather_than_downloaded(name: str):
-    with pytest.raises(ConfigError, match="voice.stt_model"):
+    with pytest.raises(ConfigError, match=r"voice\.stt_model"):
         resolve_stt_model(name)
 
 
@@ -124,3 +124,18 @@ def test_distinct(texts: list[str], limit: int, kept: list[str]):
 )
 def test_looks_looped(text: str, seconds: float, looped: bool):
     assert looks_looped(text, seconds) is looped
+
+
+def test_texts_are_scored_against_the_audio_heard(tmp_path: Path, transcriber: WhisperTranscriber):
+    from agent.voice import REPAIR_MARGIN
+
+    audio = read_wav(espeak_wav("turn off the heating", tmp_path / "x.wav"))
+    transcript = transcriber.transcribe(audio, n_best=3)
+    said, other, misheard = transcriber.score(
+        transcript, ["Turn off the heating.", "Turn off the kitchen light.", "Turn off the heaving."])
+    assert said > other + REPAIR_MARGIN
+    assert said > misheard - REPAIR_MARGIN
+
+
+def test_nothing_heard_cannot_be_scored(transcriber: WhisperTranscriber):
+    assert transcriber.score(transcriber.transcribe(np.zeros(0, np.float32)), ["Turn on the light."]) is None

@@ -171,6 +171,56 @@ def test_the_hypothesis_that_parses_is_acted_on_once(hypotheses: list[str], acte
     assert "stt" in result.timings_ms
 
 
+class Scored(Hypotheses):
+    """A fake Whisper that also scores texts against the audio, from a table; unlisted texts fit it badly."""
+
+    def __init__(self, hypotheses: list[str], scores: dict[str, float]):
+        super().__init__(*hypotheses)
+        self.scores = scores
+        self.scored: list[list[str]] = []
+
+    def score(self, transcript: Transcript, texts: list[str]) -> list[float]:
+        self.scored.append(texts)
+        return [self.scores.get(text, -100.0) for text in texts]
+
+
+@pytest.mark.parametrize(("heard", "scores", "acted_on", "device"), [
+    ("Turn off the heaving.", {"Turn off the heaving.": -4.0, "Turn off the heating.": -5.5},
+     "Turn off the heating.", "living_thermostat"),
+    ("Switch on the medside lamp.",
+     {"Switch on the medside lamp.": -6.9, "Switch on the outside lamp.": -6.8, "Switch on the bedside lamp.": -7.0},
+     "Switch on the bedside lamp.", "bedside_lamp"),
+], ids=["fits the audio", "closer spelling wins a near-tie"])
+def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
+        heard: str, scores: dict[str, float], acted_on: str, device: str):
+    assistant, _, controller = make_assistant(maple())
+    result = VoicePipeline(assistant, Settings().voice, Scored([heard], scores)).hear(SPEECH, TurnContext())
+    assert result.text == acted_on
+    assert [sent[0] for sent in controller.sent] == [device]
+
+
+def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
+    assistant, _, controller = make_assistant(maple())
+    engine = Scored(["Turn off the heaving."], {"Turn off the heaving.": -4.0, "Turn off the heating.": -12.0})
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    assert result.text == "Turn off the heaving."
+    assert engine.scored and controller.sent == []
+
+
+def test_a_transcript_understood_outright_is_neither_repaired_nor_scored():
+    assistant, _, controller = make_assistant(maple())
+    engine = Scored(["Turn on the desk lamp."], {})
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    assert result.text == "Turn on the desk lamp." and engine.scored == []
+    assert [sent[0] for sent in controller.sent] == ["office_lamp"]
+
+
+def test_an_engine_that_cannot_score_leaves_the_transcript_as_heard():
+    assistant, _, controller = make_assistant(maple())
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses("Turn off the heaving.")).hear(SPEECH, TurnContext())
+    assert result.text == "Turn off the heaving." and controller.sent == []
+
+
 def test_a_yes_among_the_hypotheses_answers_a_pending_confirmation():
     assistant, registry, _ = make_assistant(maple())
     context = TurnContext()

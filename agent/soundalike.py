@@ -1,0 +1,129 @@
+"""Sound-alike repairs: the household's words that Whisper heard as other words.
+
+tiny.en hears "desk lamp" as "best lamp", "space heater" as "spacekeeper", "fan" as "fire",
+"green" as "screen", and the right words are rarely among its beam's hypotheses. Yet forced
+through the decoder against the same audio (`Transcriber.score`), the right text comes within
+a few nats of what was heard, while an unrelated swap ("jacuzzi" for "heater") falls far
+behind. So each word of a transcript that neither the household nor the matcher knows is
+swapped for vocabulary that looks or sounds like it, and the audio decides between them
+(`agent.voice.VoicePipeline.select`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from agent.normalize import CONTRACTIONS, FILLERS, OPENERS
+from agent.numbers import TENS, UNITS
+
+MIN_SIMILARITY = 50.0
+"""Spelling or sound similarity (0–100) below which a word is not offered as a repair."""
+PER_SPAN = 3
+"""Repairs offered for one stretch of heard words."""
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%-]*")
+EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, "today", "tomorrow",
+                  "tonight", "yesterday", "morning", "afternoon", "evening", "night", "week", "weekend"}
+"""Words a command may hold besides the household's and the matcher's: never repaired."""
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A transcript with one stretch of words replaced by household vocabulary."""
+
+    text: str
+    start: int
+    end: int
+    """The replaced characters of the original text, [start, end)."""
+    replacement: str
+    similarity: float
+
+
+class SoundAlikes:
+    """The vocabulary a transcript may be repaired towards, and the words that need no repair."""
+
+    def __init__(self, phrases: Iterable[str], known: Iterable[str], proper_names: Iterable[str] = ()):
+        self.entries: dict[str, str] = {}
+        """Compact key ("spaceheater") → the words written as Whisper writes them ("space heater", "20", "Emma")."""
+        for phrase in [*proper_names, *(phrase.lower() for phrase in phrases)]:
+            words = _WORD.findall(phrase.replace("_", " "))
+            for size in (1, 2):
+                for i in range(len(words) - size + 1):
+                    written = " ".join(words[i:i + size])
+                    self.entries.setdefault(_compact(written), written)
+        for word, value in {**UNITS, **TENS}.items():
+            self.entries.setdefault(word, str(value))
+        self.entries = {key: written for key, written in self.entries.items() if len(key) >= 3}
+        self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries)
+
+    def repairs(self, text: str, limit: int = 8) -> list[Repair]:
+        """Single swaps of one or two unknown-bearing words, most similar first."""
+        words = [(m.start(), m.end(), _compact(m.group())) for m in _WORD.finditer(text)]
+        found: list[Repair] = []
+        for i in range(len(words)):
+            for size in (1, 2):
+                span = words[i:i + size]
+                if len(span) < size or all(self._is_known(key) for _, _, key in span):
+                    continue
+                start, end = span[0][0], span[-1][1]
+                heard = "".join(key for _, _, key in span)
+                ranked = sorted(((similarity(heard, key), written) for key, written in self.entries.items()
+                                 if key != heard), reverse=True)
+                for score, written in ranked[:PER_SPAN]:
+                    if score >= MIN_SIMILARITY:
+                        found.append(Repair(_splice(text, start, end, written), start, end, written, score))
+        unique: dict[str, Repair] = {}
+        for repair in sorted(found, key=lambda r: -r.similarity):
+            unique.setdefault(repair.text, repair)
+        return list(unique.values())[:limit]
+
+    def _is_known(self, key: str) -> bool:
+        return key.isdigit() or key in self.known or key.removesuffix("s") in self.known
+
+
+def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
+    """Each repair's text, then each pair of repairs that do not overlap applied together ("Dogen Light
+    Screen" → "Garden Light Green"), in the order given; each with its (lesser) similarity."""
+    texts = {repair.text: repair.similarity for repair in repairs}
+    for i, first in enumerate(repairs):
+        for second in repairs[i + 1:]:
+            if first.end <= second.start or second.end <= first.start:
+                later, earlier = sorted((first, second), key=lambda r: -r.start)
+                both = _splice(_splice(text, later.start, later.end, later.replacement),
+                               earlier.start, earlier.end, earlier.replacement)
+                texts.setdefault(both, min(first.similarity, second.similarity))
+    return texts
+
+
+@lru_cache(maxsize=65536)
+def similarity(heard: str, name: str) -> float:
+    """The better of spelling and sound (metaphone) similarity of two compact words, 0–100.
+
+    Sounds of one or two consonants ("ten": TN) are too alike to tell words apart: spelling only.
+    """
+    sounds = _sound(heard), _sound(name)
+    spelled = fuzz.ratio(heard, name)
+    return spelled if min(map(len, sounds)) < 3 else max(spelled, fuzz.ratio(*sounds))
+
+
+def _sound(key: str) -> str:
+    return jellyfish.metaphone(key) if key.isalpha() else key
+
+
+def _compact(words: str) -> str:
+    """Lower case letters and digits only: "Mid-side" → "midside", "Emma's" → "emmas"."""
+    return re.sub(r"[^a-z0-9]", "", words.lower())
+
+
+def _splice(text: str, start: int, end: int, written: str) -> str:
+    """Replace text[start:end], keeping a capital the original started with."""
+    if text[start:start + 1].isupper():
+        written = written[:1].upper() + written[1:]
+    return text[:start] + written + text[end:]

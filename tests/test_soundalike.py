@@ -1,0 +1,57 @@
+"""Sound-alike repairs: which household words a misheard transcript is offered, and which words are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.soundalike import SoundAlikes, repaired_texts, similarity
+
+HOUSEHOLD = ["Kitchen light", "Desk lamp", "Space heater", "Heating", "Garden lights", "Bedside lamp", "Dining light",
+             "Bedroom", "Good night", "green", "purple"]
+KNOWN = {"turn", "on", "off", "the", "set", "to", "switch", "it", "light", "lights", "what", "does", "have"}
+
+
+@pytest.fixture
+def alikes() -> SoundAlikes:
+    return SoundAlikes(HOUSEHOLD, KNOWN | {"kitchen", "lamp"}, proper_names=["Emma"])
+
+
+@pytest.mark.parametrize(("heard", "offered"), [
+    ("Turn off the heaving.", "Turn off the heating."),
+    ("Switch on the spacekeeper.", "Switch on the space heater."),
+    ("Set the nighting light to purple.", "Set the dining light to purple."),
+    ("Set it to Wendy.", "Set it to 20."),
+    ("Good diet.", "Good night."),
+    ("What does Ema have on Friday?", "What does Emma have on Friday?"),
+], ids=["word", "one word for two", "name word", "number", "routine", "person"])
+def test_a_misheard_word_is_offered_the_household_word_that_sounds_like_it(
+        alikes: SoundAlikes, heard: str, offered: str):
+    assert offered in [repair.text for repair in alikes.repairs(heard)]
+
+
+def test_a_capital_at_the_start_of_the_misheard_words_is_kept(alikes: SoundAlikes):
+    assert "Garden Light Green" in [repair.text for repair in alikes.repairs("Garden Light Screen")]
+
+
+def test_words_the_household_or_the_matcher_know_are_never_repaired(alikes: SoundAlikes):
+    assert alikes.repairs("Turn on the kitchen light.") == []
+    assert alikes.repairs("Set the kitchen light to 50%.") == []
+    assert alikes.repairs("What's on Friday?") == []
+
+
+def test_repairs_come_most_similar_first_and_within_the_limit(alikes: SoundAlikes):
+    repairs = alikes.repairs("Turn on the best lamp by the spacekeeper.", limit=4)
+    assert len(repairs) == 4
+    assert [r.similarity for r in repairs] == sorted((r.similarity for r in repairs), reverse=True)
+
+
+def test_two_repairs_apart_are_also_offered_together(alikes: SoundAlikes):
+    texts = repaired_texts("Dogen Light Screen", alikes.repairs("Dogen Light Screen"))
+    assert texts["Garden lights Green"] == min(texts["Garden lights Screen"], texts["Dogen Light Green"])
+
+
+@pytest.mark.parametrize(("heard", "name", "at_least"), [
+    ("heaving", "heating", 80), ("spacekeeper", "spaceheater", 70), ("best", "desk", 50), ("fence", "fan", 50),
+])
+def test_similarity_is_spelling_or_sound(heard: str, name: str, at_least: float):
+    assert similarity(heard, name) >= at_least
