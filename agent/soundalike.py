@@ -27,6 +27,13 @@ MIN_SIMILARITY = 50.0
 """Spelling or sound similarity (0–100) below which a word is not offered as a repair."""
 PER_SPAN = 3
 """Repairs offered for one stretch of heard words."""
+PAIRED = 6
+"""The most similar repairs also offered two at a time."""
+PAIRED_WITH_VERB = 3
+"""The most similar repairs also offered with each lead verb."""
+LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "is")
+"""Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
+a command's first word worst ("talk on the kitchen light", "12 all the lights", "there's the door locked")."""
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%-]*")
 EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, "today", "tomorrow",
@@ -44,6 +51,8 @@ class Repair:
     """The replaced characters of the original text, [start, end)."""
     replacement: str
     similarity: float
+    lead: bool = False
+    """One of LEAD_VERBS, offered however unlike the words it replaces."""
 
 
 class SoundAlikes:
@@ -64,7 +73,7 @@ class SoundAlikes:
         self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries)
 
     def repairs(self, text: str, limit: int = 8) -> list[Repair]:
-        """Single swaps of one or two unknown-bearing words, most similar first."""
+        """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS."""
         words = [(m.start(), m.end(), _compact(m.group())) for m in _WORD.finditer(text)]
         found: list[Repair] = []
         for i in range(len(words)):
@@ -82,23 +91,36 @@ class SoundAlikes:
         unique: dict[str, Repair] = {}
         for repair in sorted(found, key=lambda r: -r.similarity):
             unique.setdefault(repair.text, repair)
-        return list(unique.values())[:limit]
+        leads = [repair for repair in self._lead_verbs(text, words) if repair.text not in unique]
+        return list(unique.values())[:limit] + leads
+
+    def _lead_verbs(self, text: str, words: list[tuple[int, int, str]]) -> list[Repair]:
+        """LEAD_VERBS for the first word, and for the first two, unless the first is one of them."""
+        if not words or words[0][2] in {_compact(verb) for verb in LEAD_VERBS}:
+            return []
+        spans = [words[:1], words[:2]] if len(words) > 1 else [words[:1]]
+        return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
+                       similarity("".join(key for _, _, key in span), _compact(verb)), lead=True)
+                for span in spans for verb in LEAD_VERBS]
 
     def _is_known(self, key: str) -> bool:
         return key.isdigit() or key in self.known or key.removesuffix("s") in self.known
 
 
 def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
-    """Each repair's text, then each pair of repairs that do not overlap applied together ("Dogen Light
-    Screen" → "Garden Light Green"), in the order given; each with its (lesser) similarity."""
+    """Each repair's text, then pairs of repairs that do not overlap applied together ("Dogen Light
+    Screen" → "Garden Light Green"): the most similar words with each other and with each lead
+    verb; each text with its (lesser) similarity."""
+    words = [repair for repair in repairs if not repair.lead][:PAIRED]
+    pairs = [(a, b) for i, a in enumerate(words) for b in words[i + 1:]]
+    pairs += [(verb, word) for verb in repairs if verb.lead for word in words[:PAIRED_WITH_VERB]]
     texts = {repair.text: repair.similarity for repair in repairs}
-    for i, first in enumerate(repairs):
-        for second in repairs[i + 1:]:
-            if first.end <= second.start or second.end <= first.start:
-                later, earlier = sorted((first, second), key=lambda r: -r.start)
-                both = _splice(_splice(text, later.start, later.end, later.replacement),
-                               earlier.start, earlier.end, earlier.replacement)
-                texts.setdefault(both, min(first.similarity, second.similarity))
+    for first, second in pairs:
+        if first.end <= second.start or second.end <= first.start:
+            later, earlier = sorted((first, second), key=lambda r: -r.start)
+            both = _splice(_splice(text, later.start, later.end, later.replacement),
+                           earlier.start, earlier.end, earlier.replacement)
+            texts.setdefault(both, min(first.similarity, second.similarity))
     return texts
 
 
@@ -123,7 +145,7 @@ def _compact(words: str) -> str:
 
 
 def _splice(text: str, start: int, end: int, written: str) -> str:
-    """Replace text[start:end], keeping a capital the original started with."""
-    if text[start:start + 1].isupper():
+    """Replace text[start:end], keeping a capital the original started with; the first word gets one."""
+    if text[start:start + 1].isupper() or (start == 0 and not text[:1].isalpha()):
         written = written[:1].upper() + written[1:]
     return text[:start] + written + text[end:]

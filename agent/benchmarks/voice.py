@@ -25,6 +25,7 @@ from agent.config import Settings, VoiceSettings
 from agent.evaluation import percentiles
 from agent.listen import BLOCK_SAMPLES, SileroVad
 from agent.stt import WhisperTranscriber, vocabulary_prompt
+from agent.voice import N_BEST
 from agent.tts import PiperSynthesizer
 from agent.turn import TurnContext
 from devices.model import State
@@ -128,7 +129,8 @@ def run_stages(settings: VoiceSettings | None = None, rounds: int = 3) -> dict[s
     return {
         "stt_ms": percentiles([transcriber.transcribe(audio).ms for _ in range(rounds) for audio in commands]),
         "stt_prompted_ms": percentiles([transcriber.transcribe(a, prompt).ms for _ in range(rounds) for a in commands]),
-        "stt_nbest3_ms": percentiles([transcriber.transcribe(audio, n_best=3).ms for audio in commands]),
+        "stt_nbest_ms": percentiles(
+            [transcriber.transcribe(audio, prompt, N_BEST).ms for _ in range(rounds) for audio in commands]),
         "tts_first_audio_ms": percentiles(
             [_first_audio_ms(synthesizer, text) for _ in range(rounds) for text in REPLIES]
         ),
