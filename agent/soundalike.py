@@ -31,7 +31,7 @@ PAIRED = 6
 """The most similar repairs also offered two at a time."""
 PAIRED_WITH_VERB = 3
 """The most similar repairs also offered with each lead verb."""
-LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "is")
+LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "is", "add")
 """Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
 a command's first word worst ("talk on the kitchen light", "12 all the lights", "there's the door locked")."""
 
@@ -98,7 +98,7 @@ class SoundAlikes:
         """LEAD_VERBS for the first word, and for the first two, unless the first is one of them."""
         if not words or words[0][2] in {_compact(verb) for verb in LEAD_VERBS}:
             return []
-        spans = [words[:1], words[:2]] if len(words) > 1 else [words[:1]]
+        spans = [words[:size] for size in (1, 2) if size < len(words)]
         return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
                        similarity("".join(key for _, _, key in span), _compact(verb)), lead=True)
                 for span in spans for verb in LEAD_VERBS]
@@ -110,7 +110,11 @@ class SoundAlikes:
 def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
     """Each repair's text, then pairs of repairs that do not overlap applied together ("Dogen Light
     Screen" → "Garden Light Green"): the most similar words with each other and with each lead
-    verb; each text with its (lesser) similarity."""
+    verb; each text with its (lesser) similarity.
+
+    A repaired text keeps a word that was heard: repairs mend what was said, they do not put
+    new words in the speaker's mouth ("turn long" never becomes "good morning").
+    """
     words = [repair for repair in repairs if not repair.lead][:PAIRED]
     pairs = [(a, b) for i, a in enumerate(words) for b in words[i + 1:]]
     pairs += [(verb, word) for verb in repairs if verb.lead for word in words[:PAIRED_WITH_VERB]]
@@ -121,7 +125,12 @@ def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
             both = _splice(_splice(text, later.start, later.end, later.replacement),
                            earlier.start, earlier.end, earlier.replacement)
             texts.setdefault(both, min(first.similarity, second.similarity))
-    return texts
+    heard = _stems(text)
+    return {repaired: score for repaired, score in texts.items() if heard & _stems(repaired)}
+
+
+def _stems(text: str) -> set[str]:
+    return {_compact(word).removesuffix("s") for word in _WORD.findall(text)}
 
 
 @lru_cache(maxsize=65536)

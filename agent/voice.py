@@ -51,13 +51,14 @@ N_BEST = 5
 more than three; on the tuning voices it understood 1.8 % more commands than three, and eight no more."""
 SWITCH_MARGIN = 0.05
 """How much more confident the matcher must be before a lower-ranked hypothesis replaces Whisper's first."""
-REPAIR_MARGIN = 6.0
+REPAIR_MARGIN = 7.5
 """Nats of log-probability a sound-alike repair may fall behind the text heard, both scored on the
-audio: the right words came within 1–4 on the tuning voices, unrelated ones 8 or more behind."""
+audio. On the tuning voices the right words came 0–7.1 behind ("Best lamp on." → "Desk lamp on."),
+the wrong ones that parse 7.7 or more."""
 SIMILARITY_WEIGHT = 0.1
 """Nats one point of spelling or sound similarity (0–100) is worth when repairs fit the audio alike."""
-MAX_REPAIRS_SCORED = 6
-"""Repairs scored against the audio at most, in one batch: ~50 ms on a 2-core x86."""
+MAX_REPAIRS_SCORED = 8
+"""Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
 UNUSABLE = "Sorry, I couldn't use that recording."
 TOO_LONG = "Sorry, that was too long for a command."
 QUIET_VOLUME = 0.5
@@ -211,31 +212,33 @@ class VoicePipeline:
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None)
         best = texts[chosen]
         if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
-            best = self.repair(transcript, best, plans[chosen], context)
+            best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
         return Transcript(best, [best, *(h for h in hypotheses if h != best)], transcript.ms)
 
-    def repair(self, transcript: Transcript, text: str, plan: Plan, context: TurnContext) -> str:
-        """`text`, or the sound-alike repair of it understood better that fits the audio best, when
-        it fits nearly as well as `text` (within REPAIR_MARGIN); closer spellings win near-ties."""
+    def repair(self, transcript: Transcript, heard: list[str], plan: Plan, context: TurnContext) -> str:
+        """The first of `heard` (understood as `plan`), or the sound-alike repair of any of them that is
+        understood better and fits the audio best, when it fits nearly as well as they do (within
+        REPAIR_MARGIN); closer spellings win near-ties."""
         understood = (bool(plan.calls), plan.confidence)
         better: dict[str, float] = {}
-        for candidate, similarity in repaired_texts(text, self.sound_alikes.repairs(text)).items():
-            parsed = self.parse(candidate, context)
-            if parsed.calls and (True, parsed.confidence) > understood:
-                better[candidate] = similarity
-            if len(better) == MAX_REPAIRS_SCORED:
-                break
-        scores = self.transcriber.score(transcript, [text, *better]) if better else None
+        for text in heard:
+            for candidate, similarity in repaired_texts(text, self.sound_alikes.repairs(text)).items():
+                if len(better) < MAX_REPAIRS_SCORED and candidate not in better:
+                    parsed = self.parse(candidate, context)
+                    if parsed.calls and (True, parsed.confidence) > understood:
+                        better[candidate] = similarity
+        scores = self.transcriber.score(transcript, [*heard, *better]) if better else None
         if not scores:
-            return text
-        fits = {candidate: score for candidate, score in zip(better, scores[1:], strict=True)
-                if score >= scores[0] - REPAIR_MARGIN}
-        log.debug("repairs of %r (%.1f): %s", text, scores[0],
-                  ", ".join(f"{c!r} {s:.1f}" for c, s in zip(better, scores[1:], strict=True)))
+            return heard[0]
+        floor = max(scores[:len(heard)]) - REPAIR_MARGIN
+        fits = {candidate: score for candidate, score in zip(better, scores[len(heard):], strict=True)
+                if score >= floor}
+        log.debug("repairs of %r (%s): %s", heard, ", ".join(f"{s:.1f}" for s in scores[:len(heard)]),
+                  ", ".join(f"{c!r} {s:.1f}" for c, s in zip(better, scores[len(heard):], strict=True)))
         if not fits:
-            return text
+            return heard[0]
         return max(fits, key=lambda candidate: fits[candidate] + SIMILARITY_WEIGHT * better[candidate])
 
     def parse(self, text: str, context: TurnContext) -> Plan:

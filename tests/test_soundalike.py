@@ -62,3 +62,9 @@ def test_the_first_words_are_offered_the_command_verbs(alikes: SoundAlikes):
     assert "Turn off all the lights." in [repair.text for repair in alikes.repairs("12 all the lights.")]
     assert "Is the door locked?" in [repair.text for repair in alikes.repairs("There's the door locked?")]
     assert not any(repair.lead for repair in alikes.repairs("Set the nighting light to purple."))
+
+
+def test_a_repaired_text_keeps_a_word_that_was_heard(alikes: SoundAlikes):
+    assert "Dining." in [repair.text for repair in alikes.repairs("Turn long.")]
+    assert "Dining." not in repaired_texts("Turn long.", alikes.repairs("Turn long."))
+    assert "Good night." in repaired_texts("Good diet.", alikes.repairs("Good diet."))
