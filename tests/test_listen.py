@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from agent.audio import SAMPLE_RATE, AudioError, read_wav
-from agent.benchmarks.voice import espeak_wav
+from agent.benchmarks.voice import espeak_wav, trimmed
 from agent.listen import (
     APOLOGY,
     DIDNT_HEAR,
@@ -89,6 +89,27 @@ def test_silero_finds_the_end_of_a_spoken_command(tmp_path: Path):
     _feed(end, np.concatenate([command, _quiet(3.0)]), block=1280)
     assert end.reason == "silence"
     assert command.size / SAMPLE_RATE < end.audio.size / SAMPLE_RATE < command.size / SAMPLE_RATE + 1.0
+
+
+def test_the_end_of_speech_in_a_quiet_room_is_found_without_the_vad_models_lag(tmp_path: Path):
+    command = _spoken(tmp_path, "turn on the kitchen light")
+    end = EndOfSpeech(SileroVad(), silence_seconds=0.6)
+    _feed(end, np.concatenate([command, _quiet(3.0)]), block=1280)
+    assert end.reason == "silence"
+    assert end.audio.size / SAMPLE_RATE - command.size / SAMPLE_RATE == pytest.approx(0.6, abs=0.1)
+
+
+def test_in_a_noisy_room_the_vad_model_alone_finds_the_end_of_speech(tmp_path: Path):
+    command = _spoken(tmp_path, "turn on the kitchen light")
+    noise = 0.05 * np.random.default_rng(1).standard_normal(command.size + 3 * SAMPLE_RATE).astype(np.float32)
+    end = EndOfSpeech(SileroVad(), silence_seconds=0.6)
+    _feed(end, np.concatenate([command, np.zeros(3 * SAMPLE_RATE, np.float32)]) + noise, block=1280)
+    assert end.reason == "silence"
+    assert command.size / SAMPLE_RATE + 0.6 <= end.audio.size / SAMPLE_RATE < command.size / SAMPLE_RATE + 2.0
+
+
+def _spoken(folder: Path, text: str) -> np.ndarray:
+    return trimmed(read_wav(espeak_wav(text, folder / "x.wav")))
 
 
 class FakeTranscriber(Transcriber):

@@ -163,7 +163,7 @@ def run_e2e(rounds: int = 3) -> dict[str, Any]:
         settings = Settings()
         settings.household.file = str(home) if home.exists() else ""
         settings.household.database = str(Path(folder) / "bench.db")
-        speech = [_trimmed(read_wav(espeak_wav(text, Path(folder) / f"{i}.wav"))) for i, (text, _) in enumerate(commands)]
+        speech = [trimmed(read_wav(espeak_wav(text, Path(folder) / f"{i}.wav"))) for i, (text, _) in enumerate(commands)]
         with App.start(settings) as app:
             pipeline = VoicePipeline.from_app(app)
             pipeline.load()
@@ -215,7 +215,7 @@ def _e2e_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
     }
 
 
-def _trimmed(speech: np.ndarray, floor: float = 0.01) -> np.ndarray:
+def trimmed(speech: np.ndarray, floor: float = 0.01) -> np.ndarray:
     """espeak-ng's speech without its trailing silence, so the end of speech is known to the sample."""
     loud = np.flatnonzero(np.abs(speech) > floor)
     return speech[: loud[-1] + 1] if loud.size else speech
