@@ -31,6 +31,8 @@ PAIRED = 6
 """The most similar repairs also offered two at a time."""
 PAIRED_WITH_VERB = 3
 """The most similar repairs also offered with each lead verb."""
+PARTICLES = ("on", "off", "up", "down", "too")
+"""Short words a command turns on, offered for unknown words too ("the counter light stew")."""
 LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "is", "add")
 """Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
 a command's first word worst ("talk on the kitchen light", "12 all the lights", "there's the door locked")."""
@@ -70,10 +72,16 @@ class SoundAlikes:
         for word, value in {**UNITS, **TENS}.items():
             self.entries.setdefault(word, str(value))
         self.entries = {key: written for key, written in self.entries.items() if len(key) >= 3}
+        self.entries.update({particle: particle for particle in PARTICLES})
         self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries)
 
     def repairs(self, text: str, limit: int = 8) -> list[Repair]:
-        """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS."""
+        """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS.
+
+        Never fewer words than were heard, but for a lead verb before two words or more: the audio
+        scores a text by its tokens alone, so a text that leaves some of the speech unexplained
+        would look better than it is.
+        """
         words = [(m.start(), m.end(), _compact(m.group())) for m in _WORD.finditer(text)]
         found: list[Repair] = []
         for i in range(len(words)):
@@ -84,7 +92,7 @@ class SoundAlikes:
                 start, end = span[0][0], span[-1][1]
                 heard = "".join(key for _, _, key in span)
                 ranked = sorted(((similarity(heard, key), written) for key, written in self.entries.items()
-                                 if key != heard), reverse=True)
+                                 if key != heard and len(written.split()) >= size), reverse=True)
                 for score, written in ranked[:PER_SPAN]:
                     if score >= MIN_SIMILARITY:
                         found.append(Repair(_splice(text, start, end, written), start, end, written, score))
@@ -95,13 +103,14 @@ class SoundAlikes:
         return list(unique.values())[:limit] + leads
 
     def _lead_verbs(self, text: str, words: list[tuple[int, int, str]]) -> list[Repair]:
-        """LEAD_VERBS for the first word, and for the first two, unless the first is one of them."""
+        """LEAD_VERBS for the first word, and for the first two, unless the first is one of them; one verb
+        for two words ("Throw it on the kitchen light") only where two or more words follow."""
         if not words or words[0][2] in {_compact(verb) for verb in LEAD_VERBS}:
             return []
         spans = [words[:size] for size in (1, 2) if size < len(words)]
         return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
                        similarity("".join(key for _, _, key in span), _compact(verb)), lead=True)
-                for span in spans for verb in LEAD_VERBS]
+                for span in spans for verb in LEAD_VERBS if len(verb.split()) >= len(span) or len(words) >= 4]
 
     def _is_known(self, key: str) -> bool:
         return key.isdigit() or key in self.known or key.removesuffix("s") in self.known
