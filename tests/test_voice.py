@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import make_assistant, maple, tiny
+from helpers import MORNING, make_assistant, maple, tiny
 
 from agent import cli
 from agent.app import App
@@ -79,7 +79,7 @@ def _states(app: App) -> dict[str, dict]:
 def test_a_recorded_command_is_heard_done_and_answered_aloud(
         tmp_path: Path, home: App, pipeline: VoicePipeline, rate: int, channels: int):
     recording = espeak_wav("turn on the kitchen light", tmp_path / "in.wav", rate=rate, channels=channels)
-    answer = answer_recording(pipeline, recording, TurnContext(), say=tmp_path / "reply.wav")
+    answer = answer_recording(pipeline, recording, TurnContext(now=MORNING), say=tmp_path / "reply.wav")
     assert answer.problem == ""
     assert "kitchen light" in answer.result.text.lower()
     assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
@@ -380,7 +380,7 @@ def test_the_live_loop_hears_the_wake_word_acts_and_speaks(tmp_path: Path, home:
     quiet = np.zeros(SAMPLE_RATE // 2, np.float32)
     audio = np.concatenate([quiet, speech("okay nabu"), quiet, speech("turn on the kitchen light"), quiet, quiet])
     speaker = Played()
-    listener = Listener(home, TurnContext(), ArrayInput(audio), speaker)
+    listener = Listener(home, TurnContext(now=MORNING), ArrayInput(audio), speaker)
     try:
         exchanges = list(listener.exchanges())
     finally:
