@@ -62,6 +62,8 @@ class Matcher:
         if correction:
             tokens = [t for t in tokens[1:] if t != ","] or tokens
         frames = [read_frame(clause, self.index) for clause in split_clauses(tokens, self.index)]
+        if tokens[0] in CONTINUERS and frames:
+            frames[0].too = True  # "and the counter lights": the last turn's action, as with "… too"
         if correction:
             for frame in frames:
                 frame.reference = frame.reference or not any(m.type != "kind" for m in frame.mentions)
@@ -155,6 +157,10 @@ def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
             if " ".join(tokens[start:end]) in index.phrases:
                 return True
     return False
+
+
+CONTINUERS = {"and", "plus"}
+"""A turn that starts with one of these goes on from the last one."""
 
 
 def _inherit(frames: list[Frame], context: TurnContext) -> None:

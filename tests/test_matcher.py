@@ -290,6 +290,7 @@ def test_it_in_a_second_clause_means_the_device_of_the_first(maple_matcher: Matc
         ("turn on the garden lights", "turn them off again", {"garden_lights": "off"}),
         ("turn on the kitchen light", "and the counter lights too", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
         ("turn on the kitchen light", "the counter lights as well", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
+        ("turn on the kitchen light", "and the counter lights", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
     ],
 )
 def test_follow_ups_refer_to_the_previous_turn(first: str, second: str, expected: dict[str, str]):
