@@ -40,6 +40,9 @@ QUESTION_STARTS = {
     "is", "are", "what", "how", "which", "does", "do", "did", "was", "were", "has", "have", "who",
     "when", "where", "tell", "any", "show", "list", "check", "whats", "hows", "can",
 }
+STRAY_QUESTION_STARTS = [[word, verb, "the"] for word in ("this", "there", "it", "that") for verb in ("is", "are")]
+""""There's the front door locked", "this is the coffee machine on": a question ("is the …") as
+Whisper often hears it, with a stray first word; never read as a command."""
 REFERENCES = {"it", "them", "that", "those", "these", "this", "they", "one"}
 ATTRIBUTE_WORDS = {
     "brightness": "brightness", "bright": "brightness", "volume": "volume", "loud": "volume",
@@ -122,7 +125,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
 
 def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int]:
     """Find the clause's action; returns the token positions it used."""
-    frame.question = bool(tokens) and tokens[0] in QUESTION_STARTS and not _is_command_question(tokens)
+    frame.question = bool(tokens) and ((tokens[0] in QUESTION_STARTS and not _is_command_question(tokens))
+                                       or tokens[:3] in STRAY_QUESTION_STARTS)
     positions: set[int] = set()
     for i, token in enumerate(tokens):
         if i in protected or frame.action is not None:

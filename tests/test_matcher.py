@@ -478,3 +478,11 @@ def test_the_index_is_rebuilt_when_a_device_is_discovered():
     from devices.model import Device, Kind
     matcher.registry.add_discovered(Device("pump", "Aquarium pump", Kind.SWITCH, area="den"))
     assert match(matcher, "turn on the aquarium pump") == [on("pump")]
+
+
+@pytest.mark.parametrize("heard", ["This is the coffee machine on.", "There's the front door locked.",
+                                   "It's the back door locked"])
+def test_a_question_heard_with_a_stray_first_word_is_answered_and_never_acted_on(heard: str):
+    assistant, _, controller = make_assistant(maple())
+    reply = assistant.turn(heard, context("kitchen")).reply
+    assert reply.startswith(("Yes", "No")) and controller.sent == []
