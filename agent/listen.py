@@ -112,7 +112,7 @@ class SileroVad:
         self._loudest = -math.inf
 
     def __call__(self, window: np.ndarray) -> float:
-        pcm = (np.clip(window, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        pcm = to_int16(window).astype("<i2").tobytes()
         chunk = 320  # 10 ms at 16 kHz, 16-bit
         scores = [self._vad.process_10ms(pcm[i : i + chunk]) for i in range(0, len(pcm) - chunk + 1, chunk)]
         valid = [s for s in scores if s >= 0]

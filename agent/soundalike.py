@@ -105,7 +105,7 @@ class SoundAlikes:
     def _lead_verbs(self, text: str, words: list[tuple[int, int, str]]) -> list[Repair]:
         """LEAD_VERBS for the first word, and for the first two, unless the first is one of them; one verb
         for two words ("Throw it on the kitchen light") only where two or more words follow."""
-        if not words or words[0][2] in {_compact(verb) for verb in LEAD_VERBS}:
+        if not words or words[0][2] in _LEAD_KEYS:
             return []
         spans = [words[:size] for size in (1, 2) if size < len(words)]
         return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
@@ -160,6 +160,9 @@ def _sound(key: str) -> str:
 def _compact(words: str) -> str:
     """Lower case letters and digits only: "Mid-side" → "midside", "Emma's" → "emmas"."""
     return re.sub(r"[^a-z0-9]", "", words.lower())
+
+
+_LEAD_KEYS = {_compact(verb) for verb in LEAD_VERBS}
 
 
 def _splice(text: str, start: int, end: int, written: str) -> str:

@@ -33,10 +33,9 @@ from typing import TYPE_CHECKING, Any, Self
 from sqlite_utils import Database
 
 from agent.config import HouseholdSettings
+from agent.turn import DeviceOutcome
 from devices.errors import StoreError
 from devices.household import HomeInfo, Household, Person, Routine, RoutineAction, ScheduleEntry, load_household
-
-from agent.turn import DeviceOutcome
 
 if TYPE_CHECKING:
     from agent.turn import TurnContext, TurnResult

@@ -160,8 +160,7 @@ class VoicePipeline:
         self.synthesizer = synthesizer or PiperSynthesizer(settings)
         self.n_best = n_best
         self._word_cost = word_cost
-        self._prompt: tuple[int, str] | None = None
-        self._sound_alikes: tuple[int, SoundAlikes] | None = None
+        self._vocabulary_of: tuple[int, str, SoundAlikes] | None = None
 
     @classmethod
     def from_app(cls, app: App, **engines: object) -> VoicePipeline:
@@ -178,25 +177,26 @@ class VoicePipeline:
 
     @property
     def prompt(self) -> str:
-        """The vocabulary prompt: the household's rare words (else its names); rebuilt when the registry changes."""
-        version = self.assistant.registry.version
-        if self._prompt is None or self._prompt[0] != version:
-            names = household_vocabulary(self.assistant)
-            self._word_cost = self._word_cost or whisper_word_cost(self.settings)
-            rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
-            self._prompt = (version, vocabulary_prompt(rare or names))
-        return self._prompt[1]
+        """The vocabulary prompt: the household's rare words (else its names)."""
+        return self._vocabulary()[0]
 
     @property
     def sound_alikes(self) -> SoundAlikes:
-        """The household's words and colours to repair a transcript towards; rebuilt when the registry changes."""
+        """The household's words and colours to repair a transcript towards."""
+        return self._vocabulary()[1]
+
+    def _vocabulary(self) -> tuple[str, SoundAlikes]:
+        """The prompt and the sound-alikes, both made from the household's names; rebuilt when the registry changes."""
         version = self.assistant.registry.version
-        if self._sound_alikes is None or self._sound_alikes[0] != version:
+        if self._vocabulary_of is None or self._vocabulary_of[0] != version:
+            names = household_vocabulary(self.assistant)
+            self._word_cost = self._word_cost or whisper_word_cost(self.settings)
+            rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
             known = self.assistant.matcher.index.words | lexicon_words()
             people = [person.name for person in self.assistant.household.people]
-            phrases = [*household_vocabulary(self.assistant), *NAMED_COLORS]
-            self._sound_alikes = (version, SoundAlikes(phrases, known, proper_names=people))
-        return self._sound_alikes[1]
+            alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people)
+            self._vocabulary_of = (version, vocabulary_prompt(rare or names), alikes)
+        return self._vocabulary_of[1], self._vocabulary_of[2]
 
     def transcribe(self, audio: np.ndarray, context: TurnContext) -> Transcript:
         """Whisper's N best, with the one to act on moved to the front (`text`)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.audio import SAMPLE_RATE, AudioError, read_wav
+from agent.audio import SAMPLE_RATE, AudioError, read_wav, to_int16
 from agent.config import Settings, VoiceSettings
 from agent.evaluation import percentiles
 from agent.listen import BLOCK_SAMPLES, SileroVad
@@ -245,7 +245,7 @@ class _Paced:
         """time.perf_counter() at which the speech ended, as if heard live."""
 
     def chunks(self) -> Iterator[np.ndarray]:
-        samples = (np.clip(self.audio, -1, 1) * 32767).astype(np.int16)
+        samples = to_int16(self.audio)
         for start in range(0, samples.size, BLOCK_SAMPLES):
             end = start + BLOCK_SAMPLES
             if end > self.speech_end:
