@@ -42,7 +42,10 @@ QUESTION_STARTS = {
 }
 STRAY_QUESTION_STARTS = [[word, verb, "the"] for word in ("this", "there", "it", "that") for verb in ("is", "are")]
 """"There's the front door locked", "this is the coffee machine on": a question ("is the …") as
-Whisper often hears it, with a stray first word; never read as a command."""
+Whisper often hears it, with a stray first word; never read as a command. With a number it is the
+command "set the …" as Whisper hears it ("it's the thermostat to 21 degrees"): no question has that shape."""
+STANDALONE_ALL_WORDS = {"all", "everything"}
+"""The words of ALL_WORDS that mean everything on their own; "each", "every", "any" need a noun after them."""
 REFERENCES = {"it", "them", "that", "those", "these", "this", "they", "one"}
 ATTRIBUTE_WORDS = {
     "brightness": "brightness", "bright": "brightness", "volume": "volume", "loud": "volume",
@@ -126,7 +129,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
 def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int]:
     """Find the clause's action; returns the token positions it used."""
     frame.question = bool(tokens) and ((tokens[0] in QUESTION_STARTS and not _is_command_question(tokens))
-                                       or tokens[:3] in STRAY_QUESTION_STARTS)
+                                       or (tokens[:3] in STRAY_QUESTION_STARTS
+                                           and not any(parse_number(t) is not None for t in tokens)))
     positions: set[int] = set()
     for i, token in enumerate(tokens):
         if i in protected or frame.action is not None:
@@ -223,7 +227,7 @@ def _read_scope(frame: Frame, tokens: list[str], used: set[int]) -> None:
     text = f" {' '.join(tokens)} "
     frame.here = any(f" {w} " in text for w in ("here", "this room", "in the room", "this area"))
     frame.house = any(f" {w} " in text for w in HOUSE_WORDS)
-    frame.every = any(t in ALL_WORDS for t in tokens)
+    frame.every = any(t in ALL_WORDS and (t in STANDALONE_ALL_WORDS or i + 1 < len(tokens)) for i, t in enumerate(tokens))
     frame.reference = any(t in REFERENCES for i, t in enumerate(tokens) if i not in used) and not frame.here
 
 
@@ -244,6 +248,6 @@ def _inside(tokens: list[str], phrase: str, used: set[int]) -> bool:
 
 
 def _is_content(token: str) -> bool:
-    return token not in FUNCTION_WORDS and token not in VERBS and token not in PARTICLES and not token.isdigit() \
+    return token not in FUNCTION_WORDS and token not in HOUSE_WORDS and token not in VERBS and token not in PARTICLES and not token.isdigit() \
         and token not in QUESTION_STARTS and token not in REFERENCES and token not in ATTRIBUTE_WORDS \
         and token not in NAMED_AMOUNTS

@@ -95,6 +95,8 @@ class Matcher:
             asked = self._personal_value(frame, context)
             if asked:
                 return asked
+        if frame.every and frame.unknown and not frame.mentions and not frame.house:
+            return _unknown_reply(frame)  # "all open the fridge": never every cover and lock for a name not known
         targets = resolve(frame, self.registry, context)
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):

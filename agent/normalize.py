@@ -31,6 +31,12 @@ MISHEARINGS = {
     "thermo stat": "thermostat", "tele": "telly", "colour": "color", "grey": "gray",
 }
 
+LEADING_MISHEARINGS = {"turned": "turn"}
+"""Only as the first word: Whisper often writes a command's "turn" as "turned" ("turned on the lamp")."""
+HEAT_ENDS = {"to", "up", "down", "on", "off", "in", "into", "at", "by", "and", "then", ",", "now", "back", "is",
+             "was", "setting", "a", "for"}
+""""The heat" followed by one of these (or nothing) is a whole noun, the heating; "the heat pump" is not."""
+
 _TOKEN = re.compile(r"(?:-(?=\d))?[a-z0-9]+(?:[.'][a-z0-9]+)*%?|,")
 
 
@@ -59,7 +65,18 @@ def normalize(text: str) -> list[str]:
     text = f" {text} "
     for wrong, right in MISHEARINGS.items():
         text = text.replace(f" {wrong} ", f" {right} ")
-    return words_to_numbers(text.split())
+    return _spoken_forms(words_to_numbers(text.split()))
+
+
+def _spoken_forms(tokens: list[str]) -> list[str]:
+    """Everyday words for what the lexicon names otherwise: "turned on …", "turn up the heat"."""
+    if tokens and tokens[0] in LEADING_MISHEARINGS:
+        tokens[0] = LEADING_MISHEARINGS[tokens[0]]
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token == "heat" and i and tokens[i - 1] in ("the", "my", "our") and (after is None or after in HEAT_ENDS):
+            tokens[i] = "heating"
+    return tokens
 
 
 def plain_name(name: str) -> str:

@@ -10,6 +10,7 @@ The live loop around this pipeline is in `agent.voice_live`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -31,7 +32,8 @@ from agent.stt import Transcriber, Transcript, WhisperTranscriber, resolve_stt_m
 from agent.tts import PiperSynthesizer, Synthesizer
 from devices.colors import NAMED_COLORS
 from agent.turn import TurnContext, TurnResult
-from devices.errors import ConfigError
+from devices.errors import ConfigError, InvalidChange
+from devices.model import validate_change
 
 if TYPE_CHECKING:
     from agent.app import App
@@ -127,18 +129,21 @@ def readings(hypotheses: list[str]) -> list[tuple[str, int]]:
     return list(found.items())
 
 
-def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool] | None = None) -> int:
-    """Index of the reading to act on: one understood as actions, most confidently.
+def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool] | None = None,
+                      possible: list[bool] | None = None) -> int:
+    """Index of the reading to act on: one understood as actions the devices can do, most confidently.
 
     Whisper's first hypothesis (rank 0) wins ties and near-ties (within SWITCH_MARGIN), and
-    earlier readings win exact ties. While a confirmation is pending, the first reading that
-    is a yes or a no wins (`confirming`).
+    earlier readings win exact ties. A reading asking for a value a device cannot take ("Emma's
+    radiator to 2018" for "… to 18") loses to one that is `possible`. While a confirmation is
+    pending, the first reading that is a yes or a no wins (`confirming`).
     """
     if confirming is not None and any(confirming):
         return confirming.index(True)
 
-    def score(i: int) -> tuple[bool, float]:
-        return bool(plans[i].calls), plans[i].confidence - (SWITCH_MARGIN if ranks[i] else 0.0)
+    def score(i: int) -> tuple[bool, bool, float]:
+        return (bool(plans[i].calls), possible is None or possible[i],
+                plans[i].confidence - (SWITCH_MARGIN if ranks[i] else 0.0))
 
     return max(range(len(plans)), key=score, default=0)
 
@@ -211,9 +216,11 @@ class VoicePipeline:
         texts, ranks = zip(*readings(hypotheses), strict=True)
         plans = [self.parse(text, context) for text in texts]
         pending = context.conversation.pending is not None
-        chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None)
+        possible = [self.possible(plan) for plan in plans]
+        chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
+                                   possible)
         best = texts[chosen]
-        if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
+        if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0 or not possible[chosen]):
             best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
@@ -223,14 +230,15 @@ class VoicePipeline:
         """The first of `heard` (understood as `plan`), or the sound-alike repair of any of them that is
         understood better and fits the audio best, when it fits nearly as well as they do (within
         REPAIR_MARGIN); closer spellings win near-ties."""
-        understood = (bool(plan.calls), plan.confidence)
+        understood = (bool(plan.calls) and self.possible(plan), plan.confidence)
         better: dict[str, float] = {}
-        for text in heard:
-            for candidate, similarity in repaired_texts(text, self.sound_alikes.repairs(text)).items():
-                if len(better) < MAX_REPAIRS_SCORED and candidate not in better:
-                    parsed = self.parse(candidate, context)
-                    if parsed.calls and (True, parsed.confidence) > understood:
-                        better[candidate] = similarity
+        offers = [repaired_texts(text, self.sound_alikes.repairs(text)).items() for text in heard]
+        for offer in itertools.chain.from_iterable(itertools.zip_longest(*offers)):  # each reading's best first
+            if offer is not None and len(better) < MAX_REPAIRS_SCORED and offer[0] not in better:
+                candidate, similarity = offer
+                parsed = self.parse(candidate, context)
+                if parsed.calls and (True, parsed.confidence) > understood and self.possible(parsed):
+                    better[candidate] = similarity
         scores = self.transcriber.score(transcript, [*heard, *better]) if better else None
         if not scores:
             return heard[0]
@@ -242,6 +250,19 @@ class VoicePipeline:
         if not fits:
             return heard[0]
         return max(fits, key=lambda candidate: fits[candidate] + SIMILARITY_WEIGHT * better[candidate])
+
+    def possible(self, plan: Plan) -> bool:
+        """Whether every value the plan sets is one its devices can take (a misheard number often is not)."""
+        devices = self.assistant.registry.devices
+        try:
+            for call in plan.calls:
+                if call.tool == "set_state":
+                    for device_id in call.args.get("devices", []):
+                        if device_id in devices:
+                            validate_change(devices[device_id], call.args.get("changes", {}))
+        except InvalidChange:
+            return False
+        return True
 
     def parse(self, text: str, context: TurnContext) -> Plan:
         """What the skills' sentences or the matcher make of a text, acting on nothing (never the LLM)."""

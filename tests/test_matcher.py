@@ -97,6 +97,11 @@ def test_parse_number(token: str, value: float | None):
         ("turn of the lite", "turn off the light"),
         ("set the thermo stat to twenty", "set the thermostat to 20"),
         ("change the colour to grey", "change the color to gray"),
+        ("Turned on the lamp.", "turn on the lamp"),
+        ("is the lamp turned on", "is the lamp turned on"),
+        ("turn up the heat", "turn up the heating"),
+        ("set the heat to 21", "set the heating to 21"),
+        ("is the heat pump on", "is the heat pump on"),
         ("", ""),
         ("?!", ""),
     ],
@@ -119,6 +124,7 @@ def test_normalize_cuts_very_long_input():
         ("set the thermostat to nineteen point five", [setting("living_thermostat", target_temperature=19.5)]),
         ("set the thermostat to twenty one and a half", [setting("living_thermostat", target_temperature=21.5)]),
         ("set the heating to 22 degrees", [setting("living_thermostat", target_temperature=22)]),
+        ("set the heat to twenty two", [setting("living_thermostat", target_temperature=22)]),
         ("set emma's radiator to eighteen degrees", [setting("emma_radiator", target_temperature=18)]),
         ("set the kitchen light to a quarter", [setting("kitchen_ceiling", brightness=25)]),
         ("set the kitchen light to half", [setting("kitchen_ceiling", brightness=50)]),
@@ -178,6 +184,7 @@ def test_a_colour_for_a_light_without_colour_is_refused_in_words(maple_matcher: 
         ("living_room", "make the lights dimmer", [adjust("living_ceiling", "brightness", -25)]),
         ("living_room", "turn the lights up", [adjust("living_ceiling", "brightness", 25)]),
         (None, "turn the heating up", [adjust("living_thermostat", "target_temperature", 1.0)]),
+        (None, "turn up the heat", [adjust("living_thermostat", "target_temperature", 1.0)]),
         (None, "turn the heating down by two degrees", [adjust("living_thermostat", "target_temperature", -2.0)]),
         (None, "turn the heating down by 2 degrees", [adjust("living_thermostat", "target_temperature", -2.0)]),
         ("living_room", "make it warmer", [adjust("living_thermostat", "target_temperature", 1.0)]),
@@ -340,6 +347,7 @@ def test_references_are_per_conversation():
         ("bathroom", "turn on the fan", [on("extractor_fan")]),
         ("emmas_room", "turn the heating up", [adjust("emma_radiator", "target_temperature", 1.0)]),
         (None, "turn the heating up", [adjust("living_thermostat", "target_temperature", 1.0)]),
+        (None, "turn up the heat", [adjust("living_thermostat", "target_temperature", 1.0)]),
         ("bedroom", "turn on the kitchen light", [on("kitchen_ceiling")]),
         ("bedroom", "turn on the lights in the kitchen", [on("kitchen_ceiling", "kitchen_counter")]),
         ("bedroom", "turn off the downstairs lights", [off("kitchen_ceiling", "kitchen_counter", "living_ceiling",
@@ -486,3 +494,16 @@ def test_a_question_heard_with_a_stray_first_word_is_answered_and_never_acted_on
     assistant, _, controller = make_assistant(maple())
     reply = assistant.turn(heard, context("kitchen")).reply
     assert reply.startswith(("Yes", "No")) and controller.sent == []
+
+
+@pytest.mark.parametrize("heard, calls", [
+    ("That's the thermostat to 21 degrees.", [setting("living_thermostat", target_temperature=21)]),
+    ("It's the living room blinds at 25%.", [setting("living_blinds", position=25)]),
+])
+def test_a_setting_heard_with_a_stray_first_word_is_a_setting(maple_matcher: Matcher, heard: str, calls: list):
+    assert match(maple_matcher, heard) == calls  # "set the" as Whisper often hears it; no question has this shape
+
+
+@pytest.mark.parametrize("heard", ["All open the fridge.", "Open the for each."])
+def test_an_unknown_name_never_widens_to_every_device(maple_matcher: Matcher, heard: str):
+    assert match(maple_matcher, heard) == []  # not every cover and lock in the house

@@ -162,7 +162,9 @@ SPEECH = (0.3 * np.sin(np.arange(SAMPLE_RATE) / 4)).astype(np.float32)
      {"brightness": 50}),
     (["Set, the Living room, Blinds to 25%."], "Set the Living room Blinds to 25%.", {"position": 25}),
     (["Turn on the floor lamp, turn on the floor lamp,"], "Turn on the floor lamp", {"state": "on"}),
-], ids=["the one that parses", "whisper wins ties", "prompt commas", "said twice"])
+    (["Set Emma's radiator 2018.", "Set Emma's radiator to 18."], "Set Emma's radiator to 18.",
+     {"target_temperature": 18}),
+], ids=["the one that parses", "whisper wins ties", "prompt commas", "said twice", "a value the device can take"])
 def test_the_hypothesis_that_parses_is_acted_on_once(hypotheses: list[str], acted_on: str, changes: dict):
     assistant, _, controller = make_assistant(maple())
     result = VoicePipeline(assistant, Settings().voice, Hypotheses(*hypotheses)).hear(SPEECH, TurnContext())
@@ -205,6 +207,13 @@ def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
     result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
     assert result.text == "Turn off the heaving."
     assert engine.scored and controller.sent == []
+
+
+def test_a_repair_to_a_value_no_device_can_take_is_not_made():
+    assistant, _, controller = make_assistant(maple())
+    engine = Scored(["Set the heaving 2018."], {"Set the heaving 2018.": -6.0, "Set the heating 2018.": -5.0})
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    assert result.text == "Set the heaving 2018." and controller.sent == []
 
 
 def test_a_transcript_understood_outright_is_neither_repaired_nor_scored():
@@ -266,6 +275,11 @@ def _plan(calls: int, confidence: float) -> Plan:
 ])
 def test_choose_hypothesis(plans: list[Plan], ranks: list[int], best: int):
     assert choose_hypothesis(plans, ranks) == best
+
+
+def test_a_reading_its_devices_can_do_beats_a_more_confident_one_they_cannot():
+    plans = [_plan(1, 1.0), _plan(1, 0.85), _plan(0, 1.0)]
+    assert choose_hypothesis(plans, [0, 1, 2], possible=[False, True, True]) == 1
 
 
 @pytest.mark.parametrize(("hypotheses", "found"), [
