@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -500,10 +501,22 @@ def open_store(settings: HouseholdSettings) -> HouseholdStore:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"{path}: cannot create its folder ({error.strerror})") from None
+    household = load_household(settings.file or None)
     store = HouseholdStore(path)
+    if store.seeded() and store.home().name != household.home.name:
+        own = path.with_name(f"{path.stem}-{_slug(household.home.name)}{path.suffix}")
+        log.info("%s holds %s's people and schedule; %s's are kept in %s",
+                    path, store.home().name, household.home.name, own)
+        store.close()
+        store = HouseholdStore(own)
     if not store.seeded():
-        store.seed(load_household(settings.file or None))
+        store.seed(household)
     return store
+
+
+def _slug(name: str) -> str:
+    """"Maple House" → "maple-house": a file-name part."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "home"
 
 
 def _preference_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:

@@ -155,6 +155,19 @@ def test_open_store_seeds_a_new_database_once(tmp_path: Path) -> None:
         assert store.preference("emma", "bedtime") == "20:00"
 
 
+def test_another_household_file_gets_its_own_database_beside_the_first(tmp_path: Path) -> None:
+    database = tmp_path / "homebody.db"
+    with open_store(HouseholdSettings(file="", database=str(database))) as example:
+        example.set_preference("robin", "temperature", 19.0)
+        example_people = {p.id for p in example.people()}
+    with open_store(HouseholdSettings(file=str(HOME), database=str(database))) as maple:
+        assert maple.path == tmp_path / "homebody-maple-house.db"
+        assert {p.id for p in maple.people()} == {"alex", "sam", "emma"}
+    with open_store(HouseholdSettings(file="", database=str(database))) as example:
+        assert {p.id for p in example.people()} == example_people
+        assert example.preference("robin", "temperature") == 19.0
+
+
 def _write_history(path: Path, label: str, start: Any) -> None:
     start.wait()
     with HouseholdStore(path) as store:
