@@ -217,10 +217,11 @@ class VoicePipeline:
         plans = [self.parse(text, context) for text in texts]
         pending = context.conversation.pending is not None
         possible = [self.possible(plan) for plan in plans]
+        possible_settings = [ok and any(call.tool == "set_state" for call in plan.calls) for ok, plan in zip(possible, plans)]
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
-                                   possible)
+                                   possible if any(possible_settings) else None)  # else "… to 40 degrees" is refused in words
         best = texts[chosen]
-        if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0 or not possible[chosen]):
+        if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
             best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
@@ -230,7 +231,7 @@ class VoicePipeline:
         """The first of `heard` (understood as `plan`), or the sound-alike repair of any of them that is
         understood better and fits the audio best, when it fits nearly as well as they do (within
         REPAIR_MARGIN); closer spellings win near-ties."""
-        understood = (bool(plan.calls) and self.possible(plan), plan.confidence)
+        understood = (bool(plan.calls), plan.confidence)
         better: dict[str, float] = {}
         offers = [repaired_texts(text, self.sound_alikes.repairs(text)).items() for text in heard]
         for offer in itertools.chain.from_iterable(itertools.zip_longest(*offers)):  # each reading's best first

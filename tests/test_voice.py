@@ -209,6 +209,14 @@ def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
     assert engine.scored and controller.sent == []
 
 
+def test_a_value_no_device_can_take_heard_in_every_reading_is_refused_in_words():
+    assistant, _, controller = make_assistant(maple())
+    engine = Hypotheses("Set the thermostat to 40 degrees.", "Check the thermostat to 40 degrees.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    assert result.text == "Set the thermostat to 40 degrees." and controller.sent == []
+    assert "above 28 degrees" in result.reply
+
+
 def test_a_repair_to_a_value_no_device_can_take_is_not_made():
     assistant, _, controller = make_assistant(maple())
     engine = Scored(["Set the heaving 2018."], {"Set the heaving 2018.": -6.0, "Set the heating 2018.": -5.0})
