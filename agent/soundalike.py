@@ -33,9 +33,9 @@ PAIRED_WITH_VERB = 3
 """The most similar repairs also offered with each lead verb."""
 PARTICLES = ("on", "off", "up", "down", "too")
 """Short words a command turns on, offered for unknown words too ("the counter light stew")."""
-LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "is", "add")
+LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "add")
 """Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
-a command's first word worst ("talk on the kitchen light", "12 all the lights", "there's the door locked")."""
+a command's first word worst ("talk on the kitchen light", "12 all the lights", "let's the heating to 21")."""
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%-]*")
 EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, "today", "tomorrow",
