@@ -31,8 +31,9 @@ MISHEARINGS = {
     "thermo stat": "thermostat", "tele": "telly", "colour": "color", "grey": "gray",
 }
 
-LEADING_MISHEARINGS = {"turned": "turn"}
-"""Only as the first word: Whisper often writes a command's "turn" as "turned" ("turned on the lamp")."""
+LEADING_MISHEARINGS = {("turned",): ["turn"], ("when", "in"): ["when", "is"]}
+"""Only at the start, where Whisper often writes "turn" as "turned" ("turned on the lamp") and "when is"
+as "when in" ("when in Emma's soccer practice")."""
 HEAT_ENDS = {"to", "up", "down", "on", "off", "in", "into", "at", "by", "and", "then", ",", "now", "back", "is",
              "was", "setting", "a", "for"}
 """"The heat" followed by one of these (or nothing) is a whole noun, the heating; "the heat pump" is not."""
@@ -70,8 +71,9 @@ def normalize(text: str) -> list[str]:
 
 def _spoken_forms(tokens: list[str]) -> list[str]:
     """Everyday words for what the lexicon names otherwise: "turned on …", "turn up the heat"."""
-    if tokens and tokens[0] in LEADING_MISHEARINGS:
-        tokens[0] = LEADING_MISHEARINGS[tokens[0]]
+    for heard, meant in LEADING_MISHEARINGS.items():
+        if tuple(tokens[:len(heard)]) == heard:
+            tokens = meant + tokens[len(heard):]
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if token == "heat" and i and tokens[i - 1] in ("the", "my", "our") and (after is None or after in HEAT_ENDS):

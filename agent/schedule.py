@@ -34,8 +34,8 @@ _STEPS = {
 _MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 _MONTHS_CACHED = 36
 _STOPWORDS = frozenset({
-    "a", "an", "and", "are", "at", "do", "does", "for", "has", "have", "i", "is", "it", "my", "next", "of", "on",
-    "our", "the", "to", "we", "what", "when",
+    "a", "an", "and", "are", "at", "by", "do", "does", "for", "from", "has", "have", "i", "in", "is", "it", "its",
+    "my", "next", "of", "on", "our", "that", "the", "this", "to", "we", "what", "when", "with",
 })
 
 
@@ -240,7 +240,8 @@ def _months(first: datetime, last: datetime) -> Iterator[tuple[int, int]]:
 def title_words(text: str) -> set[str]:
     """The words that identify an entry: lower case, no possessives, plurals or filler."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", "").replace("\u2019s", ""))
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words} - _STOPWORDS
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+            if w not in _STOPWORDS}
 
 
 class _TitleIndex:

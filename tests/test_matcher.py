@@ -99,6 +99,7 @@ def test_parse_number(token: str, value: float | None):
         ("change the colour to grey", "change the color to gray"),
         ("Turned on the lamp.", "turn on the lamp"),
         ("is the lamp turned on", "is the lamp turned on"),
+        ("When in Emma's soccer practice?", "when is emmas soccer practice"),
         ("turn up the heat", "turn up the heating"),
         ("set the heat to 21", "set the heating to 21"),
         ("is the heat pump on", "is the heat pump on"),

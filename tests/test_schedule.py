@@ -144,6 +144,8 @@ def test_queries_across_a_month_end(schedule: Schedule) -> None:
     ("the bins", "Bin collection", 25),
     ("lunch at grandma's", "Lunch at Grandma's", 29),
     ("when's the gym", "Gym", 25),
+    ("this dentist appointment", "Dentist appointment", 27),
+    ("that appointment of this week with the dentist", "Dentist appointment", 27),
 ])
 def test_next_of_finds_the_entry_a_title_names(schedule: Schedule, query: str, title: str, day: int) -> None:
     found = schedule.next_of(query, NOW)
