@@ -129,8 +129,7 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
 def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int]:
     """Find the clause's action; returns the token positions it used."""
     frame.question = bool(tokens) and ((tokens[0] in QUESTION_STARTS and not _is_command_question(tokens))
-                                       or (tokens[:3] in STRAY_QUESTION_STARTS
-                                           and not any(parse_number(t) is not None for t in tokens)))
+                                       or (tokens[:3] in STRAY_QUESTION_STARTS and not sets_a_value(tokens)))
     positions: set[int] = set()
     for i, token in enumerate(tokens):
         if i in protected or frame.action is not None:
@@ -160,6 +159,18 @@ def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int
     return positions
 
 
+def sets_a_value(tokens: list[str]) -> bool:
+    """"… to 21 degrees", "… at 25 percent", "… half": a number said the way a setting is."""
+    return any(token in NAMED_AMOUNTS for token in tokens) or any(_value_of(token) is not None and ((i and tokens[i - 1] in ("to", "at")) or
+                                                 tokens[i + 1:i + 2] in (["percent"], ["degrees"]))
+               for i, token in enumerate(tokens))
+
+
+def _value_of(token: str) -> float | None:
+    """A number a device may be set to; an ordinal ("the 30th") is a date, never a level."""
+    return None if token[-2:] in ("st", "nd", "rd", "th") else parse_number(token)
+
+
 def _is_command_question(tokens: list[str]) -> bool:
     """"can you turn on…", "could you…" are commands phrased as questions."""
     return tokens[0] in {"can", "could", "will", "would"} and len(tokens) > 1 and tokens[1] == "you"
@@ -176,7 +187,7 @@ def _read_values(frame: Frame, tokens: list[str], used: set[int]) -> None:
     text = " ".join(tokens)
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        value = parse_number(token)
+        value = _value_of(token)
         if value is not None and i not in used:
             frame.number = value
             frame.by = i > 0 and tokens[i - 1] == "by"

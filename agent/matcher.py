@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agent.frames import Frame, read_frame
+from agent.frames import Frame, read_frame, sets_a_value
 from agent.mentions import NameIndex, build_index
 from agent.normalize import normalize
 from agent.plan import Plan, ToolCall
@@ -95,9 +95,9 @@ class Matcher:
             asked = self._personal_value(frame, context)
             if asked:
                 return asked
-        if frame.every and frame.unknown and not frame.mentions and not frame.house:
-            return _unknown_reply(frame)  # "all open the fridge": never every cover and lock for a name not known
         targets = resolve(frame, self.registry, context)
+        if targets.widened and frame.unknown and (not frame.every or not frame.mentions):
+            return _unknown_reply(frame)  # "turn on the round lights", "all open the fridge": not the whole house
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Certain(targets.ask)
@@ -137,7 +137,8 @@ def _is_command(frame: Frame) -> bool:
     if frame.action is not None or frame.indirect:
         return True
     named = any(m.type in ("device", "area", "kind") for m in frame.mentions) or frame.reference
-    return named and (frame.has_value or bool(frame.direction))
+    said_value = frame.color is not None or frame.color_temp is not None or sets_a_value(frame.tokens)
+    return named and (said_value or bool(frame.direction))  # not "there's really one in the hallway"
 
 
 def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:

@@ -53,6 +53,8 @@ class Targets:
     ask: str | None = None
     """A clarifying question when the frame is ambiguous ("Which light?")."""
     everything: bool = False
+    widened: bool = False
+    """Every device of the kinds in the house, for a plural or "all" with no place or name said."""
 
 
 def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
@@ -112,7 +114,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         return Targets(generic, kinds)
     anywhere = pick()
     if len(anywhere) == 1 or frame.every or _plural(frame):
-        return Targets(anywhere, kinds)
+        return Targets(anywhere, kinds, widened=len(anywhere) > 1)
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
