@@ -161,8 +161,10 @@ def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int
 
 def sets_a_value(tokens: list[str]) -> bool:
     """"… to 21 degrees", "… at 25 percent", "… half": a number said the way a setting is."""
-    return any(token in NAMED_AMOUNTS for token in tokens) or any(_value_of(token) is not None and ((i and tokens[i - 1] in ("to", "at")) or
-                                                 tokens[i + 1:i + 2] in (["percent"], ["degrees"]))
+    def said_as_setting(i: int) -> bool:
+        return (i > 0 and tokens[i - 1] in ("to", "at")) or tokens[i + 1:i + 2] in (["percent"], ["degrees"])
+
+    return any(token in NAMED_AMOUNTS or (_value_of(token) is not None and said_as_setting(i))
                for i, token in enumerate(tokens))
 
 
@@ -238,7 +240,8 @@ def _read_scope(frame: Frame, tokens: list[str], used: set[int]) -> None:
     text = f" {' '.join(tokens)} "
     frame.here = any(f" {w} " in text for w in ("here", "this room", "in the room", "this area"))
     frame.house = any(f" {w} " in text for w in HOUSE_WORDS)
-    frame.every = any(t in ALL_WORDS and (t in STANDALONE_ALL_WORDS or i + 1 < len(tokens)) for i, t in enumerate(tokens))
+    frame.every = any(t in ALL_WORDS and (t in STANDALONE_ALL_WORDS or i + 1 < len(tokens))
+                      for i, t in enumerate(tokens))
     frame.reference = any(t in REFERENCES for i, t in enumerate(tokens) if i not in used) and not frame.here
 
 
@@ -259,6 +262,6 @@ def _inside(tokens: list[str], phrase: str, used: set[int]) -> bool:
 
 
 def _is_content(token: str) -> bool:
-    return token not in FUNCTION_WORDS and token not in HOUSE_WORDS and token not in VERBS and token not in PARTICLES and not token.isdigit() \
-        and token not in QUESTION_STARTS and token not in REFERENCES and token not in ATTRIBUTE_WORDS \
-        and token not in NAMED_AMOUNTS
+    return token not in FUNCTION_WORDS and token not in HOUSE_WORDS and token not in VERBS \
+        and token not in PARTICLES and not token.isdigit() and token not in QUESTION_STARTS \
+        and token not in REFERENCES and token not in ATTRIBUTE_WORDS and token not in NAMED_AMOUNTS

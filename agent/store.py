@@ -506,7 +506,7 @@ def open_store(settings: HouseholdSettings) -> HouseholdStore:
     if store.seeded() and store.home().name != household.home.name:
         own = path.with_name(f"{path.stem}-{_slug(household.home.name)}{path.suffix}")
         log.info("%s holds %s's people and schedule; %s's are kept in %s",
-                    path, store.home().name, household.home.name, own)
+                 path, store.home().name, household.home.name, own)
         store.close()
         store = HouseholdStore(own)
     if not store.seeded():

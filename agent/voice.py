@@ -216,10 +216,13 @@ class VoicePipeline:
         texts, ranks = zip(*readings(hypotheses), strict=True)
         plans = [self.parse(text, context) for text in texts]
         pending = context.conversation.pending is not None
+        # An impossible value loses only to a reading that sets a possible one: "set the thermostat
+        # to 40 degrees", heard so in every reading, is refused in words rather than taken for a question.
         possible = [self.possible(plan) for plan in plans]
-        possible_settings = [ok and any(call.tool == "set_state" for call in plan.calls) for ok, plan in zip(possible, plans)]
+        sets = any(ok and any(call.tool == "set_state" for call in plan.calls)
+                   for ok, plan in zip(possible, plans, strict=True))
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
-                                   possible if any(possible_settings) else None)  # else "… to 40 degrees" is refused in words
+                                   possible if sets else None)
         best = texts[chosen]
         if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
             best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)
