@@ -160,9 +160,9 @@ def _read_verbs(frame: Frame, tokens: list[str], protected: set[int]) -> set[int
 
 
 def sets_a_value(tokens: list[str]) -> bool:
-    """"… to 21 degrees", "… at 25 percent", "… half": a number said the way a setting is."""
+    """"… to 21 degrees", "… at 25 percent", "… of 10", "… half": a number said the way a setting is."""
     def said_as_setting(i: int) -> bool:
-        return (i > 0 and tokens[i - 1] in ("to", "at")) or tokens[i + 1:i + 2] in (["percent"], ["degrees"])
+        return (i > 0 and tokens[i - 1] in ("to", "at", "of")) or tokens[i + 1:i + 2] in (["percent"], ["degrees"])
 
     return any(token in NAMED_AMOUNTS or (_value_of(token) is not None and said_as_setting(i))
                for i, token in enumerate(tokens))

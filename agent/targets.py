@@ -54,7 +54,8 @@ class Targets:
     """A clarifying question when the frame is ambiguous ("Which light?")."""
     everything: bool = False
     widened: bool = False
-    """Every device of the kinds in the house, for a plural or "all" with no place or name said."""
+    """Every device of the kinds in the house (a plural or "all" with no place or name said), or every
+    switchable device of a place (no kind said): a name not understood must not be taken for either."""
 
 
 def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
@@ -101,7 +102,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
             return Targets([], kinds, area, floor, ask=f"Sorry, there's no {_kind_word(frame, kinds)} in the {place.lower()}.")
-        return Targets(found, kinds, area, floor, everything=everything)
+        return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
     if not scope_kinds:
         return Targets([], kinds, ask="Which device?" if frame.action else None)
     if frame.house:
