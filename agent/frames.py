@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.lexicon import ALL_WORDS, COLOR_TEMPERATURES, FUNCTION_WORDS, HOUSE_WORDS
+from agent.lexicon import ALL_WORDS, COLOR_TEMPERATURES, FUNCTION_WORDS, HOUSE_WORDS, KIND_WORDS
 from agent.mentions import Mention, NameIndex, find_mentions
 from agent.numbers import parse_number
 from devices.colors import NAMED_COLORS
@@ -45,7 +45,8 @@ STRAY_QUESTION_STARTS = [[word, verb, "the"] for word in ("this", "there", "it",
 Whisper often hears it, with a stray first word; never read as a command. With a number it is the
 command "set the …" as Whisper hears it ("it's the thermostat to 21 degrees"): no question has that shape."""
 STANDALONE_ALL_WORDS = {"all", "everything"}
-"""The words of ALL_WORDS that mean everything on their own; "each", "every", "any" need a noun after them."""
+"""The words of ALL_WORDS that mean everything on their own; "each", "every", "any" need a noun after them
+("any" in a command, a kind: "turn off any lights", not "turn off not any way")."""
 REFERENCES = {"it", "them", "that", "those", "these", "this", "they", "one"}
 ATTRIBUTE_WORDS = {
     "brightness": "brightness", "bright": "brightness", "volume": "volume", "loud": "volume",
@@ -241,7 +242,7 @@ def _read_scope(frame: Frame, tokens: list[str], used: set[int]) -> None:
     frame.here = any(f" {w} " in text for w in ("here", "this room", "in the room", "this area"))
     frame.house = any(f" {w} " in text for w in HOUSE_WORDS)
     frame.every = any(t in ALL_WORDS and (t in STANDALONE_ALL_WORDS or i + 1 < len(tokens))
-                      for i, t in enumerate(tokens))
+                      and (t != "any" or frame.question or tokens[i + 1] in KIND_WORDS) for i, t in enumerate(tokens))
     frame.reference = any(t in REFERENCES for i, t in enumerate(tokens) if i not in used) and not frame.here
 
 

@@ -507,7 +507,8 @@ def test_a_setting_heard_with_a_stray_first_word_is_a_setting(maple_matcher: Mat
 
 
 @pytest.mark.parametrize("heard", ["All open the fridge.", "Open the for each.", "Turn on the round lights.",
-                                   "Turn on the lights in the 30th.", "Switch on the downstairs lives."])
+                                   "Turn on the lights in the 30th.", "Switch on the downstairs lives.",
+                                   "Turn off not any way."])
 def test_an_unknown_name_never_widens_to_every_device(maple_matcher: Matcher, heard: str):
     assert match(maple_matcher, heard) == []  # not every cover, lock or light in the house, nor all downstairs
 
