@@ -25,6 +25,8 @@ from agent.numbers import TENS, UNITS
 
 MIN_SIMILARITY = 50.0
 """Spelling or sound similarity (0–100) below which a word is not offered as a repair."""
+SAME_SHORT_SOUND = 75.0
+"""Similarity of two words whose sounds are the same one or two consonants ("daily", "telly")."""
 PER_SPAN = 3
 """Repairs offered for one stretch of heard words."""
 PAIRED = 6
@@ -146,11 +148,14 @@ def _stems(text: str) -> set[str]:
 def similarity(heard: str, name: str) -> float:
     """The better of spelling and sound (metaphone) similarity of two compact words, 0–100.
 
-    Sounds of one or two consonants ("ten": TN) are too alike to tell words apart: spelling only.
+    Sounds of one or two consonants ("ten": TN) are too alike to grade: they count only when
+    they are the same ("daily" and "telly": TL), and then as SAME_SHORT_SOUND.
     """
     sounds = _sound(heard), _sound(name)
     spelled = fuzz.ratio(heard, name)
-    return spelled if min(map(len, sounds)) < 3 else max(spelled, fuzz.ratio(*sounds))
+    if min(map(len, sounds)) < 3:
+        return max(spelled, SAME_SHORT_SOUND) if sounds[0] == sounds[1] else spelled
+    return max(spelled, fuzz.ratio(*sounds))
 
 
 def _sound(key: str) -> str:

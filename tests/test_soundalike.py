@@ -57,9 +57,15 @@ def test_two_repairs_apart_are_also_offered_together(alikes: SoundAlikes):
 
 @pytest.mark.parametrize(("heard", "name", "at_least"), [
     ("heaving", "heating", 80), ("spacekeeper", "spaceheater", 70), ("best", "desk", 50), ("fence", "fan", 50),
+    ("daily", "telly", 75),
 ])
 def test_similarity_is_spelling_or_sound(heard: str, name: str, at_least: float):
     assert similarity(heard, name) >= at_least
+
+
+def test_short_sounds_count_only_when_they_are_the_same():
+    assert similarity("daily", "tally") == 75  # TL and TL; spelled alike only 40 %
+    assert similarity("daily", "tom") < 50  # TL and TM
 
 
 def test_the_first_words_are_offered_the_command_verbs(alikes: SoundAlikes):
