@@ -301,6 +301,8 @@ def _relative_attribute(frame: Frame, device: Device) -> str | None:
         return "color_temp" if device.has("color_temp") else None
     if frame.attribute == "volume" and device.kind is not Kind.MEDIA_PLAYER:
         return None
+    if frame.attribute == "temperature" and device.kind is not Kind.CLIMATE:
+        return None  # "make the telly warmer" is not louder
     return RELATIVE_ATTRIBUTE.get(device.kind)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from agent.frames import Frame
 from agent.lexicon import KIND_WORDS
 from agent.turn import TurnContext
-from devices.model import Device, Kind
+from devices.model import READ_ONLY_KINDS, Device, Kind
 from devices.registry import Registry
 
 #: What each kind of value implies about the device it is for.
@@ -162,8 +162,12 @@ def _prefer_compatible(devices: list[Device], kinds: tuple[Kind, ...], frame: Fr
 
 
 def _related(devices: list[Device], kinds: tuple[Kind, ...], registry: Registry) -> list[Device]:
-    """For "set it to 20" after a room's temperature: the device of the wanted kind in the same room."""
-    if not kinds or any(d.kind in kinds for d in devices):
+    """For "set it to 20" after a room's temperature: the device of the wanted kind in the same room.
+
+    Only from sensors: a device that acts is never swapped for another ("the telly warmer" is not
+    the thermostat beside it).
+    """
+    if not kinds or any(d.kind in kinds for d in devices) or any(d.kind not in READ_ONLY_KINDS for d in devices):
         return devices
     areas = {d.area for d in devices if d.area}
     nearby = [d for a in areas for d in registry.select(kinds, area=a)]

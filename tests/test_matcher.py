@@ -207,6 +207,12 @@ def test_warmer_with_no_room_and_no_thermostat_named_asks_which(maple_matcher: M
     assert plan.calls == [] and plan.say == "Which thermostat?"
 
 
+@pytest.mark.parametrize("text", ["make the telly warmer", "Talk on the telly warm up."])
+def test_warmer_on_a_device_without_temperature_changes_nothing(maple_matcher: Matcher, text: str):
+    plan = maple_matcher.match(text, context())
+    assert plan.calls == [] and "can't" in (plan.say or "")  # neither the thermostat beside it nor its volume
+
+
 def test_warmer_on_a_light_does_not_change_its_brightness(maple_matcher: Matcher):
     calls = match(maple_matcher, "make the kitchen light warmer")
     assert all(args.get("attribute") != "brightness" for _, args in calls)
