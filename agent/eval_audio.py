@@ -235,9 +235,10 @@ def add_noise(clip: np.ndarray, noise: np.ndarray, snr_db: float, rng: np.random
 
 
 def _pink_noise(folder: Path, seconds: int = 60) -> np.ndarray:
+    """The same minute of pink noise every run (sox's repeatable mode), so runs compare."""
     path = folder / "noise.wav"
     try:
-        subprocess.run(["sox", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(path),
+        subprocess.run(["sox", "-R", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(path),
                         "synth", str(seconds), "pinknoise"], check=True, capture_output=True)
     except FileNotFoundError:
         raise AudioError("sox is needed to add noise (apt-get install sox)") from None
