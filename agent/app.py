@@ -55,7 +55,7 @@ class App:
     @classmethod
     def _assemble(cls, settings: Settings, household: Household, runtime: DeviceRuntime,
                   routines_on_time: bool) -> App:
-        store = _open_memory(settings)
+        store = _open_memory(settings, household)
         if store is not None:
             household.routines = store.routines() or household.routines
         skills = load_skills(runtime.registry, household, settings, store, announce=_print_announcement)
@@ -135,10 +135,10 @@ def _print_announcement(text: str, area: str | None) -> None:
     print(f"\nhomebody ({area or 'everywhere'})> {text}", flush=True)
 
 
-def _open_memory(settings: Settings) -> HouseholdStore | None:
+def _open_memory(settings: Settings, household: Household) -> HouseholdStore | None:
     """The household database, or None with a clear log line: devices keep working without it."""
     try:
-        return open_store(settings.household)
+        return open_store(settings.household, household)
     except StoreError as error:
         log.error("household memory unavailable, carrying on without it: %s", error)
         return None

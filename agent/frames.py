@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from agent.lexicon import ALL_WORDS, COLOR_TEMPERATURES, FUNCTION_WORDS, HOUSE_WORDS, KIND_WORDS
 from agent.mentions import Mention, NameIndex, find_mentions
-from agent.numbers import parse_number
+from agent.numbers import ORDINAL_SUFFIXES, parse_number
 from devices.colors import NAMED_COLORS
 
 #: Verb phrases, longest first within each start word, and the action they ask for.
@@ -171,7 +171,7 @@ def sets_a_value(tokens: list[str]) -> bool:
 
 def _value_of(token: str) -> float | None:
     """A number a device may be set to; an ordinal ("the 30th") is a date, never a level."""
-    return None if token[-2:] in ("st", "nd", "rd", "th") else parse_number(token)
+    return None if token.endswith(ORDINAL_SUFFIXES) else parse_number(token)
 
 
 def _is_command_question(tokens: list[str]) -> bool:

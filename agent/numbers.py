@@ -76,10 +76,13 @@ def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+
 def parse_number(token: str) -> float | None:
     """A digit token ("21", "19.5", "21st") as a number, else None."""
     text = token.rstrip("%")
-    for suffix in ("st", "nd", "rd", "th"):
+    for suffix in ORDINAL_SUFFIXES:
         if text.endswith(suffix) and text[: -len(suffix)].isdigit():
             text = text[: -len(suffix)]
     try:

@@ -494,19 +494,20 @@ class HouseholdStore:
         return [Suggestion(**{**row, "value": json.loads(row["value"])}) for row in rows]
 
 
-def open_store(settings: HouseholdSettings) -> HouseholdStore:
-    """The configured database, created if missing; a database never seeded is seeded from the household file."""
+def open_store(settings: HouseholdSettings, household: Household | None = None) -> HouseholdStore:
+    """The configured database, created if missing; a database never seeded is seeded from the household
+    file (`household`, when the caller has read it already)."""
     path = Path(settings.database).expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"{path}: cannot create its folder ({error.strerror})") from None
-    household = load_household(settings.file or None)
+    household = household or load_household(settings.file or None)
     store = HouseholdStore(path)
-    if store.seeded() and store.home().name != household.home.name:
+    seeded_from = store.home().name if store.seeded() else None
+    if seeded_from is not None and seeded_from != household.home.name:
         own = path.with_name(f"{path.stem}-{_slug(household.home.name)}{path.suffix}")
-        log.info("%s holds %s's people and schedule; %s's are kept in %s",
-                 path, store.home().name, household.home.name, own)
+        log.info("%s holds %s's people and schedule; %s's are kept in %s", path, seeded_from, household.home.name, own)
         store.close()
         store = HouseholdStore(own)
     if not store.seeded():

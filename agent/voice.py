@@ -30,8 +30,8 @@ from agent.policy import answer_kind
 from agent.soundalike import SoundAlikes, repaired_texts
 from agent.stt import Transcriber, Transcript, WhisperTranscriber, resolve_stt_model, vocabulary_prompt
 from agent.tts import PiperSynthesizer, Synthesizer
-from devices.colors import NAMED_COLORS
 from agent.turn import TurnContext, TurnResult
+from devices.colors import NAMED_COLORS
 from devices.errors import ConfigError, InvalidChange
 from devices.model import validate_change
 

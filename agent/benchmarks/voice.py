@@ -25,9 +25,9 @@ from agent.config import Settings, VoiceSettings
 from agent.evaluation import percentiles
 from agent.listen import BLOCK_SAMPLES, SileroVad
 from agent.stt import WhisperTranscriber, vocabulary_prompt
-from agent.voice import N_BEST
 from agent.tts import PiperSynthesizer
 from agent.turn import TurnContext
+from agent.voice import N_BEST
 from devices.model import State
 
 COMMANDS = [
