@@ -18,6 +18,7 @@ from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
 from agent.normalize import normalize
+from agent.soundalike import similarity
 from agent.store import Timer
 from devices.errors import StoreError
 from skills.api import Sentences, Skill, SkillContext, Turn
@@ -60,17 +61,27 @@ def _units(seconds: float) -> list[tuple[int, str]]:
     return [(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute"), (secs, "second")) if n]
 
 
-def same_name(heard: str, name: str) -> bool:
-    return " ".join(normalize(heard)) == " ".join(normalize(name))
+SIMILAR_NAME = 60.0
+"""Spelling or sound similarity (0–100) at which a heard name is taken for a timer's ("past a" for "pasta")."""
+
+
+def name_likeness(heard: str, name: str) -> float:
+    """How alike a heard timer name and a timer's are, 0–100: 100 when they are the same words."""
+    heard_key, name_key = ("".join(normalize(text)) for text in (heard, name))
+    return 100.0 if heard_key == name_key else similarity(heard_key, name_key) if name_key else 0.0
 
 
 def select(timers: list[Timer], name: str | None = None, length: int | None = None,
            area: str | None = None) -> list[Timer]:
-    """The timers a description fits: its name, the length it was set to, the area it was started in."""
-    return [t for t in timers
-            if (name is None or same_name(name, t.name))
-            and (length is None or round(t.duration_s) == length)
-            and (area is None or t.area == area)]
+    """The timers a description fits: its name (or the names most like it, as Whisper may mis-hear
+    them), the length it was set to, the area it was started in."""
+    found = [t for t in timers
+             if (length is None or round(t.duration_s) == length) and (area is None or t.area == area)]
+    if name is None:
+        return found
+    likeness = {t.id: name_likeness(name, t.name) for t in found}
+    best = max(likeness.values(), default=0.0)
+    return [t for t in found if likeness[t.id] == best] if best >= SIMILAR_NAME else []
 
 
 def narrow(found: list[Timer], area: str | None, prefer: Callable[[Timer], bool] | None = None) -> list[Timer]:
@@ -132,7 +143,10 @@ class Timers:
     def status(self, turn: Turn, name: str | None, length: int | None, area: str | None) -> str:
         now = turn.now.timestamp()
         with self._lock:
-            found = select(sorted(self.timers.values(), key=lambda t: remaining(t, now)), name, length, area)
+            running = sorted(self.timers.values(), key=lambda t: remaining(t, now))
+            found = select(running, name, length, area)
+        if not found and len(running) == 1 and name is not None and length is None and area is None:
+            found = running  # "the pasta timer" heard as "the faster timer": the one there is is meant
         if not found:
             return _none_found(name, length, area)
         lines = [_status_line(t, now) for t in found]

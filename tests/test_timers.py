@@ -78,6 +78,7 @@ PIZZA, HOUR, KITCHEN = timer("pizza", 1800), timer(seconds=3600), timer(seconds=
     ({"length": 3600}, [HOUR]),
     ({"area": "kitchen"}, [KITCHEN]),
     ({"name": "pasta"}, []),
+    ({"name": "peeza"}, [PIZZA]),
 ])
 def test_select(description, found):
     assert select([PIZZA, HOUR, KITCHEN], **description) == found
@@ -128,6 +129,17 @@ CONVERSATIONS = [
         ("how much time is left on my timer", "10 minute timer: 15 minutes left."),
         ("take 20 minutes off my timer", "Removed 20 minutes from the 10 minute timer."),
         ("time left on the 10 minute timer", "10 minute timer: done."),
+    ]),
+    ("a name as Whisper mis-hears it", None, [
+        ("set a pasta timer for 8 minutes", "Pasta timer set for 8 minutes."),
+        ("set an egg timer for 5 minutes", "Egg timer set for 5 minutes."),
+        ("how long is left on the past of timer", "Pasta timer: 8 minutes left."),
+        ("how long is left on the pizza timer", "I couldn't find that timer."),
+    ]),
+    ("the only timer is the one asked about", None, [
+        ("set a faster timer for 8 minutes", "Faster timer set for 8 minutes."),
+        ("how long is left on the pasta timer", "Faster timer: 8 minutes left."),
+        ("cancel the pizza timer", "I couldn't find that timer."),
     ]),
     ("nothing to act on", None, [
         ("pause my timer", "There are no timers running."),
