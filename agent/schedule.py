@@ -258,14 +258,16 @@ class _TitleIndex:
             self._sizes[entry.uid], self._people[entry.uid] = len(words), entry.person
 
     def best(self, query: str) -> set[str]:
-        """The uids of the best-matching entries: at least half the query's words in title or person."""
+        """The uids of the best-matching entries: at least half the query's words in title or person,
+        or half the title's words in the query ("the name of soccer practice", as Whisper hears
+        "Emma's soccer practice")."""
         words = title_words(query)
         hits = Counter(uid for word in words for uid in self._uids.get(word, ()))
         scores = {
             uid: ((n + (self._people[uid] in words)) / len(words), n / self._sizes[uid]) for uid, n in hits.items()
         }
         top = max(scores.values(), default=(0.0, 0.0))
-        return {uid for uid, score in scores.items() if score == top} if top[0] >= 0.5 else set()
+        return {uid for uid, score in scores.items() if score == top} if max(top) >= 0.5 else set()
 
 
 def days_named(word: str, today: date) -> list[date]:

@@ -290,8 +290,15 @@ class People:
         self.refresh(force=False)
         return self._owners.convert(" ".join(sentence_text(heard).split()))
 
+    def among(self, heard: str) -> str:
+        """The person named among a few words, or "" for everyone: "does anyone", "dont let me" (a
+        mis-heard "does Emma") ask about the household."""
+        found = {p for word in heard.split() if (p := self.person(word)) not in (None, ME)}
+        return found.pop() if len(found) == 1 else ""
+
     def slots(self) -> dict[str, SlotType]:
-        """`person`, `owner` (possessive) and `someone` (any name, even one the household lacks)."""
+        """`person`, `owner` (possessive), `someone` (any name, even one the household lacks) and
+        `anyone` (a few words before "have anything", whoever they name)."""
         spoken = [" ".join(sentence_text(n).split()) for n in self.names.values()]
         longer = _alternatives(re.escape(n) for n in spoken if " " in n)
         lead = f"{longer}|" if longer else ""
@@ -300,6 +307,7 @@ class People:
             "owner": SlotType(f"(?:{_alternatives(re.escape(n + 's') for n in spoken if ' ' in n) or '(?!)'}"
                               rf"|[a-z][a-z0-9]*s)", self.owner),
             "someone": SlotType(_NAME, lambda text: None if text in MY else text, free=True),
+            "anyone": SlotType(r"[a-z][a-z0-9]*(?: [a-z][a-z0-9]*){0,3}", self.among, free=True),
         }
 
 
@@ -311,6 +319,10 @@ DEVICE_WORDS = frozenset({
 _PRONOUNS = frozenset({"it", "that", "this", "them", "there", "everything", "anything", "something", "nothing", "all",
                        "today", "tomorrow", "tonight", "one"})
 _ARTICLES = ("a", "an", "the", "my", "our", "his", "her", "their")
+_CLAUSE_STARTS = frozenset({
+    "i", "we", "you", "he", "she", "they", "will", "would", "can", "could", "should", "shall", "do", "does", "did",
+    "was", "were", "has", "have", "had", "am", "may", "might", "must",
+})
 
 
 class Guard:
@@ -345,6 +357,12 @@ class Guard:
         if not words or words[0] in _PRONOUNS or self.device_talk(text):
             return None
         return text
+
+    def what_alone(self, text: str) -> str | None:
+        """An entry named right after "when", the verb mis-heard or lost ("when inammon soccer practice");
+        never a clause ("when will the next birthday be", "when I get home")."""
+        words = text.split()
+        return self.what(text) if words and words[0] not in _CLAUSE_STARTS else None
 
 
 def _bare(text: str) -> str:
@@ -713,6 +731,7 @@ SENTENCES = [
         f"(does|has) {{person}} {HAVE} anything [{ON}] {{day}}", "is {person} (busy|doing anything) {day}",
         f"(does|has) {{person}} {HAVE} any plans [for] {{day}}",
     ], {"asking": "anything"}),
+    Sentences("schedule_on_day", [f"{{person:anyone}} {HAVE} anything [{ON}] {{day}}"], {"asking": "anything"}),
     Sentences("schedule_on_day", ["am i free {day}"], {"person": ME, "asking": "free"}),
     Sentences("schedule_on_day", ["is {person} free {day}"], {"asking": "free"}),
     Sentences("schedule_when", _asked(
@@ -722,7 +741,7 @@ SENTENCES = [
         "what time (is|are) {what} {day}", "what time (does|do) {what} (start|begin) {day}",
         "when (is|are) {person:owner} [next] {what}",
         f"when (does|do|has|have) {{person}} {HAVE} [the|a|an|her|his|their] [next] {{what}}",
-        "what is the next {what}",
+        "what is the next {what}", "when {what:what_alone}",
     )),
     Sentences("schedule_when", [
         "is there [a|an|any] {what} {day}", "(is|are) [the] {what} [still] (on|happening) {day}",
@@ -790,6 +809,7 @@ def skill(context: SkillContext) -> Skill:
     slots: Mapping[str, SlotType] = {
         **calendar.people.slots(), "day": DAY, "time": TIME,
         "title": SlotType(FREE_TEXT, guard.title, free=True), "what": SlotType(FREE_TEXT, guard.what, free=True),
+        "what_alone": SlotType(FREE_TEXT, guard.what_alone, free=True),
     }
     return Skill(
         "schedule", "The household calendar: what is on, when something is, what is next; add and cancel entries.",
