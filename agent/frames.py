@@ -59,6 +59,8 @@ UP_WORDS = {"brighter": "brightness", "warmer": "temperature", "hotter": "temper
 DOWN_WORDS = {"dimmer": "brightness", "darker": "brightness", "cooler": "temperature", "colder": "temperature",
               "quieter": "volume", "softer": "volume", "lower": None, "less": None, "slower": "percentage",
               "down": None}
+COMPARATIVES = [word for word, attribute in (UP_WORDS | DOWN_WORDS).items() if attribute]
+""""Brighter", "quieter": words that change one attribute of a device ("make it deeper" is "dimmer")."""
 SMALL_WORDS = {"bit", "little", "slightly", "touch", "tad", "notch"}
 NAMED_AMOUNTS = {"half": 50, "halfway": 50, "full": 100, "fully": 100, "max": 100, "maximum": 100,
                  "highest": 100, "min": 1, "minimum": 1, "lowest": 1, "quarter": 25}
@@ -105,6 +107,8 @@ class Frame:
     """"my usual", "the way I like it": the value comes from the speaker's preferences."""
     unknown: list[str] = field(default_factory=list)
     """Content words that name nothing the household has."""
+    unknown_name: bool = False
+    """One of them stands where a name does, after "the" ("put the party all lights on")."""
 
     def of_type(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.type == kind]
@@ -123,7 +127,10 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     used = verb_positions | {i for m in frame.mentions for i in range(m.start, m.end)}
     _read_values(frame, tokens, used)
     _read_scope(frame, tokens, used)
-    frame.unknown = [t for i, t in enumerate(tokens) if i not in used and _is_content(t)]
+    unknown = [i for i, t in enumerate(tokens)
+               if i not in used and (_is_content(t) or (t.isdigit() and i > 0 and tokens[i - 1] == "the"))]
+    frame.unknown = [tokens[i] for i in unknown]
+    frame.unknown_name = any(i > 0 and tokens[i - 1] in ("the", "my", "our") for i in unknown)
     return frame
 
 
@@ -191,6 +198,8 @@ def _read_values(frame: Frame, tokens: list[str], used: set[int]) -> None:
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         value = _value_of(token)
+        if value is not None and i > 0 and tokens[i - 1] == "the" and nxt not in ("percent", "degrees"):
+            value = None  # "the lights in the 30" (the study, mis-heard): a name, never a level
         if value is not None and i not in used:
             frame.number = value
             frame.by = i > 0 and tokens[i - 1] == "by"

@@ -38,7 +38,7 @@ KIND_WORDS: dict[str, tuple[Kind, str | None]] = {
 #: Words meaning every device (of a kind) in scope.
 ALL_WORDS = {"all", "every", "everything", "each", "entire", "whole", "any"}
 HERE_WORDS = {"here", "this room", "in here", "the room", "this area"}
-HOUSE_WORDS = {"house", "home", "everywhere", "apartment", "flat"}
+HOUSE_WORDS = {"house", "home", "everywhere", "apartment", "flat", "rooms"}
 
 ON_VERBS = (
     "turn on", "switch on", "put on", "power on", "start", "activate", "enable", "light up",

@@ -96,8 +96,8 @@ class Matcher:
             if asked:
                 return asked
         targets = resolve(frame, self.registry, context)
-        if targets.widened and frame.unknown and (not frame.every or not frame.mentions):
-            return _unknown_reply(frame)  # "turn on the round lights", "all open the fridge": not the whole house
+        if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
+            return _unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the whole house
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Certain(targets.ask)

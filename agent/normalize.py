@@ -29,6 +29,7 @@ POLITE_PREFIXES = (
 MISHEARINGS = {
     "turn of": "turn off", "switch of": "switch off", "lite": "light", "lites": "lights",
     "thermo stat": "thermostat", "tele": "telly", "colour": "color", "grey": "gray",
+    "have brightness": "half brightness", "have volume": "half volume", "have speed": "half speed",
 }
 
 LEADING_MISHEARINGS = {("turned",): ["turn"], ("when", "in"): ["when", "is"]}

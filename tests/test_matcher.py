@@ -103,6 +103,7 @@ def test_parse_number(token: str, value: float | None):
         ("turn up the heat", "turn up the heating"),
         ("set the heat to 21", "set the heating to 21"),
         ("is the heat pump on", "is the heat pump on"),
+        ("Set the floor lamp to have brightness.", "set the floor lamp to half brightness"),
         ("", ""),
         ("?!", ""),
     ],
@@ -514,7 +515,8 @@ def test_a_setting_heard_with_a_stray_first_word_is_a_setting(maple_matcher: Mat
 
 @pytest.mark.parametrize("heard", ["All open the fridge.", "Open the for each.", "Turn on the round lights.",
                                    "Turn on the lights in the 30th.", "Switch on the downstairs lives.",
-                                   "Turn off not any way."])
+                                   "Turn off not any way.", "Put the party all lights on.",
+                                   "Turn on the lights in the 30."])
 def test_an_unknown_name_never_widens_to_every_device(maple_matcher: Matcher, heard: str):
     assert match(maple_matcher, heard) == []  # not every cover, lock or light in the house, nor all downstairs
 
