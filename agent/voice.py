@@ -23,6 +23,7 @@ import numpy as np
 
 from agent.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
 from agent.config import VoiceSettings
+from agent.frames import COMPARATIVES
 from agent.lexicon import lexicon_words
 from agent.listen import APOLOGY, DIDNT_HEAR
 from agent.plan import Plan
@@ -199,7 +200,7 @@ class VoicePipeline:
             rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
             known = self.assistant.matcher.index.words | lexicon_words()
             people = [person.name for person in self.assistant.household.people]
-            alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people)
+            alikes = SoundAlikes([*names, *NAMED_COLORS, *COMPARATIVES], known, proper_names=people)
             self._vocabulary_of = (version, vocabulary_prompt(rare or names), alikes)
         return self._vocabulary_of[1], self._vocabulary_of[2]
 

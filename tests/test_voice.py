@@ -192,7 +192,10 @@ class Scored(Hypotheses):
     ("Switch on the medside lamp.",
      {"Switch on the medside lamp.": -6.9, "Switch on the outside lamp.": -6.8, "Switch on the bedside lamp.": -7.0},
      "Switch on the bedside lamp.", "bedside_lamp"),
-], ids=["fits the audio", "closer spelling wins a near-tie"])
+    ("Make the living room light rider.",
+     {"Make the living room light rider.": -3.6, "Make the living room light brighter.": -4.1},
+     "Make the living room light brighter.", "living_ceiling"),
+], ids=["fits the audio", "closer spelling wins a near-tie", "a word that changes a setting"])
 def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
         heard: str, scores: dict[str, float], acted_on: str, device: str):
     assistant, _, controller = make_assistant(maple())
