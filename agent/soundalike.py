@@ -39,6 +39,7 @@ LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "add")
 """Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
 a command's first word worst ("talk on the kitchen light", "12 all the lights", "let's the heating to 21")."""
 
+ARTICLES = ("the", "a", "an", "my", "our", "your")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%-]*")
 EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, "today", "tomorrow",
                   "tonight", "yesterday", "morning", "afternoon", "evening", "night", "week", "weekend"}
@@ -62,7 +63,8 @@ class Repair:
 class SoundAlikes:
     """The vocabulary a transcript may be repaired towards, and the words that need no repair."""
 
-    def __init__(self, phrases: Iterable[str], known: Iterable[str], proper_names: Iterable[str] = ()):
+    def __init__(self, phrases: Iterable[str], known: Iterable[str], proper_names: Iterable[str] = (),
+                 endings: Iterable[str] = ()):
         self.entries: dict[str, str] = {}
         """Compact key ("spaceheater") → the words written as Whisper writes them ("space heater", "20", "Emma")."""
         for phrase in [*proper_names, *(phrase.lower() for phrase in phrases)]:
@@ -75,7 +77,10 @@ class SoundAlikes:
             self.entries.setdefault(word, str(value))
         self.entries = {key: written for key, written in self.entries.items() if len(key) >= 3}
         self.entries.update({particle: particle for particle in PARTICLES})
-        self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries)
+        self.endings = {_compact(word): word for word in endings}
+        """Offered for the last word alone, not after an article, where "brighter" or "dimmer" ends a
+        command ("make it deeper"; "the lights in the story" ends with a name)."""
+        self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries) | set(self.endings)
 
     def repairs(self, text: str, limit: int = 8) -> list[Repair]:
         """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS.
@@ -93,7 +98,9 @@ class SoundAlikes:
                     continue
                 start, end = span[0][0], span[-1][1]
                 heard = "".join(key for _, _, key in span)
-                ranked = sorted(((similarity(heard, key), written) for key, written in self.entries.items()
+                ends = i + size == len(words) and (i == 0 or words[i - 1][2] not in ARTICLES)
+                vocabulary = self.entries | self.endings if ends else self.entries
+                ranked = sorted(((similarity(heard, key), written) for key, written in vocabulary.items()
                                  if key != heard and len(written.split()) >= size), reverse=True)
                 for score, written in ranked[:PER_SPAN]:
                     if score >= MIN_SIMILARITY:

@@ -200,7 +200,7 @@ class VoicePipeline:
             rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
             known = self.assistant.matcher.index.words | lexicon_words()
             people = [person.name for person in self.assistant.household.people]
-            alikes = SoundAlikes([*names, *NAMED_COLORS, *COMPARATIVES], known, proper_names=people)
+            alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people, endings=COMPARATIVES)
             self._vocabulary_of = (version, vocabulary_prompt(rare or names), alikes)
         return self._vocabulary_of[1], self._vocabulary_of[2]
 

@@ -80,3 +80,14 @@ def test_a_repaired_text_keeps_a_word_that_was_heard(alikes: SoundAlikes):
     assert "Heating." in [repair.text for repair in alikes.repairs("Heaving.")]
     assert "Heating." not in repaired_texts("Heaving.", alikes.repairs("Heaving."))
     assert "Good night." in repaired_texts("Good diet.", alikes.repairs("Good diet."))
+
+
+@pytest.mark.parametrize(("heard", "offered"), [
+    ("Make the lights rider.", True),
+    ("Make the lights rider in the kitchen.", False),
+    ("Turn on the lights in the raster.", False),
+], ids=["last word", "not the last word", "after an article, a name"])
+def test_a_setting_word_is_offered_only_where_it_ends_a_command(heard: str, offered: bool):
+    alikes = SoundAlikes(HOUSEHOLD, KNOWN, endings=["brighter", "faster"])
+    texts = [repair.text for repair in alikes.repairs(heard)]
+    assert any("brighter" in text or "faster" in text for text in texts) == offered
