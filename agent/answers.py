@@ -48,6 +48,17 @@ def answer_question(data: dict, registry: Registry) -> str:
     return _yes_no(applicable, matching, quantifier, str(value), states)
 
 
+def referred_to(data: dict, registry: Registry) -> list[str]:
+    """The devices a state answer leaves "them" meaning: those that matched when it picked some out
+    ("is anything on" → the ones on, "which lights are off" → those off), else all it looked at."""
+    states: dict[str, State] = data.get("states", {})
+    value, quantifier = data.get("value"), data.get("quantifier") or "one"
+    if value is None or data.get("attribute") in NUMERIC or quantifier not in ("any", "which", "count"):
+        return list(states)
+    matching = [d for d in states if d in registry.devices and holds(registry.devices[d], states[d], value)]
+    return matching or list(states)
+
+
 # ---- readings -----------------------------------------------------------------------------------
 
 def _readings(devices: list[Device], states: dict[str, State], attribute: str) -> str:

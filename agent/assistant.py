@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from agent.answers import referred_to
 from agent.config import Settings
-from agent.executor import Controller, Executor, SkillRunner
+from agent.executor import CallResult, Controller, Executor, SkillRunner
 from agent.matcher import Matcher
 from agent.plan import Plan
 from agent.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
@@ -125,7 +126,7 @@ class Assistant:
         if plan.say:
             reply = f"{plan.say} {reply}"
         outcomes = [o for r in results for o in r.outcomes]
-        self._remember(plan, context)
+        self._remember(plan, context, results)
         result = TurnResult(text, reply, plan, plan.path, outcomes)
         result.timings_ms["act"] = (acted - started) * 1000
         return result
@@ -156,8 +157,10 @@ class Assistant:
             return datetime.now(zone)
         return context.now if context.now.tzinfo else context.now.replace(tzinfo=zone)
 
-    def _remember(self, plan: Plan, context: TurnContext) -> None:
-        devices = [d for call in plan.calls for d in call.args.get("devices", [])]
+    def _remember(self, plan: Plan, context: TurnContext, results: list[CallResult]) -> None:
+        devices = [d for r in results
+                   for d in (referred_to(r.data, self.registry) if r.call.tool == "get_state" and r.data
+                             else r.call.args.get("devices", []))]
         if devices:
             context.conversation.last_devices = list(dict.fromkeys(devices))
         first = plan.calls[0] if plan.calls else None

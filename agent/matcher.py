@@ -64,9 +64,9 @@ class Matcher:
         frames = [read_frame(clause, self.index) for clause in split_clauses(tokens, self.index)]
         if tokens[0] in CONTINUERS and frames:
             frames[0].too = True  # "and the counter lights": the last turn's action, as with "… too"
-        if correction:
+        if correction:  # "no, the bedroom one": the last devices; "No Emma Emma is being on Friday" names none
             for frame in frames:
-                frame.reference = frame.reference or not any(m.type != "kind" for m in frame.mentions)
+                frame.reference = frame.reference or not (frame.unknown or any(m.type != "kind" for m in frame.mentions))
         _inherit(frames, context)
         calls: list[ToolCall] = []
         confidence = 1.0

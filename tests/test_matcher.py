@@ -318,6 +318,24 @@ def test_follow_ups_refer_to_the_previous_turn(first: str, second: str, expected
     assert set(changed(before, registry.states.snapshot())) <= set(expected)
 
 
+def test_them_after_a_question_means_the_devices_its_answer_picked_out():
+    assistant, registry, _ = make_assistant(maple())
+    conversation = context("hallway")
+    assistant.turn("is anything on", conversation)
+    before = registry.states.snapshot()
+    assistant.turn("turn them on", conversation)
+    assert changed(before, registry.states.snapshot()) == {}  # the ones on, not every device the question looked at
+
+
+def test_a_correction_that_names_nothing_known_changes_nothing():
+    assistant, registry, _ = make_assistant(maple())
+    conversation = context("hallway")
+    assistant.turn("is anything on", conversation)
+    before = registry.states.snapshot()
+    result = assistant.turn("No Emma Emma is being on Friday.", conversation)
+    assert changed(before, registry.states.snapshot()) == {} and "don't have" in result.reply
+
+
 def test_make_it_brighter_after_setting_a_lamp():
     assistant, registry, _ = make_assistant(maple())
     conversation = context("hallway")
