@@ -145,6 +145,8 @@ def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:
     """Split on "and"/"then"/"also", except inside a household name ("each and every")."""
     clauses: list[list[str]] = [[]]
     for i, token in enumerate(tokens):
+        if token in SPLITTERS and len(clauses) > 1 and not clauses[-1]:
+            continue  # ", then": one split, not a clause of its own
         if token in SPLITTERS and clauses[-1] and not _inside_name(tokens, i, index):
             clauses.append([])
         else:

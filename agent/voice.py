@@ -134,16 +134,17 @@ def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool
                       possible: list[bool] | None = None) -> int:
     """Index of the reading to act on: one understood as actions the devices can do, most confidently.
 
-    Whisper's first hypothesis (rank 0) wins ties and near-ties (within SWITCH_MARGIN), and
-    earlier readings win exact ties. A reading asking for a value a device cannot take ("Emma's
+    A reading understood whole beats one with a part left over (a plan that also says "Which
+    device?" or "I don't have …"). Whisper's first hypothesis (rank 0) wins ties and near-ties
+    (within SWITCH_MARGIN), and earlier readings win exact ties. A reading asking for a value a device cannot take ("Emma's
     radiator to 2018" for "… to 18") loses to one that is `possible`. While a confirmation is
     pending, the first reading that is a yes or a no wins (`confirming`).
     """
     if confirming is not None and any(confirming):
         return confirming.index(True)
 
-    def score(i: int) -> tuple[bool, bool, float]:
-        return (bool(plans[i].calls), possible is None or possible[i],
+    def score(i: int) -> tuple[bool, bool, bool, float]:
+        return (bool(plans[i].calls), possible is None or possible[i], not plans[i].say,
                 plans[i].confidence - (SWITCH_MARGIN if ranks[i] else 0.0))
 
     return max(range(len(plans)), key=score, default=0)

@@ -268,6 +268,7 @@ def test_making_it_darker_never_turns_a_light_on(area: str, text: str, stays_off
          [setting("kitchen_ceiling", brightness=20), setting("floor_lamp", brightness=70)]),
         ("make the bedside lamp red and the living room light blue",
          [setting("bedside_lamp", color="red"), setting("living_ceiling", color="blue")]),
+        ("turn on the floor lamp, then.", [on("floor_lamp")]),
     ],
 )
 def test_clauses_split_on_and_then_and_commas_sharing_the_verb(maple_matcher: Matcher, text: str, calls: list):

@@ -271,8 +271,8 @@ def test_replies_in_quiet_hours_are_softer(tmp_path: Path, quiet: bool, level: i
         pipeline.reply_wav(result, tmp_path / "missing" / "reply.wav")
 
 
-def _plan(calls: int, confidence: float) -> Plan:
-    return Plan([ToolCall("set_state")] * calls, confidence)
+def _plan(calls: int, confidence: float, say: str | None = None) -> Plan:
+    return Plan([ToolCall("set_state")] * calls, confidence, say=say)
 
 
 @pytest.mark.parametrize(("plans", "ranks", "best"), [
@@ -282,6 +282,7 @@ def _plan(calls: int, confidence: float) -> Plan:
     ([_plan(1, 0.8), _plan(1, 0.9)], [0, 0], 1),
     ([_plan(1, 1.0), _plan(1, 1.0), _plan(1, 1.0)], [0, 1, 2], 0),
     ([_plan(0, 0.0), _plan(0, 0.4)], [0, 1], 1),
+    ([_plan(1, 1.0, say="Which device?"), _plan(2, 0.9)], [0, 1], 1),
     ([], [], 0),
 ])
 def test_choose_hypothesis(plans: list[Plan], ranks: list[int], best: int):
