@@ -98,6 +98,9 @@ class Matcher:
         targets = resolve(frame, self.registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return _unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the whole house
+        if frame.every and not targets.kinds and not (targets.area or targets.floor) and frame.action == "on" \
+                and frame.verb is None:
+            return Certain(EVERYTHING_ON)  # "on … all" is too little to switch on every heater and sprinkler
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Certain(targets.ask)
@@ -163,6 +166,9 @@ def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
                 return True
     return False
 
+
+EVERYTHING_ON = "To switch on everything in the house, say: turn on everything."
+"""Every device of the house is switched on only with a verb said ("everything off" needs none)."""
 
 CONTINUERS = {"and", "plus"}
 """A turn that starts with one of these goes on from the last one."""

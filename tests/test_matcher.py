@@ -540,6 +540,16 @@ def test_an_unknown_name_never_widens_to_every_device(maple_matcher: Matcher, he
     assert match(maple_matcher, heard) == []  # not every cover, lock or light in the house, nor all downstairs
 
 
+@pytest.mark.parametrize("heard", ["So on this all now.", "everything on", "on all"])
+def test_every_device_in_the_house_is_switched_on_only_with_a_verb(maple_matcher: Matcher, heard: str):
+    plan = maple_matcher.match(heard, context())
+    assert plan.calls == [] and plan.say == "To switch on everything in the house, say: turn on everything."
+
+
+def test_everything_off_needs_no_verb(maple_matcher: Matcher):
+    assert len(maple_matcher.match("everything off", context()).calls[0].args["devices"]) > 10
+
+
 @pytest.mark.parametrize("heard", ["There's really one in the hallway.", "It's now ready one in the hallway."])
 def test_a_number_not_said_as_a_setting_sets_nothing(maple_matcher: Matcher, heard: str):
     assert match(maple_matcher, heard) == []  # "is there anyone in the hallway", misheard
