@@ -128,7 +128,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     _read_values(frame, tokens, used)
     _read_scope(frame, tokens, used)
     unknown = [i for i, t in enumerate(tokens)
-               if i not in used and (_is_content(t) or (t.isdigit() and i > 0 and tokens[i - 1] == "the"))]
+               if (i not in used and (_is_content(t) or (t.isdigit() and i > 0 and tokens[i - 1] == "the")))
+               or (i > 0 and t == tokens[i - 1] and not t.isdigit())]  # "Emma's light light": a word mis-heard
     frame.unknown = [tokens[i] for i in unknown]
     frame.unknown_name = any(i > 0 and tokens[i - 1] in ("the", "my", "our") for i in unknown)
     return frame

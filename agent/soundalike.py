@@ -90,11 +90,12 @@ class SoundAlikes:
         would look better than it is.
         """
         words = [(m.start(), m.end(), _compact(m.group())) for m in _WORD.finditer(text)]
+        doubtful = [self._doubtful(words, i) for i in range(len(words))]
         found: list[Repair] = []
         for i in range(len(words)):
             for size in (1, 2):
                 span = words[i:i + size]
-                if len(span) < size or all(self._is_known(key) for _, _, key in span):
+                if len(span) < size or not any(doubtful[i:i + size]):
                     continue
                 start, end = span[0][0], span[-1][1]
                 heard = "".join(key for _, _, key in span)
@@ -120,6 +121,12 @@ class SoundAlikes:
         return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
                        similarity("".join(key for _, _, key in span), _compact(verb)), lead=True)
                 for span in spans for verb in LEAD_VERBS if len(verb.split()) >= len(span) or len(words) >= 4]
+
+    def _doubtful(self, words: list[tuple[int, int, str]], i: int) -> bool:
+        """A word to repair: one nobody here uses, or the first of a word heard twice ("Emma's light
+        light" for "night light")."""
+        key = words[i][2]
+        return not self._is_known(key) or (i + 1 < len(words) and words[i + 1][2] == key and not key.isdigit())
 
     def _is_known(self, key: str) -> bool:
         return key.isdigit() or key in self.known or key.removesuffix("s") in self.known

@@ -91,3 +91,8 @@ def test_a_setting_word_is_offered_only_where_it_ends_a_command(heard: str, offe
     alikes = SoundAlikes(HOUSEHOLD, KNOWN, endings=["brighter", "faster"])
     texts = [repair.text for repair in alikes.repairs(heard)]
     assert any("brighter" in text or "faster" in text for text in texts) == offered
+
+
+
+def test_the_first_of_a_word_heard_twice_is_repaired(alikes: SoundAlikes):
+    assert "Turn on the night light." in repaired_texts("Turn on the light light.", alikes.repairs("Turn on the light light."))
