@@ -28,7 +28,7 @@ MIN_SIMILARITY = 50.0
 SAME_SHORT_SOUND = 75.0
 """Similarity of two words whose sounds are the same one or two consonants ("daily", "telly")."""
 PER_SPAN = 3
-"""Repairs offered for one stretch of heard words."""
+"""Repairs offered for one stretch of heard words (more when several are equally similar)."""
 PAIRED = 6
 """The most similar repairs also offered two at a time."""
 PAIRED_WITH_VERB = 3
@@ -103,9 +103,9 @@ class SoundAlikes:
                 vocabulary = self.entries | self.endings if ends else self.entries
                 ranked = sorted(((similarity(heard, key), written) for key, written in vocabulary.items()
                                  if key != heard and len(written.split()) >= size), reverse=True)
-                for score, written in ranked[:PER_SPAN]:
-                    if score >= MIN_SIMILARITY:
-                        found.append(Repair(_splice(text, start, end, written), start, end, written, score))
+                floor = max(MIN_SIMILARITY, ranked[PER_SPAN - 1][0] if len(ranked) >= PER_SPAN else 0.0)
+                found += [Repair(_splice(text, start, end, written), start, end, written, score)
+                          for score, written in ranked if score >= floor]  # those tied with the last in too
         unique: dict[str, Repair] = {}
         for repair in sorted(found, key=lambda r: -r.similarity):
             unique.setdefault(repair.text, repair)

@@ -96,3 +96,8 @@ def test_a_setting_word_is_offered_only_where_it_ends_a_command(heard: str, offe
 
 def test_the_first_of_a_word_heard_twice_is_repaired(alikes: SoundAlikes):
     assert "Turn on the night light." in repaired_texts("Turn on the light light.", alikes.repairs("Turn on the light light."))
+
+
+def test_words_equally_similar_are_all_offered():
+    alikes = SoundAlikes(HOUSEHOLD, KNOWN | {"make"}, endings=["quieter", "louder", "hotter", "dimmer"])
+    assert "Make it dimmer." in [repair.text for repair in alikes.repairs("Make it deeper.")]  # four tied at 67
