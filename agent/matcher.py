@@ -58,6 +58,9 @@ class Matcher:
         tokens = normalize(text)
         if not tokens:
             return Plan(say="Sorry, I didn't catch that.", path="matcher", confidence=1.0)
+        negation = next((len(words) for words in NEGATIONS if tokens[:len(words)] == words), 0)
+        if negation and _starts_with_a_verb(read_frame(tokens[negation:], self.index)):
+            return Plan(say=DECLINED, path="matcher", confidence=1.0, declined=True)
         correction = tokens[0] in CORRECTIONS and len(tokens) > 1
         if correction:
             tokens = [t for t in tokens[1:] if t != ","] or tokens
@@ -135,6 +138,11 @@ def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnConte
     return replace(context, conversation=conversation)
 
 
+def _starts_with_a_verb(frame: Frame) -> bool:
+    """"turn on the heater" after "don't" is a command; "we have the light on" a question."""
+    return frame.verb is not None and frame.tokens[:1] == frame.verb.split()[:1]
+
+
 def _is_command(frame: Frame) -> bool:
     """A verb, or a named target with a value ("garden lights green"); not "blah blah purple monkey"."""
     if frame.action is not None or frame.indirect:
@@ -166,6 +174,10 @@ def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
                 return True
     return False
 
+
+NEGATIONS = (["do", "not"], ["dont"], ["never"])
+DECLINED = "Okay, I'll leave it."
+"""The reply to a command said negated ("don't turn on the heater", "never unlock the door")."""
 
 EVERYTHING_ON = "To switch on everything in the house, say: turn on everything."
 """Every device of the house is switched on only with a verb said ("everything off" needs none)."""

@@ -26,6 +26,8 @@ class Plan:
     path: Path = "none"
     say: str | None = None
     """A reply to speak instead of (or before) acting: a clarifying question, an unknown name."""
+    declined: bool = False
+    """A command said negated ("don't turn on the heater"): nothing is to be done, whatever else was heard."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

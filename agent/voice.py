@@ -225,8 +225,10 @@ class VoicePipeline:
                    for ok, plan in zip(possible, plans, strict=True))
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
                                    possible if sets else None)
+        if plans[0].declined:  # Whisper's best reading says "don't": no other reading acts instead
+            chosen = 0
         best = texts[chosen]
-        if not pending and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
+        if not pending and not plans[chosen].declined and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
             best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])

@@ -546,6 +546,18 @@ def test_every_device_in_the_house_is_switched_on_only_with_a_verb(maple_matcher
     assert plan.calls == [] and plan.say == "To switch on everything in the house, say: turn on everything."
 
 
+@pytest.mark.parametrize("text", ["don't turn on the heater", "never unlock the front door", "do not turn off the lights",
+                                  "please don't open the garage door"])
+def test_a_command_said_negated_does_nothing(maple_matcher: Matcher, text: str):
+    plan = maple_matcher.match(text, context())
+    assert plan.calls == [] and plan.declined and plan.say == "Okay, I'll leave it."
+
+
+def test_a_question_starting_with_dont_is_still_a_question(maple_matcher: Matcher):
+    plan = maple_matcher.match("don't we have the kitchen light on", context())
+    assert not plan.declined and plan.calls[0].tool == "get_state"
+
+
 def test_a_word_heard_twice_leaves_the_matcher_unsure(maple_matcher: Matcher):
     plan = maple_matcher.match("Turn on Emma's light light.", context())
     assert plan.calls and plan.confidence < 1.0  # "night light", mis-heard: a voice reading may be better

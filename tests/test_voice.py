@@ -204,6 +204,13 @@ def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
     assert [sent[0] for sent in controller.sent] == [device]
 
 
+def test_a_command_heard_negated_is_not_done_for_another_reading():
+    assistant, _, controller = make_assistant(maple())
+    engine = Hypotheses("Don't turn on the space heater.", "Turn on the space heater.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    assert result.reply == "Okay, I'll leave it." and controller.sent == []
+
+
 def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
     assistant, _, controller = make_assistant(maple())
     engine = Scored(["Turn off the heaving."], {"Turn off the heaving.": -4.0, "Turn off the heating.": -12.0})
