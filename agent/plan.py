@@ -35,4 +35,5 @@ class Plan:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         calls = [ToolCall(**c) for c in data.get("calls", [])]
-        return cls(calls=calls, confidence=data.get("confidence", 0.0), path=data.get("path", "none"), say=data.get("say"))
+        return cls(calls=calls, confidence=data.get("confidence", 0.0), path=data.get("path", "none"), say=data.get("say"),
+                   declined=data.get("declined", False))

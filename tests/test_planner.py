@@ -441,6 +441,7 @@ def _instance(schema: dict[str, Any], defs: dict[str, Any], rng: random.Random) 
     raise AssertionError(f"unexpected schema {schema}")
 
 
-def test_plan_round_trips_through_json() -> None:
-    plan = Plan(path="llm", say="Which lamp?")
+@pytest.mark.parametrize("plan", [Plan(path="llm", say="Which lamp?"),
+                                  Plan(path="matcher", say="Okay, I'll leave it.", confidence=1.0, declined=True)])
+def test_plan_round_trips_through_json(plan: Plan) -> None:
     assert Plan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
