@@ -67,8 +67,7 @@ SIMILAR_NAME = 60.0
 
 def name_likeness(heard: str, name: str) -> float:
     """How alike a heard timer name and a timer's are, 0–100: 100 when they are the same words."""
-    heard_key, name_key = ("".join(normalize(text)) for text in (heard, name))
-    return 100.0 if heard_key == name_key else similarity(heard_key, name_key) if name_key else 0.0
+    return similarity(*("".join(normalize(text)) for text in (heard, name)))
 
 
 def select(timers: list[Timer], name: str | None = None, length: int | None = None,
