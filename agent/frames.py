@@ -128,7 +128,7 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     _read_values(frame, tokens, used)
     _read_scope(frame, tokens, used)
     unknown = [i for i, t in enumerate(tokens)
-               if (i not in used and (_is_content(t) or (t.isdigit() and i > 0 and tokens[i - 1] == "the")))
+               if (i not in used and _is_content(t))
                or (i > 0 and t == tokens[i - 1] and not t.isdigit())]  # "Emma's light light": a word mis-heard
     frame.unknown = [tokens[i] for i in unknown]
     frame.unknown_name = any(i > 0 and tokens[i - 1] in ("the", "my", "our") for i in unknown)
@@ -273,6 +273,7 @@ def _inside(tokens: list[str], phrase: str, used: set[int]) -> bool:
 
 
 def _is_content(token: str) -> bool:
+    """A word that should name something; a number no value took (one after "the") counts too."""
     return token not in FUNCTION_WORDS and token not in HOUSE_WORDS and token not in VERBS \
-        and token not in PARTICLES and not token.isdigit() and token not in QUESTION_STARTS \
+        and token not in PARTICLES and token not in QUESTION_STARTS \
         and token not in REFERENCES and token not in ATTRIBUTE_WORDS and token not in NAMED_AMOUNTS
