@@ -101,8 +101,7 @@ class Matcher:
         targets = resolve(frame, self.registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return _unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the whole house
-        if frame.every and not targets.kinds and not (targets.area or targets.floor) and frame.action == "on" \
-                and frame.verb is None:
+        if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Certain(EVERYTHING_ON)  # "on … all" is too little to switch on every heater and sprinkler
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):

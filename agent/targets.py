@@ -53,6 +53,7 @@ class Targets:
     ask: str | None = None
     """A clarifying question when the frame is ambiguous ("Which light?")."""
     everything: bool = False
+    """Every switchable device in scope ("all", "everything" with no kind said)."""
     widened: bool = False
     """Every device of the kinds in the house (a plural or "all" with no place or name said), or every
     switchable device of a place (no kind said): a name not understood must not be taken for either."""
@@ -115,7 +116,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         return Targets(generic, kinds)
     anywhere = pick()
     if len(anywhere) == 1 or frame.every or _plural(frame):
-        return Targets(anywhere, kinds, widened=len(anywhere) > 1)
+        return Targets(anywhere, kinds, everything=everything, widened=len(anywhere) > 1)
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 

@@ -304,6 +304,7 @@ def test_it_in_a_second_clause_means_the_device_of_the_first(maple_matcher: Matc
         ("turn on the kitchen light and the floor lamp", "turn them off",
          {"kitchen_ceiling": "off", "floor_lamp": "off"}),
         ("turn on the garden lights", "turn them off again", {"garden_lights": "off"}),
+        ("turn off the kitchen light and the floor lamp", "them all on", {"kitchen_ceiling": "on", "floor_lamp": "on"}),
         ("turn on the kitchen light", "and the counter lights too", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
         ("turn on the kitchen light", "the counter lights as well", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
         ("turn on the kitchen light", "and the counter lights", {"kitchen_ceiling": "on", "kitchen_counter": "on"}),
