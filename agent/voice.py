@@ -136,12 +136,15 @@ def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool
 
     A reading understood whole beats one with a part left over (a plan that also says "Which
     device?" or "I don't have …"). Whisper's first hypothesis (rank 0) wins ties and near-ties
-    (within SWITCH_MARGIN), and earlier readings win exact ties. A reading asking for a value a device cannot take ("Emma's
-    radiator to 2018" for "… to 18") loses to one that is `possible`. While a confirmation is
-    pending, the first reading that is a yes or a no wins (`confirming`).
+    (within SWITCH_MARGIN), and earlier readings win exact ties. A reading asking for a value a
+    device cannot take ("Emma's radiator to 2018" for "… to 18") loses to one that is `possible`.
+    While a confirmation is pending, the first reading that is a yes or a no wins (`confirming`).
+    When Whisper's best reading declines ("don't turn on the heater"), no other reading acts instead.
     """
     if confirming is not None and any(confirming):
         return confirming.index(True)
+    if plans and plans[0].declined and ranks[0] == 0:
+        return 0
 
     def score(i: int) -> tuple[bool, bool, bool, float]:
         return (bool(plans[i].calls), possible is None or possible[i], not plans[i].say,
@@ -225,8 +228,6 @@ class VoicePipeline:
                    for ok, plan in zip(possible, plans, strict=True))
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
                                    possible if sets else None)
-        if plans[0].declined:  # Whisper's best reading says "don't": no other reading acts instead
-            chosen = 0
         best = texts[chosen]
         if not pending and not plans[chosen].declined and (not plans[chosen].calls or plans[chosen].confidence < 1.0):
             best = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plans[chosen], context)

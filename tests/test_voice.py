@@ -290,6 +290,7 @@ def _plan(calls: int, confidence: float, say: str | None = None) -> Plan:
     ([_plan(1, 1.0), _plan(1, 1.0), _plan(1, 1.0)], [0, 1, 2], 0),
     ([_plan(0, 0.0), _plan(0, 0.4)], [0, 1], 1),
     ([_plan(1, 1.0, say="Which device?"), _plan(2, 0.9)], [0, 1], 1),
+    ([Plan(say="Okay, I'll leave it.", confidence=1.0, declined=True), _plan(1, 1.0)], [0, 1], 0),
     ([], [], 0),
 ])
 def test_choose_hypothesis(plans: list[Plan], ranks: list[int], best: int):
