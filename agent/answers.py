@@ -33,7 +33,7 @@ MANY = 10
 
 def answer_question(data: dict, registry: Registry) -> str:
     states: dict[str, State] = data["states"]
-    devices = [registry.devices[d] for d in states if d in registry.devices]
+    devices = _known(states, registry)
     if not devices:
         return "Sorry, I couldn't find a device that answers that."
     attribute, value, quantifier = data.get("attribute"), data.get("value"), data.get("quantifier") or "one"
@@ -44,8 +44,7 @@ def answer_question(data: dict, registry: Registry) -> str:
     applicable = [d for d in devices if holds(d, states[d.id], value) is not None]
     if not applicable:
         return _statuses(devices, states)
-    matching = [d for d in applicable if holds(d, states[d.id], value)]
-    return _yes_no(applicable, matching, quantifier, str(value), states)
+    return _yes_no(applicable, _holding(applicable, states, value), quantifier, str(value), states)
 
 
 def referred_to(data: dict, registry: Registry) -> list[str]:
@@ -55,8 +54,16 @@ def referred_to(data: dict, registry: Registry) -> list[str]:
     value, quantifier = data.get("value"), data.get("quantifier") or "one"
     if value is None or data.get("attribute") in NUMERIC or quantifier not in ("any", "which", "count"):
         return list(states)
-    matching = [d for d in states if d in registry.devices and holds(registry.devices[d], states[d], value)]
-    return matching or list(states)
+    return [d.id for d in _holding(_known(states, registry), states, value)] or list(states)
+
+
+def _known(states: dict[str, State], registry: Registry) -> list[Device]:
+    return [registry.devices[d] for d in states if d in registry.devices]
+
+
+def _holding(devices: list[Device], states: dict[str, State], value: object) -> list[Device]:
+    """The devices whose state is `value` ("on", "open", "low")."""
+    return [d for d in devices if holds(d, states[d.id], value)]
 
 
 # ---- readings -----------------------------------------------------------------------------------
