@@ -9,23 +9,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
-from agent.assistant import Assistant
+from agent.turn.assistant import Assistant
 from agent.config import Settings
-from agent.history import HistoryWriter
-from agent.learning import CorrectionLearner
-from agent.plan import Plan, ToolCall
-from agent.routine_clock import RoutineClock
-from agent.store import HouseholdStore, open_store
-from agent.turn import TurnContext
+from agent.memory.history import HistoryWriter
+from agent.memory.learning import CorrectionLearner
+from agent.turn.plan import Plan, ToolCall
+from agent.turn.routine_clock import RoutineClock
+from agent.memory.store import HouseholdStore, open_store
+from agent.turn.context import TurnContext
 from devices.errors import StoreError
 from devices.household import Household, Routine, load_household
 from devices.registry import Registry
 from devices.runtime import DeviceRuntime
 from skills.api import Announce, SkillContext, log_announcement
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 
 if TYPE_CHECKING:
-    from agent.planner import LlmPlanner
+    from agent.llm.planner import LlmPlanner
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +113,8 @@ def build_planner(registry: Registry, household: Household, settings: Settings,
     background when llm.load_at_start is set. A missing model is logged once and the matcher carries on."""
     if settings.understanding.llm == "off":
         return None
-    from agent.planner import LlmPlanner
-    from agent.tools import device_tools
+    from agent.llm.planner import LlmPlanner
+    from agent.llm.tools import device_tools
 
     planner = LlmPlanner.from_settings(settings.llm, registry, household.routines, [*device_tools(), *skills.tools()])
     if settings.llm.load_at_start:

@@ -16,24 +16,8 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from devices.errors import ConfigError
+from devices.settings import MqttSettings
 
-
-@dataclass
-class MqttSettings:
-    host: str = ""
-    """Broker host; empty starts an embedded broker on loopback."""
-    port: int = 1883
-    username: str = ""
-    password: str = ""
-    tls: bool = False
-    ca_file: str = ""
-    cert_file: str = ""
-    key_file: str = ""
-    client_id: str = "homebody"
-    confirm_timeout: float = 2.0
-    """Seconds to wait for a device to report the state it was told to take."""
-    discovery: bool = True
-    """Listen to zigbee2mqtt/bridge/devices and homeassistant/+/+/config."""
 
 
 @dataclass

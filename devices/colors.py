@@ -101,4 +101,4 @@ def _gamma(c: float) -> float:
 
 
 def _distance(a: RGB, b: RGB) -> int:
-    return sum((p - q) ** 2 for p, q in zip(a, b))
+    return sum((p - q) ** 2 for p, q in zip(a, b, strict=False))

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.turn import DeviceOutcome
+from devices.outcome import DeviceOutcome, Status
 from devices.binding import Message
 from devices.colors import nearest_color_name, rgb_to_xy, to_rgb, xy_to_rgb
 from devices.errors import InvalidChange, OutOfRange, UnknownDevice
@@ -64,9 +64,9 @@ class DeviceController:
         try:
             binding = self.link.binding(device_id)
         except UnknownDevice as error:
-            return DeviceOutcome(device_id, "rejected", message=str(error))
+            return DeviceOutcome(device_id, Status.REJECTED, message=str(error))
         if binding.media is None or command not in MEDIA_COMMANDS:
-            return DeviceOutcome(device_id, "rejected", message=f"{binding.device.name} cannot do {command!r}")
+            return DeviceOutcome(device_id, Status.REJECTED, message=f"{binding.device.name} cannot do {command!r}")
         sent: list[_Sent] = []
         outcomes = [self._publish(0, binding.device, {}, binding.media(command), sent)]
         self._await(sent, outcomes)
@@ -77,21 +77,21 @@ class DeviceController:
             binding = self.link.binding(device_id)
             valid = validate_change(binding.device, change)
         except OutOfRange as error:
-            return DeviceOutcome(device_id, "refused", message=str(error))
+            return DeviceOutcome(device_id, Status.REFUSED, message=str(error))
         except (InvalidChange, UnknownDevice) as error:
-            return DeviceOutcome(device_id, "rejected", message=str(error))
+            return DeviceOutcome(device_id, Status.REJECTED, message=str(error))
         return self._publish(index, binding.device, binding.expected(valid), binding.command(valid), sent)
 
     def _publish(self, index: int, device: Device, expected: State, messages: list[Message],
                  sent: list[_Sent]) -> DeviceOutcome:
         if not self.registry.states.is_online(device.id):
-            return DeviceOutcome(device.id, "offline", self.registry.state(device.id), f"{device.name} is offline")
+            return DeviceOutcome(device.id, Status.OFFLINE, self.registry.state(device.id), f"{device.name} is offline")
         resend = messages if expected else []  # no expected state: a media command, not idempotent
         sent.append(_Sent(index, device, expected, self.link.reports(device.id), resend,
                           self.link.connection.connects))
         for topic, payload in messages:
             self.link.connection.publish(topic, payload, qos=1)
-        return DeviceOutcome(device.id, "timed_out")
+        return DeviceOutcome(device.id, Status.TIMED_OUT)
 
     def _await(self, sent: list[_Sent], outcomes: list[DeviceOutcome]) -> None:
         if not sent:
@@ -105,9 +105,9 @@ class DeviceController:
         for item in sent:
             state = self.registry.state(item.device.id)
             if self._reached(item):
-                outcomes[item.index] = DeviceOutcome(item.device.id, "confirmed", state)
+                outcomes[item.index] = DeviceOutcome(item.device.id, Status.CONFIRMED, state)
             else:
-                outcomes[item.index] = DeviceOutcome(item.device.id, "timed_out", state, self._silence(item, state))
+                outcomes[item.index] = DeviceOutcome(item.device.id, Status.TIMED_OUT, state, self._silence(item, state))
 
     def _resend_after_reconnect(self, sent: list[_Sent]) -> None:
         """Publish again what is unconfirmed and was sent before the latest reconnect.

@@ -91,7 +91,7 @@ class Device:
 def attributes_of(device: Device) -> tuple[str, ...]:
     kind = device.kind
     if kind is Kind.LIGHT:
-        return ("state",) + tuple(f for f in ("brightness", "color_temp", "color") if device.has(f))
+        return ("state", *tuple(f for f in ("brightness", "color_temp", "color") if device.has(f)))
     if kind is Kind.FAN:
         return ("state", "percentage") if device.has("percentage") else ("state",)
     if kind is Kind.COVER:
@@ -192,9 +192,9 @@ def apply_change(device: Device, state: State, change: State) -> State:
         new["state"] = "off" if change.get("brightness") == 0 else "on"
     if kind is Kind.FAN and "percentage" in change and "state" not in change:
         new["state"] = "on" if change["percentage"] > 0 else "off"
-    if kind is Kind.MEDIA_PLAYER and "state" not in change and state.get("state") == "off":
-        if "volume" in change or change.get("muted") is False:
-            new["state"] = "on"
+    if kind is Kind.MEDIA_PLAYER and "state" not in change and state.get("state") == "off" \
+            and ("volume" in change or change.get("muted") is False):
+        new["state"] = "on"
     if kind is Kind.COVER:
         if "position" in change and "state" not in change:
             new["state"] = "open" if change["position"] > 0 else "closed"

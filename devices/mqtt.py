@@ -22,7 +22,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from agent.config import MqttSettings
+from devices.settings import MqttSettings
 from devices.errors import BrokerUnavailable, ConfigError
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Self
 
-from agent.config import MqttSettings
+from devices.settings import MqttSettings
 from devices import zigbee2mqtt
 from devices.broker import EmbeddedBroker
 from devices.controller import DeviceController

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import Self
 
-from agent.config import MqttSettings
+from devices.settings import MqttSettings
 from devices import zigbee2mqtt
 from devices.errors import InvalidChange
 from devices.model import Device, State, apply_change, clamp_change, validate_change

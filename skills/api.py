@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import BaseTool
 
-from skills.templates import SlotType
+from agent.understanding.templates import SlotType
 
 if TYPE_CHECKING:
-    from agent.store import HouseholdStore
+    from agent.memory.store import HouseholdStore
     from devices.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class SkillContext:
 
 @dataclass
 class Sentences:
-    """Templates (see skills.templates) that mean one tool; their slots become its arguments."""
+    """Templates (see agent.understanding.templates) that mean one tool; their slots become its arguments."""
 
     tool: str
     templates: list[str]

@@ -1,6 +1,6 @@
 """The household schedule as a skill: what is on, when something is, what is next, add and cancel.
 
-The entries live in the household database (`context.store`); `agent.schedule` expands them into
+The entries live in the household database (`context.store`); `agent.memory.schedule` expands them into
 occurrences and words them. This module understands the days, times and people in a sentence
 and chooses the answer. Entry titles are data: they are only ever read out, never acted on (an
 entry called "unlock the front door" is a title, nothing more), and the skill has no way to touch
@@ -22,16 +22,16 @@ from typing import Annotated, Literal
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
-from agent.numbers import ORDINALS
-from agent.schedule import (
+from agent.understanding.numbers import ORDINALS
+from agent.memory.schedule import (
     WEEKDAYS, Occurrence, Schedule, add_entry, day_phrase, days_named, describe, describe_when, remove_entry,
     skip_occurrence, spoken_time, title_words,
 )
-from agent.store import CalendarEntry, HouseholdStore
+from agent.memory.store import CalendarEntry, HouseholdStore
 from devices.errors import StoreError
 from devices.registry import Registry
 from skills.api import Sentences, Skill, SkillContext, Turn
-from skills.templates import FREE_TEXT, SlotType, choice, sentence_text
+from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
 
 log = logging.getLogger(__name__)
 

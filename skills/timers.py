@@ -17,12 +17,12 @@ from typing import Annotated
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
-from agent.normalize import normalize
-from agent.soundalike import similarity
-from agent.store import Timer
+from agent.understanding.normalize import normalize
+from agent.voice.soundalike import similarity
+from agent.memory.store import Timer
 from devices.errors import StoreError
 from skills.api import Sentences, Skill, SkillContext, Turn
-from skills.templates import FREE_TEXT, SlotType
+from agent.understanding.templates import FREE_TEXT, SlotType
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from agent.assistant import Assistant
+from agent.turn.assistant import Assistant
 from agent.config import Settings
-from agent.matcher import Matcher
-from agent.plan import Plan
-from agent.turn import DeviceOutcome, TurnContext
+from agent.understanding.matcher import Matcher
+from agent.turn.plan import Plan
+from agent.turn.context import DeviceOutcome, TurnContext
 from devices.household import Household, load_household, parse_household
 from devices.model import State, apply_change
 from devices.registry import Registry

@@ -10,8 +10,8 @@ import pytest
 from helpers import changed, context, make_assistant, maple, tiny
 
 from agent.config import SafetySettings, Settings
-from agent.plan import Plan, ToolCall
-from agent.turn import TurnContext
+from agent.turn.plan import Plan, ToolCall
+from agent.turn.context import TurnContext
 
 UNLOCK_FRONT = ToolCall("set_state", {"devices": ["front_door"], "changes": {"state": "unlocked"}})
 

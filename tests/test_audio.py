@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.audio import (
+from agent.voice.audio import (
     SAMPLE_RATE,
     AudioError,
     is_silent,
@@ -19,7 +19,7 @@ from agent.audio import (
     to_int16,
     write_wav,
 )
-from agent.benchmarks.voice import espeak_wav
+from agent.evaluation.benchmarks.voice import espeak_wav
 from devices.errors import HomebodyError
 
 TEXT = "turn on the kitchen light"

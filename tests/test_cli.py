@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.cli import build_parser, main
-from agent.quiet import in_quiet_hours, quiet_reply
+from agent.cli.main import build_parser, main
+from agent.turn.quiet import in_quiet_hours, quiet_reply
 from devices.household import load_household
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def test_a_broken_config_is_one_clear_line_not_a_traceback(tmp_path: Path, capsy
 
 def run_homebody(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOMEBODY_HOUSEHOLD_DATABASE": str(tmp_path / "home.db"), "HOMEBODY_MQTT_HOST": ""}
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], input=stdin, capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=120)
 
 

@@ -3,11 +3,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.turn import TurnContext
+from agent.turn.context import TurnContext
 from skills import clock
 from skills.api import SkillContext
 from skills.clock import date_sentence, ordinal, time_sentence
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 
 
 def ask(text: str, now: datetime | None, zone: str = "UTC") -> str | None:

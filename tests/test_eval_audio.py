@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from agent import cli
-from agent.benchmarks.voice import espeak_wav
+from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import Settings
-from agent.eval_audio import Voice, add_noise, align, evaluate_with_recordings, parse_voices, word_error_rate, words
-from agent.audio import rms_dbfs
+from agent.evaluation.audio import Voice, add_noise, align, evaluate_with_recordings, parse_voices, word_error_rate, words
+from agent.voice.audio import rms_dbfs
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 HOME = SHARED_EVAL / "home.toml"

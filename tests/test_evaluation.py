@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from helpers import EVAL
 
-from agent.evaluation import Case, CaseTurn, check_turn, load_cases, percentiles, summarize, value_matches
+from agent.evaluation.cases import Case, CaseTurn, check_turn, load_cases, percentiles, summarize, value_matches
 from devices.errors import HomebodyError
 
 
@@ -108,7 +108,7 @@ def after(**changes: dict) -> dict[str, dict]:
 def test_check_turn(turn: CaseTurn, state_after: dict, reply: str, awaiting: bool, failures: list[str]):
     found = check_turn(turn, BEFORE, state_after, reply, awaiting)
     assert len(found) == len(failures), found
-    for failure, expected in zip(found, failures):
+    for failure, expected in zip(found, failures, strict=False):
         assert expected in failure
 
 
@@ -188,7 +188,7 @@ def test_percentiles():
 
 
 def test_summarize_counts_accuracy_overall_and_per_tag():
-    from agent.evaluation import CaseResult, TurnRecord
+    from agent.evaluation.cases import CaseResult, TurnRecord
 
     def result(case_id: str, passed: bool, tags: list[str], path: str) -> CaseResult:
         return CaseResult(case_id, passed, tags, [], [TurnRecord("u", "r", path, False, 5.0, {})])

@@ -32,11 +32,11 @@ from brokers import BrokerAddress, Mosquitto, spy
 from helpers import MAPLE_HOME
 
 from agent.app import build_assistant, load_skills
-from agent.assistant import Assistant, new_conversation
+from agent.turn.assistant import Assistant, new_conversation
 from agent.config import Settings
-from agent.history import HistoryWriter
-from agent.store import HouseholdStore
-from agent.turn import DeviceOutcome, TurnResult
+from agent.memory.history import HistoryWriter
+from agent.memory.store import HouseholdStore
+from agent.turn.context import DeviceOutcome, TurnResult
 from devices import zigbee2mqtt
 from devices.household import Household
 from devices.model import Device, Kind
@@ -525,7 +525,7 @@ def test_sigterm_during_a_turn_shuts_down_cleanly(mosquitto_factory: Callable[[s
            "HOMEBODY_HOUSEHOLD_FILE": str(MAPLE_HOME), "HOMEBODY_HOUSEHOLD_DATABASE": str(database)}
     with VirtualHome(maple_home.devices, address.host, address.port) as home:
         home.set_behaviour("garage_light", delay=30.0)
-        process = subprocess.Popen([sys.executable, "-m", "agent.cli", "run", "--text", "--area", "garage"],
+        process = subprocess.Popen([sys.executable, "-m", "agent.cli.main", "run", "--text", "--area", "garage"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    env=env, cwd=REPO)
         try:
@@ -649,7 +649,7 @@ def test_a_discovered_device_named_like_an_instruction_changes_nothing(
 
 
 def test_the_soak_benchmark_runs_fifty_turns_through_a_broker_restart(ledger: Ledger) -> None:
-    from agent.benchmarks import soak
+    from agent.evaluation.benchmarks import soak
 
     result = soak.run(turns=50)["soak"]
     ledger.inject()  # the broker restart in the middle

@@ -153,7 +153,7 @@ def test_a_directory_or_undecodable_file_is_a_config_error(tmp_path: Path):
         load_household(tmp_path)
     latin = tmp_path / "latin.toml"
     latin.write_bytes(b'[home]\nname = "Caf\xe9"\n')
-    with pytest.raises(ConfigError, match="latin.toml"):
+    with pytest.raises(ConfigError, match=r"latin\.toml"):
         load_household(latin)
 
 
@@ -171,7 +171,7 @@ def test_a_directory_or_undecodable_file_is_a_config_error(tmp_path: Path):
 def test_wrong_shapes_are_config_errors_not_other_exceptions(tmp_path: Path, text: str):
     file = tmp_path / "shape.toml"
     file.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="shape.toml"):
+    with pytest.raises(ConfigError, match=r"shape\.toml"):
         load_household(file)
 
 

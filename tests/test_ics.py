@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.ics import export_calendar, from_ics, import_calendar, to_ics
-from agent.schedule import occurrences
-from agent.store import CalendarEntry, HouseholdStore, new_entry
+from agent.memory.ics import export_calendar, from_ics, import_calendar, to_ics
+from agent.memory.schedule import occurrences
+from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from devices.errors import ConfigError
 from devices.household import load_household
 
@@ -135,7 +135,7 @@ def test_importing_twice_does_not_duplicate(fresh: HouseholdStore, tmp_path: Pat
 def test_a_file_that_is_not_icalendar_is_a_config_error(store: HouseholdStore, tmp_path: Path, content: bytes) -> None:
     file = tmp_path / "broken.ics"
     file.write_bytes(content)
-    with pytest.raises(ConfigError, match="broken.ics"):
+    with pytest.raises(ConfigError, match=r"broken\.ics"):
         import_calendar(store, file)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from helpers import context, make_assistant, maple
 
-from agent.history import HistoryWriter
-from agent.learning import CorrectionLearner, habits
-from agent.plan import Plan, ToolCall
-from agent.store import HouseholdStore, TurnRecord
+from agent.memory.history import HistoryWriter
+from agent.memory.learning import CorrectionLearner, habits
+from agent.turn.plan import Plan, ToolCall
+from agent.memory.store import HouseholdStore, TurnRecord
 
 
 def test_no_warmer_after_a_heating_change_suggests_the_corrected_temperature(tmp_path: Path):

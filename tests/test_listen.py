@@ -12,9 +12,9 @@ from typing import Any, Self
 import numpy as np
 import pytest
 
-from agent.audio import SAMPLE_RATE, AudioError, read_wav
-from agent.benchmarks.voice import espeak_wav, trimmed
-from agent.listen import (
+from agent.voice.audio import SAMPLE_RATE, AudioError, read_wav
+from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
+from agent.voice.listen import (
     APOLOGY,
     DIDNT_HEAR,
     NO_MICROPHONE,
@@ -28,10 +28,10 @@ from agent.listen import (
     Speaker,
     WakeWordDetector,
 )
-from agent.plan import Plan
-from agent.stt import Transcriber, Transcript
-from agent.tts import Synthesizer
-from agent.turn import TurnResult
+from agent.turn.plan import Plan
+from agent.voice.stt import Transcriber, Transcript
+from agent.voice.tts import Synthesizer
+from agent.turn.context import TurnResult
 
 
 class Loud:

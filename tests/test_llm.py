@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import LlmSettings
-from agent.llm import (
+from agent.llm.models import (
     CHATML,
     GEMMA,
     LocalModel,

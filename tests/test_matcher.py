@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from helpers import acted_on, calls_of, changed, context, make_assistant, maple, matcher_for, tiny
 
-from agent.matcher import Matcher, split_clauses
-from agent.mentions import build_index
-from agent.normalize import normalize
-from agent.numbers import parse_number, words_to_numbers
-from agent.turn import TurnContext
+from agent.understanding.matcher import Matcher, split_clauses
+from agent.understanding.mentions import build_index
+from agent.understanding.normalize import normalize
+from agent.understanding.numbers import parse_number, words_to_numbers
+from agent.turn.context import TurnContext
 
 
 @pytest.fixture(scope="module")

@@ -377,7 +377,7 @@ def test_full_brightness_colours_round_trip_through_xy_within_two_steps(a, b, fu
     rgb = [a, b]
     rgb.insert(full, 255)
     back = xy_to_rgb(*rgb_to_xy(tuple(rgb)))  # type: ignore[arg-type]
-    assert all(abs(p - q) <= 2 for p, q in zip(rgb, back))
+    assert all(abs(p - q) <= 2 for p, q in zip(rgb, back, strict=False))
 
 
 @settings(max_examples=200, deadline=None)

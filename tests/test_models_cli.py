@@ -11,9 +11,9 @@ from typing import Any
 import huggingface_hub
 import pytest
 
-import agent.llm
-from agent.cli import main
-from agent.llm import CURATED, hub_sha256
+import agent.llm.models
+from agent.cli.main import main
+from agent.llm.models import CURATED, hub_sha256
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = b"GGUF" + bytes(range(256)) * 64
@@ -39,7 +39,7 @@ def fake_hub(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         return str(target)
 
     monkeypatch.setattr(huggingface_hub, "hf_hub_download", download)
-    monkeypatch.setattr(agent.llm, "hub_sha256", lambda repo, file: DIGEST)
+    monkeypatch.setattr(agent.llm.models, "hub_sha256", lambda repo, file: DIGEST)
     return calls
 
 
@@ -61,7 +61,7 @@ def test_pull_downloads_into_the_model_dir_and_shows_the_checksum(model_dir: Pat
 def test_a_checksum_mismatch_removes_the_file_and_says_so(model_dir: Path, fake_hub: list[dict[str, Any]],
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(agent.llm, "hub_sha256", lambda repo, file: "0" * 64)
+    monkeypatch.setattr(agent.llm.models, "hub_sha256", lambda repo, file: "0" * 64)
     assert main(["models", "pull", "org/repo", "m.gguf"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not match the Hub's" in err

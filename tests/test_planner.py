@@ -18,9 +18,9 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from agent.config import LlmSettings
-from agent.llm import LocalModel, Prompt, RemoteModel, locate_model, parse_model_spec
-from agent.plan import Plan, ToolCall
-from agent.planner import (
+from agent.llm.models import LocalModel, Prompt, RemoteModel, locate_model, parse_model_spec
+from agent.turn.plan import Plan, ToolCall
+from agent.llm.planner import (
     LlmPlanner,
     Rejected,
     grounded,
@@ -31,8 +31,8 @@ from agent.planner import (
     state_text,
     system_prompt,
 )
-from agent.tools import device_tools
-from agent.turn import Conversation, TurnContext
+from agent.llm.tools import device_tools
+from agent.turn.context import Conversation, TurnContext
 from devices.household import Household, parse_household
 from devices.model import writable_attributes
 from devices.registry import Registry
@@ -124,7 +124,7 @@ def test_every_output_the_schema_allows_is_a_valid_plan(registry: Registry, mapl
 
 def test_the_schema_becomes_a_grammar_llama_cpp_accepts(registry: Registry, maple_home: Household,
                                                         smollm2: LocalModel) -> None:
-    from agent.llm import GrammarDecoder
+    from agent.llm.models import GrammarDecoder
 
     schema = plan_schema(registry, maple_home.routines, [*device_tools(), timer_tool()])
     GrammarDecoder(smollm2._load(), schema).close()

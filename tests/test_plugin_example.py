@@ -19,10 +19,10 @@ import pytest
 from helpers import REPO
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from agent.tools import device_tools
-from agent.turn import TurnContext
+from agent.llm.tools import device_tools
+from agent.turn.context import TurnContext
 from skills.api import SkillContext
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 
 EXAMPLE = REPO / "examples" / "homebody-shopping-list"
 DIST = "homebody-shopping-list"
@@ -59,7 +59,7 @@ def discover(tmp_path) -> SkillRegistry:
 
 
 def cli_skills() -> dict:
-    result = subprocess.run([sys.executable, "-m", "agent.cli", "skills", "--json"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "agent.cli.main", "skills", "--json"], capture_output=True, text=True,
                             timeout=120, cwd=REPO, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

@@ -9,8 +9,8 @@ import pytest
 from helpers import context, make_assistant, maple, tiny
 
 from agent.config import SafetySettings, Settings
-from agent.plan import Plan, ToolCall
-from agent.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
+from agent.turn.plan import Plan, ToolCall
+from agent.turn.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
 from devices.household import Household
 from devices.model import Device, Kind
 from devices.registry import Registry

@@ -10,12 +10,12 @@ from helpers import TINY_HOME, acted_on, context, ha_home, maple, matcher_for, t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.frames import ATTRIBUTE_WORDS, DOWN_WORDS, INDIRECT, UP_WORDS
-from agent.lexicon import ALL_WORDS, COLOR_TEMPERATURES, HOUSE_WORDS, KIND_WORDS
-from agent.matcher import Matcher
-from agent.mentions import find_mentions
-from agent.normalize import plain_name
-from agent.plan import Plan
+from agent.understanding.frames import ATTRIBUTE_WORDS, DOWN_WORDS, INDIRECT, UP_WORDS
+from agent.understanding.lexicon import ALL_WORDS, COLOR_TEMPERATURES, HOUSE_WORDS, KIND_WORDS
+from agent.understanding.matcher import Matcher
+from agent.understanding.mentions import find_mentions
+from agent.understanding.normalize import plain_name
+from agent.turn.plan import Plan
 from devices.colors import NAMED_COLORS
 from devices.household import Household
 
@@ -66,11 +66,7 @@ def test_the_matcher_never_raises_on_long_unicode_text(text: str):
 @functools.cache
 def house_vocabulary() -> list[str]:
     words = {w for key in maple_matcher().index.phrases for w in key.split()}
-    return sorted(words) + ["turn", "on", "off", "set", "to", "the", "and", "then", "it", "them", "too", "up",
-                            "down", "percent", "degrees", "half", "twenty", "one", "point", "five", "a", "bit",
-                            "brighter", "warmer", "red", "warm", "white", "in", "here", "is", "too", "dark", ",",
-                            "yes", "no", "what", "unlock", "open", "close", "lock", "dim", "mute", "pause", "my",
-                            "usual", "every", "all", "everything", "house", "50%", "nineteen", "by", "two"]
+    return [*sorted(words), "turn", "on", "off", "set", "to", "the", "and", "then", "it", "them", "too", "up", "down", "percent", "degrees", "half", "twenty", "one", "point", "five", "a", "bit", "brighter", "warmer", "red", "warm", "white", "in", "here", "is", "too", "dark", ",", "yes", "no", "what", "unlock", "open", "close", "lock", "dim", "mute", "pause", "my", "usual", "every", "all", "everything", "house", "50%", "nineteen", "by", "two"]
 
 
 @FAST

@@ -9,10 +9,10 @@ import tomllib
 
 import pytest
 
-from agent.answers import answer_question
-from agent.matcher import Matcher
-from agent.turn import TurnContext
-from agent.wording import conjugate, group_noun, plural_name, spoken_date, unit_word
+from agent.replies.answers import answer_question
+from agent.understanding.matcher import Matcher
+from agent.turn.context import TurnContext
+from agent.replies.wording import conjugate, group_noun, plural_name, spoken_date, unit_word
 from devices.household import parse_household
 from devices.registry import Registry
 

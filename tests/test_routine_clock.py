@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.routine_clock import RoutineClock, due_routines
+from agent.turn.routine_clock import RoutineClock, due_routines
 from devices.household import Routine, RoutineAction
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from agent.schedule import (
+from agent.memory.schedule import (
     Occurrence,
     Schedule,
     add_entry,
@@ -20,7 +20,7 @@ from agent.schedule import (
     skip_occurrence,
     spoken_time,
 )
-from agent.store import CalendarEntry, HouseholdStore, new_entry
+from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from devices.household import load_household
 
 HOME = Path(__file__).parents[2] / "shared" / "eval" / "home.toml"

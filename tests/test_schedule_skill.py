@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.assistant import Assistant
-from agent.store import CalendarEntry, HouseholdStore, new_entry
-from agent.turn import TurnContext
+from agent.turn.assistant import Assistant
+from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
+from agent.turn.context import TurnContext
 from devices.household import Household, Person, load_household, parse_household
 from devices.registry import Registry
 from skills import schedule
 from skills.api import SkillContext
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 from skills.schedule import People, clean_title, clock_time, period, repeats
 from tests.helpers import FakeController
 

@@ -17,15 +17,15 @@ from helpers import MORNING, FakeController, tiny
 from langchain_core.tools import InjectedToolArg, tool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from agent.assistant import Assistant
-from agent.cli import main
-from agent.plan import ToolCall
-from agent.turn import TurnContext
+from agent.turn.assistant import Assistant
+from agent.cli.main import main
+from agent.turn.plan import ToolCall
+from agent.turn.context import TurnContext
 from devices.registry import Registry
 from skills import clock, timers
 from skills.api import Sentences, Skill, SkillContext, Turn
-from skills.registry import GROUP, SkillRegistry
-from skills.templates import SlotType
+from agent.skill_host import GROUP, SkillRegistry
+from agent.understanding.templates import SlotType
 
 BUILT_INS = [("clock", "skills.clock:skill", clock.skill), ("timers", "skills.timers:skill", timers.skill)]
 
@@ -87,7 +87,7 @@ def test_the_builtin_skills_are_found_through_the_entry_points():
 def installed_only(monkeypatch, *targets: str) -> None:
     """Pretend these entry points are all that is installed."""
     found = [EntryPoint(target.split(".")[-1].split(":")[0], target, GROUP) for target in targets]
-    monkeypatch.setattr("skills.registry.entry_points", lambda group: found if group == GROUP else [])
+    monkeypatch.setattr("agent.skill_host.entry_points", lambda group: found if group == GROUP else [])
 
 
 def test_a_plugin_that_fails_to_import_is_reported_and_the_rest_load(monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.soundalike import SoundAlikes, repaired_texts, similarity
+from agent.voice.soundalike import SoundAlikes, repaired_texts, similarity
 
 HOUSEHOLD = ["Kitchen light", "Desk lamp", "Space heater", "Heating", "Garden lights", "Bedside lamp", "Dining light",
              "Bedroom", "Good night", "green", "purple"]

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from agent.config import HouseholdSettings
-from agent.plan import Plan, ToolCall
-from agent.store import (
+from agent.turn.plan import Plan, ToolCall
+from agent.memory.store import (
     MIGRATIONS,
     Actuation,
     HouseholdStore,
@@ -20,7 +20,7 @@ from agent.store import (
     TurnRecord,
     open_store,
 )
-from agent.turn import DeviceOutcome, TurnContext, TurnResult
+from agent.turn.context import DeviceOutcome, TurnContext, TurnResult
 from devices.errors import StoreError
 from devices.household import Household, Person, load_household
 

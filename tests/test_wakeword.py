@@ -8,11 +8,11 @@ import numpy as np
 import pymicro_wakeword
 import pytest
 
-from agent.audio import SAMPLE_RATE, read_wav, resample, to_float32
-from agent.benchmarks.voice import espeak_wav
+from agent.voice.audio import SAMPLE_RATE, read_wav, resample, to_float32
+from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import VoiceSettings
-from agent.listen import ArrayInput, WakeWordDetector
-from agent.tts import PiperSynthesizer
+from agent.voice.listen import ArrayInput, WakeWordDetector
+from agent.voice.tts import PiperSynthesizer
 from devices.errors import ConfigError
 
 
@@ -84,5 +84,5 @@ def test_a_model_file_can_be_given_by_path(folder: Path):
 
 @pytest.mark.parametrize("name", ["hey_siri", "", "/nowhere/model.json"])
 def test_unknown_models_are_config_errors(name: str):
-    with pytest.raises(ConfigError, match="voice.wake_word"):
+    with pytest.raises(ConfigError, match=r"voice\.wake_word"):
         WakeWordDetector(name)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from homebody_shopping_list import ShoppingList, skill, split_items
 
-from agent.turn import TurnContext
+from agent.turn.context import TurnContext
 from skills.api import SkillContext
-from skills.registry import SkillRegistry
+from agent.skill_host import SkillRegistry
 
 UTC = ZoneInfo("UTC")
 

@@ -1,0 +1,1 @@
+"""homebody's assistant: the turn pipeline, understanding, voice, memory and the edges that drive them."""

@@ -1,0 +1,219 @@
+"""The core commands: run, ask, devices, set, state, simulate, eval, bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from agent.config import Settings
+from devices.outcome import Status
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="run the assistant (embedded broker and virtual home unless mqtt.host is set)")
+    run.add_argument("--area", help="the room you are talking from")
+    run.add_argument("--person", help="who is talking")
+    run.add_argument("--text", action="store_true", help="the text console even when there is a microphone")
+    run.set_defaults(handler=cmd_run)
+
+    ask = commands.add_parser("ask", help="say one thing and print the reply")
+    ask.add_argument("text", nargs="?", help="what you would say")
+    ask.add_argument("--area", help="the room you are talking from")
+    ask.add_argument("--person", help="who is talking")
+    ask.add_argument("--audio", metavar="IN.wav", help="a recording of what you would say, instead of TEXT")
+    ask.add_argument("--say", metavar="OUT.wav", help="also speak the reply into this WAV file")
+    ask.set_defaults(handler=cmd_ask)
+
+    devices = commands.add_parser("devices", help="list devices with their areas and live state")
+    devices.add_argument("--json", action="store_true", help="print JSON")
+    devices.set_defaults(handler=cmd_devices)
+
+    set_ = commands.add_parser("set", help="set a device: homebody set kitchen_ceiling state=on brightness=40")
+    set_.add_argument("device")
+    set_.add_argument("changes", nargs="+", metavar="KEY=VALUE")
+    set_.set_defaults(handler=cmd_set)
+
+    state = commands.add_parser("state", help="print a device's normalized state")
+    state.add_argument("device")
+    state.set_defaults(handler=cmd_state)
+
+    simulate = commands.add_parser("simulate", help="run the virtual home alone against the configured broker")
+    simulate.set_defaults(handler=cmd_simulate)
+
+    evaluate = commands.add_parser("eval", help="run evaluation cases (shared/eval/README.md) and report accuracy")
+    evaluate.add_argument("cases", nargs="+", help="case files (.jsonl)")
+    evaluate.add_argument("--json", dest="json_out", help="write the full report here")
+    evaluate.add_argument("--llm", choices=["off", "fallback", "always"], help="when to ask the LLM planner")
+    evaluate.add_argument("--no-llm", action="store_const", const="off", dest="llm", help="same as --llm off")
+    evaluate.add_argument("--audio", action="store_true", help="speak each case (espeak-ng) and hear it (Whisper)")
+    evaluate.add_argument("--voices", default="default",
+                          help="with --audio: default, held-out, or espeak-ng voices NAME[:WPM],…")
+    evaluate.add_argument("--noise", type=float, metavar="SNR_DB", help="with --audio: add pink noise at this SNR")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    bench = commands.add_parser("bench", help="run benchmarks and print a table (and JSON)")
+    bench.add_argument("--only", nargs="+", metavar="NAME", help="mqtt, matcher, schedule, llm, e2e, soak")
+    bench.add_argument("--json", dest="json_out", help="write the results here")
+    bench.set_defaults(handler=cmd_bench)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.app import App
+    from agent.cli.console import run_console
+    from agent.turn.context import TurnContext
+
+    with App.start(settings) as app:
+        print(f"homebody is ready: {app.household.home.name}, {len(app.runtime.registry.devices)} devices"
+              f" ({'virtual home on an embedded broker' if app.runtime.virtual_home else settings.mqtt.host}).")
+        if not args.text:
+            from agent.voice.audio import AudioError
+            from agent.cli.voice import run_live
+
+            try:
+                run_live(app, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
+                return 0
+            except AudioError as error:
+                print(f"homebody: {error}; using the text console.", file=sys.stderr)
+        print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
+        run_console(app.assistant, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.app import App
+    from agent.turn.context import TurnContext
+
+    if args.audio or args.say:
+        from agent.cli.voice import cmd_ask_voice
+
+        return cmd_ask_voice(args, settings)
+    text = args.text if args.text is not None else sys.stdin.read()
+    with App.start(settings) as app:
+        result = app.assistant.turn(text, TurnContext(area=args.area, person=args.person))
+        print(result.reply)
+        if args.verbose:
+            print(json.dumps({"path": result.path, "plan": result.plan.to_json(),
+                              "outcomes": [o.__dict__ for o in result.outcomes], "ms": result.timings_ms}, indent=2))
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.app import App
+    from agent.cli.main import print_json
+
+    with App.start(settings) as app:
+        registry = app.runtime.registry
+        rows = [{"id": d.id, "name": d.name, "area": d.area or "", "kind": d.kind.value,
+                 "state": registry.state(d.id), "online": registry.states.is_online(d.id)}
+                for d in registry.devices.values()]
+    if args.json:
+        print_json(rows)
+        return 0
+    width = max(len(r["id"]) for r in rows) if rows else 10
+    for row in rows:
+        state = " ".join(f"{k}={v}" for k, v in row["state"].items())
+        offline = "" if row["online"] else " (offline)"
+        print(f"{row['id']:<{width}}  {row['area']:<12} {row['kind']:<13} {state}{offline}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.app import App
+    from devices.errors import InvalidChange
+
+    change = dict(_parse_pair(pair) for pair in args.changes)
+    with App.start(settings) as app:
+        outcome = app.runtime.controller.set_many([(args.device, change)])[0]
+    print(f"{args.device}: {outcome.status} {outcome.state or ''} {outcome.message}".rstrip())
+    if outcome.status in (Status.REJECTED, Status.REFUSED):
+        raise InvalidChange(outcome.message)
+    return 0 if outcome.status == Status.CONFIRMED else 1
+
+
+def cmd_state(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.app import App
+    from agent.cli.main import print_json
+
+    with App.start(settings) as app:
+        app.runtime.registry.device(args.device)
+        print_json(app.runtime.registry.state(args.device))
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from devices.household import load_household
+    from devices.virtual_home import VirtualHome
+
+    if not settings.mqtt.host:
+        print("homebody: simulate needs a broker: set mqtt.host (HOMEBODY_MQTT_HOST) to the broker to serve",
+              file=sys.stderr)
+        return 2
+    household = load_household(settings.household.file or None)
+    home = VirtualHome(household.devices, settings.mqtt.host, settings.mqtt.port, settings.mqtt)
+    home.start()
+    print(f"Simulating {len(household.devices)} devices of {household.home.name} on "
+          f"{settings.mqtt.host}:{settings.mqtt.port}; Ctrl-C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        home.stop()
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.evaluation.audio import evaluate_with_recordings
+    from agent.evaluation.cases import report_json, summarize
+
+    if args.llm:
+        settings.understanding.llm = args.llm
+    if args.audio:
+        from agent.cli.voice import cmd_eval_audio
+
+        return cmd_eval_audio(args, settings)
+    started = time.perf_counter()
+    results = evaluate_with_recordings(args.cases, settings, settings.household.file or None)
+    summary = summarize(results)
+    for result in results:
+        if not result.passed:
+            replies = " | ".join(t.reply for t in result.turns)
+            print(f"FAIL {result.id}: {' | '.join(t.utterance for t in result.turns)!r} -> {replies!r}")
+            for failure in result.failures[:4]:
+                print(f"     {failure}")
+    print(f"\n{summary['passed']}/{summary['cases']} cases passed ({summary['accuracy']:.1%})"
+          f" in {time.perf_counter() - started:.1f} s")
+    for tag, stats in summary["by_tag"].items():
+        print(f"  {tag:<16} {stats['accuracy']:>7.1%}  ({stats['cases']})")
+    for path, stats in summary["latency_ms"].items():
+        print(f"  latency {path:<8} p50 {stats['p50']:.1f} ms  p95 {stats['p95']:.1f} ms  (n={stats['n']})")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report_json(results), indent=1, default=str))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.evaluation.benchmarks.runner import run_benchmarks
+
+    results = run_benchmarks(args.only, settings)
+    for key, value in results.items():
+        if isinstance(value, dict) and "p50" in value:
+            print(f"{key:<28} p50 {value['p50']:>9.2f}  p95 {value['p95']:>9.2f}  n={value['n']}")
+        else:
+            print(f"{key:<28} {value}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def _parse_pair(pair: str) -> tuple[str, object]:
+    from devices.errors import InvalidChange
+
+    key, sep, raw = pair.partition("=")
+    if not sep or not key:
+        raise InvalidChange(f"expected KEY=VALUE, got {pair!r}")
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw

@@ -1,0 +1,246 @@
+"""Finds skills through the `homebody.skills` entry points and runs them, each fenced off from the rest.
+
+A skill that fails to import, to start or to declare itself properly is logged once and
+skipped; a tool that raises or hangs costs one apology, never the assistant. The registry is
+the Assistant's first understander (`understand`) and its skill runner (`run`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
+
+from agent.config import SkillSettings
+from agent.turn.executor import DEVICE_TOOLS
+from agent.turn.plan import Plan, ToolCall
+from agent.turn.context import TurnContext
+from skills.api import Skill, SkillContext, SkillFactory, Turn
+from agent.understanding.templates import BUILTIN_SLOTS, Candidate, SlotType, best_match, choice, compile_template, sentence_text
+
+log = logging.getLogger(__name__)
+
+GROUP = "homebody.skills"
+
+
+class ToolTimeout(Exception):
+    """A skill's tool did not return within the time limit."""
+
+
+@dataclass
+class SkillFailure:
+    """A skill that was skipped, and why (shown by `homebody skills`)."""
+
+    name: str
+    source: str
+    """The entry point's target, e.g. `homebody_shopping_list:skill`."""
+    error: str
+
+
+@dataclass
+class SkillRegistry:
+    """The skills that loaded, their tools by name and their compiled sentences."""
+
+    context: SkillContext
+    skills: list[Skill] = field(default_factory=list)
+    failures: list[SkillFailure] = field(default_factory=list)
+    tool_timeout: float = SkillSettings.tool_timeout
+    """Seconds a tool may run before the user gets an apology instead."""
+
+    def __post_init__(self) -> None:
+        self._tools: dict[str, tuple[Skill, BaseTool, bool]] = {}
+        """Tool name -> its skill, the tool, and whether it takes the turn (`turn` injected)."""
+        self._candidates: list[Candidate] = []
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    @classmethod
+    def discover(cls, context: SkillContext, settings: SkillSettings | None = None) -> SkillRegistry:
+        """Every installed skill: built-ins first, then plugins, each by its entry-point name."""
+        found = sorted(entry_points(group=GROUP), key=lambda ep: (not ep.value.startswith("skills."), ep.name))
+        return cls.from_factories(_loaded(found), context, (settings or SkillSettings()).tool_timeout)
+
+    @classmethod
+    def from_factories(cls, factories: Iterable[tuple[str, str, SkillFactory | Exception]], context: SkillContext,
+                       tool_timeout: float = SkillSettings.tool_timeout) -> SkillRegistry:
+        """Start each `(name, source, factory)`; an Exception in place of a factory is an import that failed."""
+        registry = cls(context, tool_timeout=tool_timeout)
+        for name, source, factory in factories:
+            try:
+                if isinstance(factory, Exception):
+                    raise factory
+                registry._add(factory(registry._context_for(name)))
+            except Exception as error:  # a plugin's bug of any kind must not stop the others
+                log.error("skill %s (%s) skipped: %s", name, source, error, exc_info=error)
+                registry.failures.append(SkillFailure(name, source, f"{type(error).__name__}: {error}"))
+        log.info("skills: %s", ", ".join(s.name for s in registry.skills) or "none")
+        return registry
+
+    def _context_for(self, name: str) -> SkillContext:
+        data_dir = self.context.data_dir / name if self.context.data_dir is not None else None
+        return dataclasses.replace(self.context, data_dir=data_dir)
+
+    def _add(self, skill: Skill) -> None:
+        """Check the declaration whole, then register it: a skill is taken entirely or not at all."""
+        if not isinstance(skill, Skill):
+            raise TypeError(f"the factory returned {type(skill).__name__}, not a Skill")
+        names = [tool.name for tool in skill.tools]
+        taken = [n for n in names if n in DEVICE_TOOLS or n in self._tools or names.count(n) > 1]
+        if taken:
+            raise ValueError(f"tool name already in use: {', '.join(sorted(set(taken)))}")
+        candidates = self._compile(skill)
+        self.skills.append(skill)
+        self._tools.update({tool.name: (skill, tool, _takes_turn(tool)) for tool in skill.tools})
+        self._candidates += candidates
+        missed = [e for e in skill.examples if best_match(candidates, sentence_text(e)) is None]
+        if missed:
+            log.warning("skill %s: its own sentences do not match its examples %s", skill.name, missed)
+
+    def _compile(self, skill: Skill) -> list[Candidate]:
+        types = {**BUILTIN_SLOTS, "area": self._area_slot(), **skill.slots}
+        candidates = []
+        for sentences in skill.sentences:
+            if skill.tool(sentences.tool) is None:
+                raise ValueError(f"sentences for {sentences.tool!r}, which is not one of its tools")
+            for source in sentences.templates:
+                target = (skill, sentences.tool, sentences.args)
+                candidates.append(Candidate(compile_template(source, types), target))
+        return candidates
+
+    def _area_slot(self) -> SlotType:
+        areas = self.context.registry.areas.values() if self.context.registry is not None else []
+        return choice({phrase: a.id for a in areas for phrase in (a.name, *a.aliases, a.id.replace("_", " "))})
+
+    # -- the Assistant's seams ------------------------------------------------------------------
+
+    def understand(self, text: str, context: TurnContext) -> Plan | None:
+        """An understander: the plan of the most specific skill sentence that fits, else None."""
+        try:
+            found = best_match(self._candidates, sentence_text(text))
+        except Exception:  # a skill's own slot type failed: the device matcher still gets its chance
+            log.exception("skill sentences failed on %r", text)
+            return None
+        if found is None:
+            return None
+        candidate, fit = found
+        _, tool, args = candidate.target
+        return Plan([ToolCall(tool, {**fit.values, **args})], confidence=1.0, path="matcher")
+
+    def run(self, call: ToolCall, context: TurnContext) -> str:
+        """The skill runner: the tool's spoken result, or an apology when it fails or hangs."""
+        entry = self._tools.get(call.tool)
+        if entry is None:
+            return f"Sorry, I can't do {call.tool.replace('_', ' ')}."
+        skill, tool, takes_turn = entry
+        payload = dict(call.args)
+        if takes_turn:
+            payload["turn"] = self.turn(context)
+        try:
+            return skill.speak(tool.name, call_with_timeout(lambda: tool.invoke(payload), self.tool_timeout))
+        except ToolTimeout:
+            log.error("skill %s: tool %s gave no answer within %.1f s", skill.name, tool.name, self.tool_timeout)
+            return f"Sorry, the {_spoken(skill)} is not answering."
+        except ValidationError as error:
+            log.warning("skill %s: tool %s called with bad arguments %s: %s", skill.name, tool.name, call.args, error)
+            return "Sorry, I didn't get all the details for that."
+        except Exception:
+            log.exception("skill %s: tool %s failed on %s", skill.name, tool.name, call.args)
+            return f"Sorry, the {_spoken(skill)} ran into a problem."
+
+    def turn(self, context: TurnContext) -> Turn:
+        """The turn as skills see it: its time made aware in the home's timezone."""
+        zone = self.context.timezone
+        if context.now is None:
+            now = self.context.now()
+        else:
+            now = context.now.astimezone(zone) if context.now.tzinfo else context.now.replace(tzinfo=zone)
+        return Turn(now, context.area, context.person)
+
+    def describe(self) -> dict[str, Any]:
+        """What is installed, as plain data: skills with their tools and examples, and the failures."""
+        skills = [{"name": s.name, "description": s.description, "examples": list(s.examples),
+                   "tools": [{"name": t.name, "description": t.description} for t in s.tools]} for s in self.skills]
+        return {"skills": skills, "failures": [dataclasses.asdict(f) for f in self.failures]}
+
+    def tools(self) -> list[BaseTool]:
+        """Every skill tool, for the LLM planner (beside `agent.llm.tools.device_tools()`)."""
+        return [tool for skill in self.skills for tool in skill.tools]
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> None:
+        """Let skills act on time passing (timers ring); a failing tick is logged and the rest go on."""
+        now = now or self.context.now()
+        for skill in self.skills:
+            if skill.tick is None:
+                continue
+            try:
+                skill.tick(now)
+            except Exception:
+                log.exception("skill %s: tick failed", skill.name)
+
+    def start(self, interval: float = 1.0) -> None:
+        """Tick in a background thread until `close()`."""
+        self._ticker = threading.Thread(target=self._tick_loop, args=(interval,), name="skills-ticker", daemon=True)
+        self._ticker.start()
+
+    def _tick_loop(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self.tick()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=2)
+        for skill in self.skills:
+            if skill.close is not None:
+                try:
+                    skill.close()
+                except Exception:
+                    log.exception("skill %s: close failed", skill.name)
+
+
+def call_with_timeout(func: Callable[[], Any], timeout: float) -> Any:
+    """Run `func` in a daemon thread; ToolTimeout after `timeout` s (the thread is left to finish alone)."""
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, raised there
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="skill-tool", daemon=True).start()
+    if not done.wait(timeout):
+        raise ToolTimeout(f"no answer within {timeout} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _loaded(found: Iterable[EntryPoint]) -> Iterable[tuple[str, str, SkillFactory | Exception]]:
+    for ep in found:
+        try:
+            yield ep.name, ep.value, ep.load()
+        except Exception as error:  # noqa: BLE001 - ImportError, or anything the module raises at import
+            yield ep.name, ep.value, error
+
+
+def _takes_turn(tool: BaseTool) -> bool:
+    """Whether the tool declares `turn` as an injected argument (InjectedToolArg: hidden from the planner)."""
+    return "turn" in getattr(tool.get_input_schema(), "model_fields", {}) and "turn" not in tool.args
+
+
+def _spoken(skill: Skill) -> str:
+    return skill.name.replace("_", " ") + ("" if skill.name.endswith("skill") else " skill")

@@ -1,0 +1,187 @@
+"""The Assistant: one object that runs a turn, used by the CLI, the voice loop, evaluation and tests."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from agent.replies.answers import referred_to
+from agent.config import Settings
+from agent.turn.executor import CallResult, Controller, Executor, SkillRunner
+from agent.understanding.matcher import Matcher
+from agent.turn.plan import Plan
+from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
+from agent.turn.quiet import in_quiet_hours, quiet_reply
+from agent.replies.replies import reply_for
+from agent.turn.context import Conversation, TurnContext, TurnResult
+from agent.replies.wording import display_name
+from devices.household import Household
+from devices.registry import Registry
+
+log = logging.getLogger(__name__)
+
+SET_ACTIONS = {("state", "on"): "on", ("state", "off"): "off", ("state", "open"): "open",
+               ("state", "closed"): "close", ("state", "locked"): "lock", ("state", "unlocked"): "unlock"}
+
+class Planner(Protocol):
+    def plan(self, text: str, context: TurnContext) -> Plan | None: ...
+
+
+TurnObserver = Callable[[TurnResult, TurnContext], None]
+Understander = Callable[[str, TurnContext], Plan | None]
+"""A stage that may claim an utterance before the device matcher (skills do)."""
+
+
+@dataclass
+class Assistant:
+    """Understands, checks, acts and replies; holds nothing per conversation itself."""
+
+    registry: Registry
+    controller: Controller
+    household: Household
+    settings: Settings = field(default_factory=Settings)
+    understanders: list[Understander] = field(default_factory=list)
+    skill_runner: SkillRunner | None = None
+    planner: Planner | None = None
+    """The LLM planner, asked when the matcher is unsure (see understanding.llm)."""
+    observers: list[TurnObserver] = field(default_factory=list)
+    """Told about every finished turn (the history writer is one)."""
+    preferences: Callable[[str, str], object] | None = None
+    """(person, key) -> value from the household store; None reads the household file."""
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.registry, self.household.routines, self.preference)
+        self.routines = {r.id: r for r in self.household.routines}
+        self.rate_limiter = RateLimiter(self.settings.safety.actuations_per_minute)
+        self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner)
+
+    def preference(self, person: str, key: str) -> object:
+        """A person's preference: from the household store when there is one, else the household file."""
+        if self.preferences is not None:
+            return self.preferences(person, key)
+        people = {p.id: p for p in self.household.people}
+        return people[person].preferences.get(key) if person in people else None
+
+    def turn(self, text: str, context: TurnContext | None = None) -> TurnResult:
+        """Run one turn; `context.conversation` is updated in place for the next one."""
+        context = context or TurnContext()
+        started = time.perf_counter()
+        pending = context.conversation.pending
+        if pending is not None:
+            context.conversation.pending = None
+            confirmed = self._answer_pending(text, context, pending)
+            if confirmed is not None:
+                return self._finish(confirmed, context, started)
+        plan = self.understand(text, context)
+        understood = time.perf_counter()
+        result = self._act(text, plan, context)
+        result.timings_ms["understand"] = (understood - started) * 1000
+        return self._finish(result, context, started)
+
+    def understand(self, text: str, context: TurnContext) -> Plan:
+        """Skills' sentences first, then the matcher; the LLM planner as configured (off|fallback|always)."""
+        for understander in self.understanders:
+            plan = understander(text, context)
+            if plan is not None:
+                return plan
+        mode = self.settings.understanding.llm if self.planner is not None else "off"
+        if mode == "always":
+            planned = self.planner.plan(text, context) if self.planner else None
+            if planned is not None:
+                return planned
+        plan = self.matcher.match(text, context)
+        if mode == "fallback" and plan.confidence < self.settings.understanding.confidence and self.planner:
+            planned = self.planner.plan(text, context)
+            if planned is not None and (planned.calls or not plan.say):
+                return planned
+        return plan
+
+    def _act(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
+        if not plan.calls:
+            return TurnResult(text, plan.say or "Sorry, I didn't understand that.", plan, plan.path)
+        risky = risky_actions(plan, self.registry, self.routines)
+        if risky:
+            question = confirmation_question(risky)
+            if self.settings.safety.pin_sha256:
+                question += " Say your PIN to confirm."
+            context.conversation.pending = pending_for(plan, context.area, self.settings.safety.confirm_seconds, question)
+            return TurnResult(text, question, plan, plan.path, awaiting_confirmation=True)
+        return self._execute(text, plan, context)
+
+    def _execute(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
+        over = self.rate_limiter.refused(plan, self.registry, self.routines)
+        if over:
+            names = " and ".join(f"the {display_name(d)}" for d in over)
+            reply = f"Sorry, {names} has been changed too often. Please wait a minute and ask again."
+            return TurnResult(text, reply, plan, plan.path)
+        started = time.perf_counter()
+        results = self.executor.run(plan, context)
+        acted = time.perf_counter()
+        reply = reply_for(results, self.registry)
+        if plan.say:
+            reply = f"{plan.say} {reply}"
+        outcomes = [o for r in results for o in r.outcomes]
+        self._remember(plan, context, results)
+        result = TurnResult(text, reply, plan, plan.path, outcomes)
+        result.timings_ms["act"] = (acted - started) * 1000
+        return result
+
+    def _answer_pending(self, text: str, context: TurnContext, pending) -> TurnResult | None:
+        """A yes from the same room before expiry runs the held plan; anything else cancels it."""
+        pin = self.settings.safety.pin_sha256
+        answer = answer_kind(text)
+        if pin and pin_matches(text, pin):
+            answer = "yes"
+        elif pin and answer == "yes":
+            return TurnResult(text, "That needs your PIN, so I won't do it. Please ask again.", Plan(), "none")
+        expired = time.monotonic() > pending.expires_at
+        same_room = pending.area == context.area
+        if answer == "yes" and not expired and same_room:
+            return self._execute(text, pending.plan, context)
+        if answer == "yes":
+            reason = "that request expired" if expired else "it was asked from another room"
+            return TurnResult(text, f"Sorry, {reason}. Please ask again.", Plan(path="none"), "none")
+        if answer == "no":
+            return TurnResult(text, "OK, I won't.", Plan(path="none"), "none")
+        return None
+
+    def now(self, context: TurnContext) -> datetime:
+        """The turn's local time: the context's when given (evaluation, tests), else the clock."""
+        zone = ZoneInfo(self.household.home.timezone)
+        if context.now is None:
+            return datetime.now(zone)
+        return context.now if context.now.tzinfo else context.now.replace(tzinfo=zone)
+
+    def _remember(self, plan: Plan, context: TurnContext, results: list[CallResult]) -> None:
+        devices = [d for r in results
+                   for d in (referred_to(r.data, self.registry) if r.call.tool == "get_state" and r.data
+                             else r.call.args.get("devices", []))]
+        if devices:
+            context.conversation.last_devices = list(dict.fromkeys(devices))
+        first = plan.calls[0] if plan.calls else None
+        if first is not None and first.tool == "set_state":
+            changes = first.args.get("changes", {})
+            action = next((SET_ACTIONS[(k, v)] for k, v in changes.items() if (k, v) in SET_ACTIONS), None)
+            context.conversation.last_call = {"tool": first.tool, "action": action or "set", "changes": changes}
+
+    def _finish(self, result: TurnResult, context: TurnContext, started: float) -> TurnResult:
+        if in_quiet_hours(self.household.home, self.now(context)):
+            result.quiet = True
+            result.reply = quiet_reply(result.reply)
+        result.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        for observer in self.observers:
+            try:
+                observer(result, context)
+            except Exception:  # an observer must never break a turn
+                log.exception("turn observer failed")
+        log.info("turn %r -> %r (%s, %.1f ms)", result.text, result.reply, result.path, result.timings_ms["total"])
+        return result
+
+
+def new_conversation(area: str | None = None, person: str | None = None) -> TurnContext:
+    return TurnContext(area=area, person=person, conversation=Conversation())

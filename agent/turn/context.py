@@ -1,0 +1,61 @@
+"""The data of one conversational turn: what comes in with an utterance and what goes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from agent.turn.plan import Path, Plan
+from devices.outcome import DeviceOutcome
+
+
+@dataclass
+class PendingConfirmation:
+    """A sensitive plan waiting for an explicit yes in a separate turn."""
+
+    plan: Plan
+    area: str | None
+    expires_at: float
+    """time.monotonic() deadline."""
+    question: str
+
+
+@dataclass
+class Conversation:
+    """What later turns may refer back to."""
+
+    last_devices: list[str] = field(default_factory=list)
+    """Device ids the previous turn acted on or asked about ("it", "them")."""
+    last_call: dict[str, Any] | None = None
+    """The previous turn's first tool call, for "and the counter lights too"."""
+    pending: PendingConfirmation | None = None
+
+
+@dataclass
+class TurnContext:
+    """Who speaks, where, when, and the conversation so far."""
+
+    area: str | None = None
+    """The room of the satellite that heard it."""
+    person: str | None = None
+    now: datetime | None = None
+    """Local wall-clock time of the turn; None means the real clock."""
+    conversation: Conversation = field(default_factory=Conversation)
+
+
+
+@dataclass
+class TurnResult:
+    """Everything a turn produced; the CLI, the voice loop and the evaluation read this."""
+
+    text: str
+    reply: str
+    plan: Plan
+    path: Path = "none"
+    outcomes: list[DeviceOutcome] = field(default_factory=list)
+    awaiting_confirmation: bool = False
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    """Per stage: understand, act, total; milliseconds."""
+    quiet: bool = False
+    """Spoken in quiet hours: the reply is short and should be played softly."""

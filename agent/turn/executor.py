@@ -1,0 +1,149 @@
+"""Runs a plan's tool calls against the live home and collects what happened."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agent.turn.plan import Plan, ToolCall
+from agent.turn.context import TurnContext
+from devices.outcome import DeviceOutcome, Status
+from devices.errors import InvalidChange, OutOfRange
+from devices.household import Routine
+from devices.model import COLOR_TEMP_RANGE, Device, State, apply_change, validate_change
+from devices.registry import Registry
+
+log = logging.getLogger(__name__)
+
+DEVICE_TOOLS = frozenset({"set_state", "adjust", "get_state", "media_control", "run_routine"})
+ADJUST_LIMITS = {"color_temp": COLOR_TEMP_RANGE, "brightness": (1, 100), "percentage": (0, 100), "volume": (0, 100), "position": (0, 100)}
+
+
+SkillRunner = Callable[[ToolCall, TurnContext], str]
+"""Runs a skill's tool (with its time limit) and returns the sentence to speak."""
+
+
+class Controller(Protocol):
+    def set_many(self, commands: list[tuple[str, State]]) -> list[DeviceOutcome]: ...
+
+    def media(self, device_id: str, command: str) -> DeviceOutcome: ...
+
+
+@dataclass
+class CallResult:
+    """One tool call's result: device outcomes for commands, an answer for questions."""
+
+    call: ToolCall
+    outcomes: list[DeviceOutcome] = field(default_factory=list)
+    answer: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Executor:
+    """Turns tool calls into device commands (closed loop) and state reads."""
+
+    def __init__(self, registry: Registry, controller: Controller, routines: list[Routine],
+                 skill_runner: SkillRunner | None = None):
+        self.registry = registry
+        self.controller = controller
+        self.routines = {r.id: r for r in routines}
+        self.skill_runner = skill_runner
+
+    def run(self, plan: Plan, context: TurnContext) -> list[CallResult]:
+        results: list[CallResult] = []
+        for call in plan.calls:
+            if call.tool in DEVICE_TOOLS:
+                results.append(getattr(self, f"_{call.tool}")(call))
+            elif self.skill_runner is not None:
+                results.append(CallResult(call, answer=self.skill_runner(call, context)))
+            else:
+                results.append(CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet."))
+        return results
+
+    def _set_state(self, call: ToolCall) -> CallResult:
+        commands = [(device_id, dict(call.args.get("changes", {}))) for device_id in call.args.get("devices", [])]
+        return CallResult(call, self.apply(commands))
+
+    def _adjust(self, call: ToolCall) -> CallResult:
+        attribute, delta = call.args["attribute"], float(call.args["delta"])
+        commands = []
+        for device_id in call.args.get("devices", []):
+            device = self.registry.devices.get(device_id)
+            if device is None:
+                continue
+            commands.append((device_id, adjusted(device, self.registry.state(device_id), attribute, delta)))
+        return CallResult(call, self.apply(commands))
+
+    def _media_control(self, call: ToolCall) -> CallResult:
+        command = call.args["command"]
+        change = {"pause": {"state": "paused"}, "resume": {"state": "playing"}}.get(command)
+        if change is not None:
+            return CallResult(call, self.apply([(d, change) for d in call.args.get("devices", [])]))
+        return CallResult(call, [self.controller.media(d, command) for d in call.args.get("devices", [])])
+
+    def _run_routine(self, call: ToolCall) -> CallResult:
+        routine = self.routines.get(call.args.get("routine", ""))
+        if routine is None:
+            return CallResult(call, answer="Sorry, I don't know that routine.")
+        commands: list[tuple[str, State]] = []
+        for action in routine.actions:
+            if action.device:
+                commands.append((action.device, dict(action.set)))
+            else:
+                area = None if action.area in (None, "*") else action.area
+                kinds = [action.kind] if action.kind else None
+                commands += [(d.id, dict(action.set)) for d in self.registry.select(kinds, area=area)]
+        return CallResult(call, self.apply(commands, quiet_already=True), data={"routine": routine.name})
+
+    def _get_state(self, call: ToolCall) -> CallResult:
+        devices = [self.registry.devices[d] for d in call.args.get("devices", []) if d in self.registry.devices]
+        states = {d.id: self.registry.state(d.id) for d in devices}
+        return CallResult(call, data={"states": states, **call.args})
+
+    def apply(self, commands: list[tuple[str, State]], quiet_already: bool = False) -> list[DeviceOutcome]:
+        """Validate every command, skip those already in effect, send the rest together."""
+        outcomes: list[DeviceOutcome] = []
+        to_send: list[tuple[str, State]] = []
+        for device_id, change in commands:
+            device = self.registry.devices.get(device_id)
+            if device is None:
+                outcomes.append(DeviceOutcome(device_id, Status.REJECTED, message=f"I don't have a device {device_id}"))
+                continue
+            try:
+                valid = validate_change(device, change)
+            except OutOfRange as error:
+                outcomes.append(DeviceOutcome(device_id, Status.REFUSED, message=_range_message(device, error)))
+                continue
+            except InvalidChange as error:
+                outcomes.append(DeviceOutcome(device_id, Status.REJECTED, message=str(error)))
+                continue
+            current = self.registry.state(device_id)
+            if apply_change(device, current, valid) == current:
+                outcomes.append(DeviceOutcome(device_id, Status.ALREADY, current))
+                continue
+            to_send.append((device_id, valid))
+        if to_send:
+            outcomes += self.controller.set_many(to_send)
+        return outcomes
+
+
+def adjusted(device: Device, state: State, attribute: str, delta: float) -> State:
+    """The absolute change a relative request comes to, kept within the device's limits."""
+    if attribute == "target_temperature":
+        current = float(state.get("target_temperature", 20.0))
+        return {attribute: min(device.max_temp, max(device.min_temp, round((current + delta) * 2) / 2))}
+    current = state.get(attribute, 0)
+    if attribute == "brightness" and state.get("state") == "off" and delta > 0:
+        current = 0
+    low, high = ADJUST_LIMITS.get(attribute, (0, 100))
+    return {attribute: int(min(high, max(low, round(current + delta))))}
+
+
+def _range_message(device: Device, error: OutOfRange) -> str:
+    unit = " degrees" if error.attribute == "target_temperature" else " percent"
+    name = device.name[0].lower() + device.name[1:] if not device.name[1:2].isupper() else device.name
+    if error.value > error.high:
+        return f"I can't set the {name} above {error.high:g}{unit}."
+    return f"I can't set the {name} below {error.low:g}{unit}."

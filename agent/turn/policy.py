@@ -1,0 +1,133 @@
+"""Safety tiers, enforced in code: what may happen at once and what waits for a spoken yes.
+
+Tier 2 (unlock; open a door, gate or garage) always waits for a confirmation given in a
+separate turn, from the same room, before it expires. The confirmation is recognized only
+from the person's own words, never from a plan, so no model output can produce it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.turn.plan import Plan
+from agent.turn.context import PendingConfirmation
+from devices.household import Routine
+from devices.model import Device, Kind
+from devices.registry import Registry
+
+OPENING_CLASSES = {"garage", "garage_door", "door", "gate"}
+YES = {"yes", "yeah", "yep", "yup", "sure", "confirm", "confirmed", "correct", "affirmative", "ok", "okay",
+       "do it", "go ahead", "yes please", "please do", "yes do it", "that's right", "absolutely"}
+NO = {"no", "nope", "cancel", "stop", "don't", "do not", "never mind", "nevermind", "no thanks", "abort"}
+
+
+@dataclass
+class RiskyAction:
+    device: Device
+    verb: str
+    """What will happen, as said in a question: "unlock", "open"."""
+
+
+def risky_actions(plan: Plan, registry: Registry, routines: dict[str, Routine] | None = None) -> list[RiskyAction]:
+    """The tier-2 actions in a plan: unlocking, and opening a door, gate or garage door (routines included)."""
+    risky: list[RiskyAction] = []
+    for _tool, args in _device_calls(plan, registry, routines or {}):
+        for device_id in args.get("devices", []):
+            device = registry.devices.get(device_id)
+            if device is not None and (verb := _risky_verb(device, args)):
+                risky.append(RiskyAction(device, verb))
+    return risky
+
+
+def _device_calls(plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[tuple[str, dict]]:
+    """Every set_state/adjust a plan will make, a routine's actions unfolded into set_state calls."""
+    calls: list[tuple[str, dict]] = []
+    for call in plan.calls:
+        if call.tool in ("set_state", "adjust"):
+            calls.append((call.tool, call.args))
+        elif call.tool == "run_routine" and call.args.get("routine") in routines:
+            for action in routines[call.args["routine"]].actions:
+                area = None if action.area in (None, "*") else action.area
+                devices = [action.device] if action.device else [
+                    d.id for d in registry.select([action.kind] if action.kind else None, area=area)]
+                calls.append(("set_state", {"devices": devices, "changes": action.set}))
+    return calls
+
+
+class RateLimiter:
+    """At most `per_minute` commands to one sensitive device in any 60 s (a lock is not a toy)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
+        self.per_minute = per_minute
+        self.clock = clock
+        self._recent: dict[str, deque[float]] = {}
+
+    def refused(self, plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[Device]:
+        """The sensitive devices this plan would command once too often; records the rest."""
+        now = self.clock()
+        devices = {d for _, args in _device_calls(plan, registry, routines) for d in args.get("devices", [])}
+        guarded = [registry.devices[d] for d in devices if d in registry.devices and _guarded(registry.devices[d])]
+        over = []
+        for device in guarded:
+            recent = self._recent.setdefault(device.id, deque())
+            while recent and now - recent[0] > 60:
+                recent.popleft()
+            if len(recent) >= self.per_minute:
+                over.append(device)
+        if not over:
+            for device in guarded:
+                self._recent[device.id].append(now)
+        return over
+
+
+def _guarded(device: Device) -> bool:
+    return device.sensitive or device.kind is Kind.LOCK or (device.device_class or "") in OPENING_CLASSES
+
+
+def pin_matches(text: str, pin_sha256: str) -> bool:
+    """Whether the digits spoken in `text` ("4 3 2 1", "four three two one") are the configured PIN."""
+    from agent.understanding.normalize import normalize
+
+    digits = "".join(t for t in normalize(text) if t.isdigit())
+    return bool(digits) and hmac.compare_digest(hashlib.sha256(digits.encode()).hexdigest(), pin_sha256.lower())
+
+
+def _risky_verb(device: Device, args: dict) -> str | None:
+    changes = args.get("changes", {})
+    if device.kind is Kind.LOCK and changes.get("state") == "unlocked":
+        return "unlock"
+    opening = device.kind is Kind.COVER and (device.sensitive or (device.device_class or "") in OPENING_CLASSES)
+    if opening:
+        position = changes.get("position")
+        delta = args.get("delta", 0) if args.get("attribute") == "position" else 0
+        if changes.get("state") == "open" or (position is not None and position > 0) or delta > 0:
+            return "open"
+    if device.sensitive and device.kind not in (Kind.LOCK, Kind.COVER) and changes.get("state") == "on":
+        return "turn on"
+    return None
+
+
+def confirmation_question(risky: list[RiskyAction]) -> str:
+    from agent.replies.wording import display_name
+
+    actions = [f"{r.verb} the {display_name(r.device)}" for r in risky]
+    return f"Are you sure you want me to {' and '.join(dict.fromkeys(actions))}?"
+
+
+def pending_for(plan: Plan, area: str | None, seconds: float, question: str) -> PendingConfirmation:
+    return PendingConfirmation(plan=plan, area=area, expires_at=time.monotonic() + seconds, question=question)
+
+
+def answer_kind(text: str) -> str | None:
+    """"yes" / "no" / None for anything else."""
+    words = " ".join(text.lower().replace(",", " ").replace(".", " ").replace("!", " ").split())
+    if words in YES or words.startswith("yes "):
+        return "yes"
+    if words in NO or words.startswith("no "):
+        return "no"
+    return None

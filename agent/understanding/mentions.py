@@ -1,0 +1,207 @@
+"""Finding the household's names in an utterance: devices, areas, floors, routines, kind words.
+
+Exact matches first (word for word, or with the spaces removed: "bed side lamp"); then,
+only for spans holding a word the household never uses, spelling and sound similarity
+("kitchen lite", "flaw lamp", "bathroom pan").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from agent.understanding.lexicon import COMMAND_WORDS, FUNCTION_WORDS, KIND_WORDS
+from agent.understanding.normalize import plain_name
+from devices.household import Routine
+from devices.model import Kind
+from devices.registry import Registry
+
+MentionType = Literal["device", "area", "floor", "kind", "routine"]
+TYPE_RANK = {"device": 0, "routine": 1, "area": 2, "floor": 3, "kind": 4}
+FUZZY_THRESHOLD = 78.0
+MAX_SPAN = 7
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of tokens [start, end) naming something in the household."""
+
+    start: int
+    end: int
+    type: MentionType
+    ids: tuple[str, ...]
+    """Device, area, floor or routine ids (a name can be shared); empty for a kind word."""
+    score: float = 1.0
+    """1 for an exact match, less for a similar-sounding one."""
+    kind: Kind | None = None
+    device_class: str | None = None
+    generic: bool = False
+    """A device alias that is just a kind word ("blinds", "heating"): room context may override it."""
+    plural: bool = False
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class _Entry:
+    type: MentionType
+    ids: list[str]
+    kind: Kind | None = None
+    device_class: str | None = None
+    generic: bool = False
+    plural: bool = False
+
+
+@dataclass
+class NameIndex:
+    """Every phrase of the household, by its token form and its space-free form."""
+
+    phrases: dict[str, list[_Entry]] = field(default_factory=dict)
+    compact: dict[str, str] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+    """Every word of every phrase: spans made only of these are never fuzzy-matched."""
+    by_length: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, phrase: str, entry: _Entry) -> None:
+        key = plain_name(phrase)
+        if not key:
+            return
+        entries = self.phrases.setdefault(key, [])
+        for existing in entries:
+            if existing.type == entry.type and existing.kind == entry.kind and existing.device_class == entry.device_class:
+                if entry.ids and entry.ids[0] not in existing.ids:
+                    existing.ids.extend(entry.ids)
+                return
+        entries.append(entry)
+        self.compact.setdefault(key.replace(" ", ""), key)
+        self.words.update(key.split())
+        self.by_length.setdefault(len(key.split()), []).append(key)
+
+
+def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
+    index = NameIndex()
+    for word, (kind, device_class) in KIND_WORDS.items():
+        index.add(word, _Entry("kind", [], kind, device_class, plural=word.endswith("s") and kind != Kind.SWITCH))
+    for device in registry.devices.values():
+        for name in [device.name, *device.aliases]:
+            word = KIND_WORDS.get(plain_name(name))
+            if word is not None and word[0] != device.kind:
+                continue  # a binary sensor called "Light": the word means lights
+            device_class = word[1] if word is not None else device.device_class
+            index.add(name, _Entry("device", [device.id], device.kind, device_class, generic=word is not None))
+    for area in registry.areas.values():
+        for name in [area.name, *area.aliases]:
+            index.add(name, _Entry("area", [area.id]))
+    for floor in registry.floors.values():
+        for name in [floor.name, *floor.aliases]:
+            index.add(name, _Entry("floor", [floor.id]))
+    for routine in routines:
+        for name in [routine.name, *routine.aliases]:
+            index.add(name, _Entry("routine", [routine.id]))
+    return index
+
+
+def find_mentions(tokens: list[str], index: NameIndex, skip: set[int] | None = None) -> list[Mention]:
+    """The best non-overlapping mentions, longest and most exact first."""
+    skip = skip or set()
+    candidates: list[Mention] = []
+    for start in range(len(tokens)):
+        if start in skip:
+            continue
+        for end in range(min(len(tokens), start + MAX_SPAN), start, -1):
+            if any(i in skip for i in range(start, end)):
+                continue
+            candidates.extend(_match_span(tokens, start, end, index))
+    candidates.sort(key=lambda m: (-m.length * m.score, -m.score, TYPE_RANK[m.type]))
+    chosen: list[Mention] = []
+    taken: set[int] = set()
+    for mention in candidates:
+        span = set(range(mention.start, mention.end))
+        if span & taken:
+            continue
+        if any(c.start == mention.start and c.end == mention.end for c in chosen):
+            continue
+        chosen.append(mention)
+        taken |= span
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> list[Mention]:
+    words = tokens[start:end]
+    phrase = " ".join(words)
+    key = phrase if phrase in index.phrases else index.compact.get(phrase.replace(" ", ""))
+    if key is not None:
+        return [_mention(e, start, end, 1.0) for e in index.phrases[key]]
+    singular = " ".join(_without_s(w, index) for w in words)
+    if singular != phrase and singular in index.phrases:
+        return [_mention(e, start, end, 0.95) for e in index.phrases[singular] if e.type != "kind"]
+    if all(w in index.words or w.isdigit() for w in words) or len(phrase) < 4:
+        return []
+    if any(w in COMMAND_WORDS for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
+        return []
+    best_key, best_score = _fuzzy(tuple(words), index)
+    if best_key is None:
+        return []
+    return [_mention(e, start, end, best_score / 100) for e in index.phrases[best_key] if e.type != "kind"]
+
+
+EDGE_STOP = FUNCTION_WORDS - {"light", "lights", "room"}
+"""A similar-sounding span never starts or ends on these; names often end in "light" or "room"."""
+
+
+def _without_s(word: str, index: NameIndex) -> str:
+    """"macrotorrents" (from "Macrotorrent's") or "lamps": the word a name uses, when it uses that one."""
+    stem = word[:-1]
+    return stem if word.endswith("s") and word not in index.words and stem in index.words else word
+
+
+def _fuzzy(words: tuple[str, ...], index: NameIndex) -> tuple[str | None, float]:
+    best_key, best_score = None, FUZZY_THRESHOLD
+    for length in (len(words), len(words) - 1, len(words) + 1):
+        for key in index.by_length.get(length, ()):
+            score = _similarity(words, tuple(key.split()))
+            if score > best_score:
+                best_key, best_score = key, score
+    return best_key, best_score
+
+
+def _similarity(heard: tuple[str, ...], name: tuple[str, ...]) -> float:
+    """Spelling and sound similarity; at least one word must agree exactly or by sound."""
+    spelled = fuzz.ratio(" ".join(heard), " ".join(name))
+    if len(heard) != len(name):
+        if spelled >= 90 or (heard[-1] == name[-1] and _sound("".join(heard[:-1])) == _sound("".join(name[:-1]))):
+            return max(spelled, 90.0)
+        return 0.0
+    per_word = [_word_similarity(h, n) for h, n in zip(heard, name, strict=False)]
+    if max(per_word) < 100 or min(per_word) < 60:
+        return 0.0
+    return max(spelled, sum(per_word) / len(per_word))
+
+
+@lru_cache(maxsize=65536)
+def _word_similarity(heard: str, name: str) -> float:
+    if heard == name:
+        return 100.0
+    if _sound(heard) == _sound(name):
+        return 92.0
+    return fuzz.ratio(heard, name)
+
+
+@lru_cache(maxsize=65536)
+def _sound(word: str) -> str:
+    """Metaphone with a final R dropped: non-rhotic speech ("flaw" for "floor")."""
+    key = jellyfish.metaphone(word) if word.isalpha() else word
+    return key[:-1] if len(key) > 2 and key.endswith("R") else key
+
+
+def _mention(entry: _Entry, start: int, end: int, score: float) -> Mention:
+    return Mention(
+        start=start, end=end, type=entry.type, ids=tuple(entry.ids), score=score, kind=entry.kind,
+        device_class=entry.device_class, generic=entry.generic, plural=entry.plural,
+    )

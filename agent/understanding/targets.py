@@ -1,0 +1,189 @@
+"""Which devices a frame means: names, rooms, floors, kinds, "it", and the speaker's room.
+
+Selection is a pure function of the frame, the registry and the turn's context, so every
+rule here is tested from tables without a broker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.understanding.frames import Frame
+from agent.understanding.lexicon import KIND_WORDS
+from agent.turn.context import TurnContext
+from devices.model import READ_ONLY_KINDS, Device, Kind
+from devices.registry import Registry
+
+#: What each kind of value implies about the device it is for.
+ATTRIBUTE_KINDS: dict[str, tuple[Kind, ...]] = {
+    "brightness": (Kind.LIGHT,),
+    "color": (Kind.LIGHT,),
+    "volume": (Kind.MEDIA_PLAYER,),
+    "temperature": (Kind.CLIMATE,),
+    "position": (Kind.COVER,),
+    "percentage": (Kind.FAN,),
+}
+ACTION_KINDS: dict[str, tuple[Kind, ...]] = {
+    "lock": (Kind.LOCK,),
+    "unlock": (Kind.LOCK,),
+    "open": (Kind.COVER, Kind.LOCK),
+    "close": (Kind.COVER, Kind.LOCK),
+    "dim": (Kind.LIGHT,),
+    "brighten": (Kind.LIGHT,),
+    "mute": (Kind.MEDIA_PLAYER,),
+    "unmute": (Kind.MEDIA_PLAYER,),
+    "pause": (Kind.MEDIA_PLAYER,),
+    "resume": (Kind.MEDIA_PLAYER,),
+    "next": (Kind.MEDIA_PLAYER,),
+    "previous": (Kind.MEDIA_PLAYER,),
+}
+LIGHT_VERBS = {"light up", "illuminate", "dim", "brighten"}
+#: "Everything in the bathroom": the kinds that have an on/off state worth switching.
+SWITCHABLE = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER)
+
+
+@dataclass
+class Targets:
+    """The resolved devices, or why there are none."""
+
+    devices: list[Device]
+    kinds: tuple[Kind, ...] = ()
+    area: str | None = None
+    floor: str | None = None
+    ask: str | None = None
+    """A clarifying question when the frame is ambiguous ("Which light?")."""
+    everything: bool = False
+    """Every switchable device in scope ("all", "everything" with no kind said)."""
+    widened: bool = False
+    """Every device of the kinds in the house (a plural or "all" with no place or name said), or every
+    switchable device of a place (no kind said): a name not understood must not be taken for either."""
+
+
+def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
+    """Kinds named by a kind word, or implied by the value or the action."""
+    kinds = [m.kind for m in frame.mentions if m.type == "kind" and m.kind]
+    kinds += [m.kind for m in frame.mentions if m.type == "device" and m.generic and m.kind]
+    if kinds:
+        return tuple(dict.fromkeys(kinds))
+    if frame.color or frame.color_temp:
+        return (Kind.LIGHT,)
+    if frame.attribute in ATTRIBUTE_KINDS:
+        return ATTRIBUTE_KINDS[frame.attribute]
+    if frame.unit == "degrees" or (frame.indirect and frame.indirect[0] == "climate"):
+        return (Kind.CLIMATE,)
+    if frame.indirect:
+        return (Kind.LIGHT,)
+    if frame.verb in LIGHT_VERBS:
+        return (Kind.LIGHT,)
+    return ACTION_KINDS.get(frame.action or "", ())
+
+
+def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
+    named = [m for m in frame.mentions if m.type == "device" and not m.generic]
+    kinds = implied_kinds(frame)
+    area = _first(frame, "area")
+    floor = _first(frame, "floor")
+    if named:
+        devices = [registry.devices[i] for m in named for i in m.ids if i in registry.devices]
+        return Targets(_prefer_compatible(devices, kinds, frame, registry), kinds, area, floor)
+    if frame.reference and not (area or floor or (kinds and frame.too)):
+        remembered = [registry.devices[i] for i in context.conversation.last_devices if i in registry.devices]
+        if remembered:
+            return Targets(_related(remembered, kinds, registry), kinds)
+    everything = frame.every and not kinds
+    scope_kinds = kinds or (SWITCHABLE if (area or floor or frame.house or frame.every) else ())
+    classes = {m.device_class for m in frame.mentions
+               if m.device_class and (m.type == "kind" or (m.type == "device" and m.generic))}
+
+    def pick(area: str | None = None, floor: str | None = None) -> list[Device]:
+        return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)
+
+    if area or floor:
+        found = pick(area, floor)
+        if not found and kinds:
+            place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
+            return Targets([], kinds, area, floor, ask=f"Sorry, there's no {_kind_word(frame, kinds)} in the {place.lower()}.")
+        return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
+    if not scope_kinds:
+        return Targets([], kinds, ask="Which device?" if frame.action else None)
+    if frame.house:
+        return Targets(pick(), kinds, everything=everything)
+    here = pick(area=context.area) if context.area else []
+    if here:
+        return Targets(here, kinds, area=context.area)
+    generic = [registry.devices[i] for m in frame.mentions if m.type == "device" and m.generic for i in m.ids]
+    if generic:
+        return Targets(generic, kinds)
+    anywhere = pick()
+    if len(anywhere) == 1 or frame.every or _plural(frame):
+        return Targets(anywhere, kinds, everything=everything, widened=len(anywhere) > 1)
+    return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
+
+
+WINDOW_COVERINGS = {"blind", "shade", "curtain", "shutter", "awning"}
+"""Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
+
+
+def by_class(devices: list[Device], classes: set[str]) -> list[Device]:
+    """"Curtains" means curtains (or covers of no stated class), never the garage door beside them."""
+    if not classes:
+        return devices
+    exact = [d for d in devices if d.kind is not Kind.COVER or d.device_class in classes]
+    if exact or not classes <= WINDOW_COVERINGS:
+        return exact
+    return [d for d in devices if d.kind is not Kind.COVER or not d.device_class or d.device_class in WINDOW_COVERINGS]
+
+
+def _first(frame: Frame, kind: str) -> str | None:
+    found = frame.of_type(kind)
+    return found[0].ids[0] if found else None
+
+
+def _plural(frame: Frame) -> bool:
+    return any(m.plural for m in frame.mentions if m.type == "kind")
+
+
+def _kind_word(frame: Frame, kinds: tuple[Kind, ...]) -> str:
+    words = [" ".join(frame.tokens[m.start : m.end]) for m in frame.mentions if m.type == "kind"]
+    if words:
+        return words[0]
+    return {Kind.MEDIA_PLAYER: "player", Kind.CLIMATE: "thermostat", Kind.COVER: "blind"}.get(kinds[0], kinds[0].value)
+
+
+def _prefer_compatible(devices: list[Device], kinds: tuple[Kind, ...], frame: Frame, registry: Registry) -> list[Device]:
+    """A name can be shared ("front door": a lock and a door sensor); keep the kind the request implies."""
+    if not kinds:
+        return devices
+    if frame.attribute == "temperature" and any(d.kind is Kind.LIGHT for d in devices):
+        return [d for d in devices if d.kind is Kind.LIGHT]  # "make the lamp warmer": its colour
+    fitting = [d for d in devices if d.kind in kinds]
+    if fitting:
+        return fitting
+    return _related(devices, kinds, registry)
+
+
+def _related(devices: list[Device], kinds: tuple[Kind, ...], registry: Registry) -> list[Device]:
+    """For "set it to 20" after a room's temperature: the device of the wanted kind in the same room.
+
+    Only from sensors: a device that acts is never swapped for another ("the telly warmer" is not
+    the thermostat beside it).
+    """
+    if not kinds or any(d.kind in kinds for d in devices) or any(d.kind not in READ_ONLY_KINDS for d in devices):
+        return devices
+    areas = {d.area for d in devices if d.area}
+    nearby = [d for a in areas for d in registry.select(kinds, area=a)]
+    return nearby or devices
+
+
+def kind_of_word(word: str) -> Kind | None:
+    found = KIND_WORDS.get(word)
+    return found[0] if found else None
+
+
+def resolve_kinds_for_question(frame: Frame, registry: Registry, kinds: tuple[Kind, ...], targets: Targets) -> list[Device]:
+    """A question names no device ("is there anyone in the hallway"): every device of the kinds in scope."""
+    if not kinds:
+        return []
+    if targets.area or targets.floor:
+        return registry.select(kinds, area=targets.area, floor=targets.floor)
+    return registry.select(kinds)

