@@ -32,6 +32,7 @@ eval: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent devices skills tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

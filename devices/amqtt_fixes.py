@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from amqtt.broker import Broker  # type: ignore[import-untyped]
-from amqtt.session import Session  # type: ignore[import-untyped]
+from amqtt.broker import Broker
+from amqtt.session import Session
 
 
 class SnapshotDict(dict[str, Any]):

@@ -61,6 +61,15 @@ class RoutineAction:
     """An area id, or `*` for every area (with `kind`)."""
     kind: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.kind is not None:
+            Kind(self.kind)  # an unknown kind is a ValueError, reported as the household file's
+
+    @property
+    def kinds(self) -> list[Kind] | None:
+        """The kind as the registry selects by it; None for every kind."""
+        return [Kind(self.kind)] if self.kind else None
+
 
 @dataclass
 class Routine:

@@ -112,9 +112,9 @@ def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(rows)
         return 0
-    width = max(len(r["id"]) for r in rows) if rows else 10
+    width = max(len(str(r["id"])) for r in rows) if rows else 10
     for row in rows:
-        state = " ".join(f"{k}={v}" for k, v in row["state"].items())
+        state = " ".join(f"{k}={v}" for k, v in registry.state(str(row["id"])).items())
         offline = "" if row["online"] else " (offline)"
         print(f"{row['id']:<{width}}  {row['area']:<12} {row['kind']:<13} {state}{offline}")
     return 0

@@ -650,7 +650,7 @@ class RemoteModel(LanguageModel):
         timeout = max(0.1, deadline - time.monotonic())
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read())  # type: ignore[no-any-return]
+                return json.loads(response.read())
         except urllib.error.HTTPError:
             raise
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
@@ -663,7 +663,7 @@ def _body(error: urllib.error.HTTPError) -> str:
             error.text = error.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
         except OSError:
             error.text = str(error.reason)  # type: ignore[attr-defined]
-    return str(error.text)  # type: ignore[attr-defined]
+    return str(error.text)
 
 
 def completions_url(endpoint: str) -> str:

@@ -16,7 +16,7 @@ from devices.model import State
 
 log = logging.getLogger(__name__)
 
-Write = Callable[[HouseholdStore], None]
+Write = Callable[[HouseholdStore], object]
 
 
 class HistoryWriter:

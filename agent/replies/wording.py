@@ -299,7 +299,7 @@ def _reads(device: Device) -> bool:
 
 def color_word(color: object) -> str:
     if isinstance(color, (list, tuple)):
-        return nearest_color_name(tuple(color))  # type: ignore[arg-type]
+        return nearest_color_name(tuple(color))
     return str(color)
 
 

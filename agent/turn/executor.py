@@ -93,8 +93,7 @@ class Executor:
                 commands.append((action.device, dict(action.set)))
             else:
                 area = None if action.area in (None, "*") else action.area
-                kinds = [action.kind] if action.kind else None
-                commands += [(d.id, dict(action.set)) for d in self.registry.select(kinds, area=area)]
+                commands += [(d.id, dict(action.set)) for d in self.registry.select(action.kinds, area=area)]
         return CallResult(call, self.apply(commands, quiet_already=True), data={"routine": routine.name})
 
     def _get_state(self, call: ToolCall) -> CallResult:

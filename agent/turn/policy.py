@@ -54,7 +54,7 @@ def _device_calls(plan: Plan, registry: Registry, routines: dict[str, Routine]) 
             for action in routines[call.args["routine"]].actions:
                 area = None if action.area in (None, "*") else action.area
                 devices = [action.device] if action.device else [
-                    d.id for d in registry.select([action.kind] if action.kind else None, area=area)]
+                    d.id for d in registry.select(action.kinds, area=area)]
                 calls.append(("set_state", {"devices": devices, "changes": action.set}))
     return calls
 

@@ -90,11 +90,11 @@ def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
         index.add(word, _Entry("kind", [], kind, device_class, plural=word.endswith("s") and kind != Kind.SWITCH))
     for device in registry.devices.values():
         for name in [device.name, *device.aliases]:
-            word = KIND_WORDS.get(plain_name(name))
-            if word is not None and word[0] != device.kind:
+            kind_word = KIND_WORDS.get(plain_name(name))
+            if kind_word is not None and kind_word[0] != device.kind:
                 continue  # a binary sensor called "Light": the word means lights
-            device_class = word[1] if word is not None else device.device_class
-            index.add(name, _Entry("device", [device.id], device.kind, device_class, generic=word is not None))
+            device_class = kind_word[1] if kind_word is not None else device.device_class
+            index.add(name, _Entry("device", [device.id], device.kind, device_class, generic=kind_word is not None))
     for area in registry.areas.values():
         for name in [area.name, *area.aliases]:
             index.add(name, _Entry("area", [area.id]))

@@ -102,6 +102,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         found = pick(area, floor)
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
+            place = place or ""
             return Targets([], kinds, area, floor, ask=f"Sorry, there's no {_kind_word(frame, kinds)} in the {place.lower()}.")
         return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
     if not scope_kinds:
