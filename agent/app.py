@@ -13,7 +13,7 @@ from agent.turn.assistant import Assistant
 from agent.config import Settings
 from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, RunRoutine
 from agent.turn.routine_clock import RoutineClock
 from agent.memory.store import HouseholdStore, open_store
 from agent.turn.context import TurnContext
@@ -78,7 +78,7 @@ class App:
 
     def run_routine(self, routine: Routine) -> None:
         """A routine that fell due: run it as if someone had asked for it."""
-        plan = Plan([ToolCall("run_routine", {"routine": routine.id})], confidence=1.0, path="none")
+        plan = Plan([RunRoutine(routine.id)], confidence=1.0, path="none")
         results = self.assistant.executor.run(plan, TurnContext())
         log.info("routine %s ran on time: %s", routine.id, [o.status for r in results for o in r.outcomes])
 

@@ -20,8 +20,8 @@ from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from agent.config import SkillSettings
-from agent.turn.executor import DEVICE_TOOLS
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import DEVICE_TOOLS
+from agent.turn.plan import Plan, SkillCall
 from agent.turn.context import TurnContext
 from skills.api import Skill, SkillContext, SkillFactory, Turn
 from agent.understanding.templates import BUILTIN_SLOTS, Candidate, SlotType, best_match, choice, compile_template, sentence_text
@@ -132,9 +132,9 @@ class SkillRegistry:
             return None
         candidate, fit = found
         _, tool, args = candidate.target
-        return Plan([ToolCall(tool, {**fit.values, **args})], confidence=1.0, path="matcher")
+        return Plan([SkillCall(tool, {**fit.values, **args})], confidence=1.0, path="matcher")
 
-    def run(self, call: ToolCall, context: TurnContext) -> str:
+    def run(self, call: SkillCall, context: TurnContext) -> str:
         """The skill runner: the tool's spoken result, or an apology when it fails or hangs."""
         entry = self._tools.get(call.tool)
         if entry is None:

@@ -10,10 +10,10 @@ import pytest
 from helpers import changed, context, make_assistant, maple, tiny
 
 from agent.config import SafetySettings, Settings
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, tool_call
 from agent.turn.context import TurnContext
 
-UNLOCK_FRONT = ToolCall("set_state", {"devices": ["front_door"], "changes": {"state": "unlocked"}})
+UNLOCK_FRONT = tool_call("set_state", {"devices": ["front_door"], "changes": {"state": "unlocked"}})
 
 
 # ---- what asks first and what does not -----------------------------------------------------------
@@ -210,8 +210,8 @@ def test_a_plan_from_another_understander_is_held_too():
     "claimed",
     [
         Plan(calls=[UNLOCK_FRONT], confidence=1.0, path="llm"),
-        Plan(calls=[ToolCall("confirm", {})], path="llm"),
-        Plan(calls=[ToolCall("answer", {"text": "yes"})], say="yes", path="llm"),
+        Plan(calls=[tool_call("confirm", {})], path="llm"),
+        Plan(calls=[tool_call("answer", {"text": "yes"})], say="yes", path="llm"),
         Plan(say="yes", path="llm"),
     ],
     ids=["repeats-the-held-calls", "a-confirm-tool", "answers-yes", "says-yes"],

@@ -9,7 +9,7 @@ import pytest
 from helpers import context, make_assistant, maple, tiny
 
 from agent.config import SafetySettings, Settings
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, ToolCall, tool_call
 from agent.turn.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
 from devices.household import Household
 from devices.model import Device, Kind
@@ -22,11 +22,11 @@ def registry_of(name: str) -> Registry:
 
 
 def set_state(device: str, **changes: object) -> ToolCall:
-    return ToolCall("set_state", {"devices": [device], "changes": changes})
+    return tool_call("set_state", {"devices": [device], "changes": changes})
 
 
 def adjust(device: str, attribute: str, delta: float) -> ToolCall:
-    return ToolCall("adjust", {"devices": [device], "attribute": attribute, "delta": delta})
+    return tool_call("adjust", {"devices": [device], "attribute": attribute, "delta": delta})
 
 
 @pytest.mark.parametrize(
@@ -55,10 +55,10 @@ def adjust(device: str, attribute: str, delta: float) -> ToolCall:
         ("tiny", set_state("kettle", state="off"), []),
         ("tiny", set_state("porch_gate", state="closed"), []),
         # tools that change no lock or cover, and ids that are not devices
-        ("maple", ToolCall("get_state", {"devices": ["front_door"], "value": "unlocked"}), []),
-        ("maple", ToolCall("media_control", {"devices": ["tv"], "command": "resume"}), []),
+        ("maple", tool_call("get_state", {"devices": ["front_door"], "value": "unlocked"}), []),
+        ("maple", tool_call("media_control", {"devices": ["tv"], "command": "resume"}), []),
         ("maple", set_state("no_such_device", state="unlocked"), []),
-        ("maple", ToolCall("set_state", {}), []),
+        ("maple", tool_call("set_state", {"devices": []}), []),
     ],
 )
 def test_risky_actions(home: str, call: ToolCall, risky: list[tuple[str, str]]):
@@ -80,7 +80,7 @@ def test_opening_a_door_gate_or_garage_cover_or_any_sensitive_cover_is_risky(dev
 
 
 def test_every_risky_call_of_a_plan_is_found():
-    plan = Plan(calls=[set_state("kitchen_ceiling", state="on"), ToolCall("set_state", {
+    plan = Plan(calls=[set_state("kitchen_ceiling", state="on"), tool_call("set_state", {
         "devices": ["front_door", "back_door"], "changes": {"state": "unlocked"}}), set_state("garage_door", state="open")])
     found = risky_actions(plan, registry_of("maple"))
     assert [(r.device.id, r.verb) for r in found] == [("front_door", "unlock"), ("back_door", "unlock"),

@@ -14,7 +14,7 @@ from agent.replies.answers import referred_to
 from agent.config import Settings
 from agent.turn.executor import CallResult, Controller, Executor, SkillRunner
 from agent.understanding.matcher import Matcher
-from agent.turn.plan import Plan
+from agent.turn.plan import GetState, Plan, SetState, devices_of
 from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
@@ -159,13 +159,13 @@ class Assistant:
 
     def _remember(self, plan: Plan, context: TurnContext, results: list[CallResult]) -> None:
         devices = [d for r in results
-                   for d in (referred_to(r.data, self.registry) if r.call.tool == "get_state" and r.data
-                             else r.call.args.get("devices", []))]
+                   for d in (referred_to(r.data, self.registry) if isinstance(r.call, GetState) and r.data
+                             else devices_of(r.call))]
         if devices:
             context.conversation.last_devices = list(dict.fromkeys(devices))
         first = plan.calls[0] if plan.calls else None
-        if first is not None and first.tool == "set_state":
-            changes = first.args.get("changes", {})
+        if isinstance(first, SetState):
+            changes = dict(first.changes)
             action = next((SET_ACTIONS[(k, v)] for k, v in changes.items() if (k, v) in SET_ACTIONS), None)
             context.conversation.last_call = {"tool": first.tool, "action": action or "set", "changes": changes}
 

@@ -13,7 +13,7 @@ from typing import Any
 from agent.understanding.frames import Frame, read_frame, sets_a_value
 from agent.understanding.mentions import NameIndex, build_index
 from agent.understanding.normalize import normalize
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, devices_of
 from agent.understanding.queries import query_call
 from agent.understanding.targets import Targets, implied_kinds, resolve
 from agent.turn.context import TurnContext
@@ -89,7 +89,7 @@ class Matcher:
     def _calls_for(self, frame: Frame, context: TurnContext) -> list[ToolCall] | str:
         routines = frame.of_type("routine")
         if routines and not frame.question and not frame.of_type("device"):
-            return [ToolCall("run_routine", {"routine": routines[0].ids[0]})]
+            return [RunRoutine(routines[0].ids[0])]
         if frame.question:
             return query_call(frame, resolve(frame, self.registry, context), self.registry, context)
         if not _is_command(frame):
@@ -132,7 +132,7 @@ class Certain(str):
 
 def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnContext:
     """"… and make it warm white": within one utterance "it" is what the earlier clause acted on."""
-    devices = [d for call in calls for d in call.args.get("devices", [])]
+    devices = [d for call in calls for d in devices_of(call)]
     conversation = replace(context.conversation, last_devices=list(dict.fromkeys(devices)))
     return replace(context, conversation=conversation)
 
@@ -207,14 +207,14 @@ def _inherit(frames: list[Frame], context: TurnContext) -> None:
 
 def command_calls(frame: Frame, targets: Targets, registry: Registry) -> list[ToolCall] | str:
     devices = targets.devices
-    ids = [d.id for d in devices]
+    ids = tuple(d.id for d in devices)
     action = frame.action
     if frame.indirect:
         return _indirect_calls(frame, devices, registry)
     if action in {"pause", "resume", "next", "previous"}:
-        return [ToolCall("media_control", {"devices": ids, "command": action})]
+        return [MediaControl(ids, action)]  # type: ignore[arg-type]
     if action in {"mute", "unmute"}:
-        return [ToolCall("set_state", {"devices": ids, "changes": {"muted": action == "mute"}})]
+        return [SetState(ids, {"muted": action == "mute"})]
     if frame.direction or (action in {"up", "down", "dim", "brighten"} and frame.number is None) or frame.by:
         return _adjust_calls(frame, devices, registry)
     if frame.has_value:
@@ -298,7 +298,7 @@ def _number_attribute(frame: Frame, device: Device) -> str | None:
 def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> list[ToolCall] | str:
     direction = frame.direction or (1 if frame.action in {"up", "brighten"} else -1)
     lit = {d.id for d in devices if d.kind is Kind.LIGHT and registry.state(d.id).get("state") == "on"}
-    calls = []
+    calls: list[ToolCall] = []
     for device in devices:
         attribute = _relative_attribute(frame, device)
         if attribute is None:
@@ -307,7 +307,7 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> li
             continue  # dimming never turns a light on; brightening changes the lit ones first
         amount = frame.number if frame.number is not None else _step(attribute, frame.small)
         delta = -direction * amount if attribute == "color_temp" else direction * amount
-        calls.append(ToolCall("adjust", {"devices": [device.id], "attribute": attribute, "delta": delta}))
+        calls.append(Adjust((device.id,), attribute, delta))
     if not calls and direction < 0 and all(d.kind is Kind.LIGHT for d in devices):
         verb = "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"
         return Certain(f"The {_names(devices)} {verb} already off.")
@@ -342,17 +342,15 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
         if direction == "up":
             off = [d for d in lights if registry.state(d.id).get("state") != "on"]
             if off:
-                return [ToolCall("set_state", {"devices": [d.id for d in off], "changes": {"state": "on"}})]
+                return [SetState(tuple(d.id for d in off), {"state": "on"})]
         if direction == "down":
             lights = [d for d in lights if registry.state(d.id).get("state") == "on"]
         dimmable = [d.id for d in lights if d.has("brightness")]
         if not dimmable:
             return []
-        return [ToolCall("adjust", {"devices": dimmable, "attribute": "brightness",
-                                    "delta": 25 if direction == "up" else -25})]
+        return [Adjust(tuple(dimmable), "brightness", 25 if direction == "up" else -25)]
     climates = [d.id for d in devices if d.kind is Kind.CLIMATE]
-    return [ToolCall("adjust", {"devices": climates, "attribute": "target_temperature",
-                                "delta": 1.0 if direction == "up" else -1.0})]
+    return [Adjust(tuple(climates), "target_temperature", 1.0 if direction == "up" else -1.0)]
 
 
 def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
@@ -361,7 +359,7 @@ def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
     for device, change in pairs:
         key = repr(sorted(change.items()))
         groups.setdefault(key, ([], change))[0].append(device.id)
-    return [ToolCall("set_state", {"devices": ids, "changes": change}) for ids, change in groups.values()]
+    return [SetState(tuple(ids), change) for ids, change in groups.values()]
 
 
 def _cannot(devices: list[Device], action: str | None) -> str:

@@ -23,7 +23,7 @@ from agent.understanding.lexicon import (
     SENSED_NOUNS,
 )
 from agent.understanding.normalize import normalize_name_tokens
-from agent.turn.plan import ToolCall
+from agent.turn.plan import GetState, ToolCall
 from agent.understanding.targets import Targets
 from agent.turn.context import TurnContext
 from agent.replies.wording import can_hold
@@ -107,12 +107,7 @@ def query_call(frame: Frame, targets: Targets, registry: Registry,
     devices, attribute, value = choose(question, named, registry, targets, area, floor)
     if not devices:
         return _nothing_found(frame, question, targets, registry)
-    return [ToolCall("get_state", {
-        "devices": [d.id for d in devices],
-        "attribute": attribute,
-        "value": value,
-        "quantifier": question.quantifier,
-    })]
+    return [GetState(tuple(d.id for d in devices), attribute, value, question.quantifier)]  # type: ignore[arg-type]
 
 
 # ---- reading the question ------------------------------------------------------------------

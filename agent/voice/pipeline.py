@@ -26,7 +26,7 @@ from agent.config import VoiceSettings
 from agent.understanding.frames import COMPARATIVES
 from agent.understanding.lexicon import lexicon_words
 from agent.voice.listen import APOLOGY, DIDNT_HEAR
-from agent.turn.plan import Plan
+from agent.turn.plan import Plan, SetState
 from agent.turn.policy import answer_kind
 from agent.voice.soundalike import SoundAlikes, repaired_texts
 from agent.voice.stt import Transcriber, Transcript, WhisperTranscriber, resolve_stt_model, vocabulary_prompt
@@ -265,10 +265,10 @@ class VoicePipeline:
         devices = self.assistant.registry.devices
         try:
             for call in plan.calls:
-                if call.tool == "set_state":
-                    for device_id in call.args.get("devices", []):
+                if isinstance(call, SetState):
+                    for device_id in call.devices:
                         if device_id in devices:
-                            validate_change(devices[device_id], call.args.get("changes", {}))
+                            validate_change(devices[device_id], call.changes)
         except InvalidChange:
             return False
         return True
