@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from helpers import acted_on, calls_of, changed, context, make_assistant, maple, matcher_for, tiny
 
-from agent.understanding.matcher import Matcher, split_clauses
+from agent.understanding.clauses import split_clauses
+from agent.understanding.matcher import Matcher
 from agent.understanding.mentions import build_index
 from agent.understanding.normalize import normalize
 from agent.understanding.numbers import parse_number, words_to_numbers

@@ -24,7 +24,7 @@ import numpy as np
 from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
 from agent.config import VoiceSettings
 from agent.understanding.frames import COMPARATIVES
-from agent.understanding.lexicon import lexicon_words
+from agent.understanding.language import known_words
 from agent.voice.listen import APOLOGY, DIDNT_HEAR
 from agent.turn.plan import Plan, SetState
 from agent.turn.policy import answer_kind
@@ -202,7 +202,7 @@ class VoicePipeline:
             names = household_vocabulary(self.assistant)
             self._word_cost = self._word_cost or whisper_word_cost(self.settings)
             rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
-            known = self.assistant.matcher.index.words | lexicon_words()
+            known = self.assistant.matcher.index.words | known_words()
             people = [person.name for person in self.assistant.household.people]
             alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people, endings=COMPARATIVES)
             self._vocabulary_of = (version, vocabulary_prompt(rare or names), alikes)
