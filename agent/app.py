@@ -103,7 +103,7 @@ def build_assistant(registry: Registry, controller: Any, household: Household, s
                     planner: LlmPlanner | None = None) -> Assistant:
     """The Assistant with whatever memory and skills are available; the evaluation builds it the same way."""
     return Assistant(registry, controller, household, settings,
-                     understanders=[skills.understand], skill_runner=skills.run, planner=planner,
+                     sources=[skills], skill_runner=skills.run, planner=planner,
                      preferences=store.preference if store is not None else None)
 
 

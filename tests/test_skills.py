@@ -247,7 +247,7 @@ def assistant_with(*factories, timeout: float = 5.0) -> Assistant:
     context = SkillContext(UTC, registry=registry)
     skills = SkillRegistry.from_factories([("s", "tests", f) for f in factories], context, tool_timeout=timeout)
     return Assistant(registry, FakeController(registry), household,
-                     understanders=[skills.understand], skill_runner=skills.run)
+                     sources=[skills], skill_runner=skills.run)
 
 
 def test_the_assistant_answers_skills_and_still_controls_devices():

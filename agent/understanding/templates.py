@@ -18,7 +18,7 @@ from typing import Any
 from agent.understanding.normalize import normalize
 
 __all__ = [
-    "BUILTIN_SLOTS", "Candidate", "Match", "SlotType", "Template", "TemplateError", "choice",
+    "BUILTIN_SLOTS", "Match", "Sentence", "SlotType", "Template", "TemplateError", "choice",
     "compile_template", "parse_duration", "sentence_text",
 ]
 
@@ -118,6 +118,8 @@ class Match:
     """Characters taken by free-text slots: the fewer, the surer."""
     literal_chars: int
     """Characters matched by the template's own words: the more, the surer."""
+    free_texts: tuple[str, ...] = ()
+    """The text each free-text slot took, as heard."""
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -143,7 +145,8 @@ def match(template: Template, text: str) -> Match | None:
     if found is None:
         return None
     values: dict[str, Any] = {}
-    free = used = 0
+    free_texts: list[str] = []
+    used = 0
     for group, value in found.groupdict().items():
         if value is None:
             continue
@@ -153,26 +156,28 @@ def match(template: Template, text: str) -> Match | None:
             return None
         values[name] = converted
         used += len(value)
-        free += len(value) if slot.free else 0
-    return Match(values, free, len(text) - used)
+        if slot.free:
+            free_texts.append(value.strip())
+    return Match(values, sum(len(t) for t in free_texts), len(text) - used, tuple(free_texts))
 
 
 @dataclass
-class Candidate:
+class Sentence:
     """A compiled template and what it stands for (for the registry: skill, tool, fixed arguments)."""
 
     template: Template
     target: Any
 
 
-def best_match(candidates: Iterable[Candidate], text: str) -> tuple[Candidate, Match] | None:
+def best_match(sentences: Iterable[Sentence], text: str) -> tuple[Sentence, Match] | None:
     """The most specific fit: least free text, then most template words; the first declared on a tie."""
-    best: tuple[Candidate, Match] | None = None
-    for candidate in candidates:
-        found = match(candidate.template, text)
-        if found is not None and (best is None or found.rank < best[1].rank):
-            best = (candidate, found)
-    return best
+    fits = all_matches(sentences, text)
+    return min(fits, key=lambda fit: fit[1].rank) if fits else None
+
+
+def all_matches(sentences: Iterable[Sentence], text: str) -> list[tuple[Sentence, Match]]:
+    """Every template that fits, in declaration order."""
+    return [(sentence, found) for sentence in sentences if (found := match(sentence.template, text)) is not None]
 
 
 _TOKEN = re.compile(r"\{[^{}]*\}|[\[\]()|]|[^\s\[\]()|{}]+")

@@ -275,11 +275,7 @@ class VoicePipeline:
 
     def parse(self, text: str, context: TurnContext) -> Plan:
         """What the skills' sentences or the matcher make of a text, acting on nothing (never the LLM)."""
-        for understander in self.assistant.understanders:
-            plan = understander(text, context)
-            if plan is not None:
-                return plan
-        return self.assistant.matcher.match(text, context)
+        return self.assistant.recognize(text, context)
 
     def hear(self, audio: np.ndarray, context: TurnContext, transcript: Transcript | None = None) -> TurnResult:
         """One spoken turn: nothing is changed unless speech was heard and understood; never raises."""
