@@ -125,7 +125,7 @@ class SkillRegistry:
 
     # -- the Assistant's seams ------------------------------------------------------------------
 
-    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], int] = lambda fit: 0,
+    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], float] = lambda fit: 0.0,
                    ) -> list[Candidate]:
         """A candidate source for the recognizer: every skill sentence that fits, scored."""
         said = sentence_text(text)

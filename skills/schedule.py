@@ -29,7 +29,6 @@ from agent.memory.schedule import (
 )
 from agent.memory.store import CalendarEntry, HouseholdStore
 from devices.errors import StoreError
-from devices.registry import Registry
 from skills.api import Sentences, Skill, SkillContext, Turn
 from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
 
@@ -311,11 +310,6 @@ class People:
         }
 
 
-DEVICE_WORDS = frozenset({
-    "light", "lights", "lamp", "lamps", "heating", "heater", "thermostat", "radiator", "fan", "fans", "blind", "blinds",
-    "shades", "curtains", "door", "doors", "lock", "locks", "tv", "telly", "television", "music", "song", "track",
-    "volume", "radio", "playlist", "sprinkler", "sprinklers", "temperature", "timer", "timers", "alarm", "alarms",
-})
 _PRONOUNS = frozenset({"it", "that", "this", "them", "there", "everything", "anything", "something", "nothing", "all",
                        "today", "tomorrow", "tonight", "one"})
 _ARTICLES = ("a", "an", "the", "my", "our", "his", "her", "their")
@@ -326,35 +320,16 @@ _CLAUSE_STARTS = frozenset({
 
 
 class Guard:
-    """Keeps device talk out of titles: "put the heating on tomorrow" is not a calendar entry."""
-
-    def __init__(self, registry: Registry | None) -> None:
-        self.registry = registry
-        self._version = -1
-        self._phrases: set[str] = set()
-
-    def device_talk(self, text: str) -> bool:
-        words = text.split()
-        if DEVICE_WORDS & set(words):
-            return True
-        padded = f" {' '.join(words)} "
-        return any(f" {phrase} " in padded for phrase in self._device_phrases())
-
-    def _device_phrases(self) -> set[str]:
-        if self.registry is not None and self.registry.version != self._version:
-            devices = self.registry.devices.values()
-            found = {" ".join(sentence_text(p).split()) for d in devices for p in (d.name, *d.aliases)}
-            self._phrases, self._version = found - {""}, self.registry.version
-        return self._phrases
+    """Keeps pronouns and clauses out of titles; device talk is the recognizer's to weigh (agent.understanding)."""
 
     def title(self, text: str) -> str | None:
         """A new entry's title as heard (articles kept for the reply); None for device talk."""
-        return text if _bare(text) and not self.device_talk(text) else None
+        return text if _bare(text) else None
 
     def what(self, text: str) -> str | None:
         """An entry named in a question ("the dentist appointment"); None for pronouns and device talk."""
         words = _bare(text).split()
-        if not words or words[0] in _PRONOUNS or self.device_talk(text):
+        if not words or words[0] in _PRONOUNS:
             return None
         return text
 
@@ -804,7 +779,7 @@ PERSON_EXAMPLES = [
 def skill(context: SkillContext) -> Skill:
     """The entry point: people are read from the store now and re-read when they may have changed."""
     calendar = Calendar(context)
-    guard = Guard(context.registry)
+    guard = Guard()
     names = list(calendar.people.names.values())
     slots: Mapping[str, SlotType] = {
         **calendar.people.slots(), "day": DAY, "time": TIME,

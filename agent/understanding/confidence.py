@@ -5,8 +5,9 @@ household, a word of the language file, a sentence template's own words or typed
 loses `UNKNOWN_WORD_COST` for each word that names nothing the household has, and is multiplied
 by the similarity of its least exact name (a name heard as "kitchen lite" scores about 0.9).
 Words a sentence template takes as free text (a reminder's text, a calendar title) count as
-understood, unless they name a device or kind of device: then they cost as unknown words do,
-because the device reading of the same words is likelier.
+understood, unless they name a device or kind of device: each such word costs `DEVICE_TALK_COST`
+(the device reading of the same words is likelier), and a free text that is nothing but a
+device's name is no title at all (the fit scores 0).
 
 | threshold | decides |
 | --- | --- |
@@ -22,6 +23,9 @@ from agent.understanding.frames import Frame
 
 UNKNOWN_WORD_COST = 0.15
 """What each word that names nothing costs a reading."""
+DEVICE_TALK_COST = 0.3
+"""What each word of a template's free text that names a device or kind costs the template's reading:
+twice an unknown word, so "when the lights go off" is the device reader's, not a calendar title."""
 UNSURE_REPLY = 0.4
 """A question back that may come from a word not understood: low enough for the LLM to try (fallback)."""
 CLOSE_CALL = 0.05
@@ -34,7 +38,3 @@ def frame_confidence(frame: Frame) -> float:
     score = min((m.score for m in frame.mentions), default=EXACT)
     return max(0.0, score - UNKNOWN_WORD_COST * len(frame.unknown))
 
-
-def words_score(unknown_words: int, similarity: float = EXACT) -> float:
-    """The score of a reading with `unknown_words` not understood and its least exact name at `similarity`."""
-    return max(0.0, similarity - UNKNOWN_WORD_COST * unknown_words)

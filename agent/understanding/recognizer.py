@@ -3,8 +3,8 @@ scored on one scale (agent/understanding/confidence.py) and the best chosen.
 
 Sources of sentence candidates (the skills, the assistant's own sentences in the language file)
 give each template that fits; the device reader gives its plan. A template fit scores 1.0 less the
-cost of each free-text word that names a device or kind of device (a calendar title "put the
-heating on" is likelier a command). The highest score wins; on a tie a sentence beats the device
+cost of the device talk in its free text (a calendar title "put the heating on" is likelier a
+command; one that is only a device's name, "cancel the kettle", is none). The highest score wins; on a tie a sentence beats the device
 reader (a template is the more specific reading); readings that would act differently and are
 too close to call become a question back.
 """
@@ -18,7 +18,7 @@ from typing import Protocol
 
 from agent.turn.context import TurnContext
 from agent.turn.plan import GetState, Plan
-from agent.understanding.confidence import CLOSE_CALL, EXACT, words_score
+from agent.understanding.confidence import CLOSE_CALL, DEVICE_TALK_COST, EXACT
 from agent.understanding.language import language
 from agent.understanding.matcher import Matcher
 from agent.understanding.mentions import find_mentions
@@ -26,7 +26,8 @@ from agent.understanding.normalize import normalize
 from agent.understanding.templates import Match
 
 log = logging.getLogger(__name__)
-REPLIES = language().replies
+WORDS = language()
+REPLIES = WORDS.replies
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Recognition:
 class CandidateSource(Protocol):
     """Something that reads sentences: the skill host, the assistant's own sentences."""
 
-    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], int]) -> list[Candidate]: ...
+    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], float]) -> list[Candidate]: ...
 
 
 @dataclass
@@ -63,9 +64,9 @@ class PlanSource:
     claim: Callable[[str, TurnContext], Plan | None]
     name: str = "claimed"
 
-    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], int]) -> list[Candidate]:
+    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], float]) -> list[Candidate]:
         plan = self.claim(text, context)
-        return [] if plan is None else [Candidate(plan, max(plan.confidence, EXACT), self.name)]
+        return [] if plan is None else [Candidate(plan, EXACT, self.name)]
 
 
 @dataclass
@@ -87,30 +88,34 @@ class Recognizer:
         found: list[Candidate] = []
         for source in self.sources:
             try:
-                found += source.candidates(text, context, self.device_words)
+                found += source.candidates(text, context, self.device_talk)
             except Exception:  # a plugin's slot type failed: the other readings still count
                 log.exception("sentences of %s failed on %r", type(source).__name__, text)
         return found
 
-    def device_words(self, fit: Match) -> int:
-        """How many words of a fit's free text name a device or a kind of device of this household."""
-        count = 0
+    def device_talk(self, fit: Match) -> float:
+        """What the device talk in a fit's free text costs it: DEVICE_TALK_COST a word that names a device or
+        kind of device of this household, everything when a free text is nothing but such a name."""
+        cost = 0.0
         for free in fit.free_texts:
             tokens = normalize(free)
-            mentions = find_mentions(tokens, self.matcher.index)
-            count += sum(m.length for m in mentions if m.type in ("device", "kind") and m.score >= EXACT)
-        return count
+            named = {i for m in find_mentions(tokens, self.matcher.index)
+                     if m.type in ("device", "kind") and m.score >= EXACT for i in range(m.start, m.end)}
+            if named and all(i in named or t in WORDS.words.function for i, t in enumerate(tokens)):
+                return EXACT  # "cancel the kettle": the kettle, not a calendar entry called so
+            cost += DEVICE_TALK_COST * len(named)
+        return cost
 
 
-def sentence_candidate(plan: Plan, fit: Match, source: str, free_cost: Callable[[Match], int]) -> Candidate:
-    """A template fit as a candidate: exact, less the device talk in its free text."""
-    score = words_score(free_cost(fit)) if fit.free_texts else EXACT
+def sentence_candidate(plan: Plan, fit: Match, source: str, free_cost: Callable[[Match], float]) -> Candidate:
+    """A template fit as a candidate: exact, less what the device talk in its free text costs."""
+    score = max(0.0, EXACT - free_cost(fit)) if fit.free_texts else EXACT
     return Candidate(replace(plan, confidence=score), score, source, fit.rank)
 
 
 def choose(candidates: Iterable[Candidate]) -> Plan:
     """The best reading; a question back when two that would act differently are too close to call."""
-    ranked = sorted(candidates, key=_rank)
+    ranked = sorted((c for c in candidates if c.score > 0 or c.source == "devices"), key=_rank)
     if not ranked:
         return Plan(say=REPLIES["not_understood"], path="matcher")
     best = ranked[0]
