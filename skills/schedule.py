@@ -22,17 +22,14 @@ from typing import Annotated, Literal
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
-from agent.understanding.numbers import ORDINALS
-from agent.memory.schedule import (
-    WEEKDAYS, Occurrence, Schedule, add_entry, day_phrase, days_named, describe, describe_when, remove_entry,
-    skip_occurrence, spoken_time, title_words,
+from skills.api import (
+    FREE_TEXT, WEEKDAYS, CalendarEntry, HouseholdStore, Occurrence, Schedule, Sentences, Skill, SkillContext, SlotType,
+    StoreError, Turn, add_entry, choice, day_phrase, days_named, describe, describe_when, language, remove_entry,
+    sentence_text, skip_occurrence, spoken_time, title_words,
 )
-from agent.memory.store import CalendarEntry, HouseholdStore
-from devices.errors import StoreError
-from skills.api import Sentences, Skill, SkillContext, Turn
-from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
 
 log = logging.getLogger(__name__)
+ORDINALS = language().numbers.ordinals
 
 UNREACHABLE = "I can't reach the household calendar right now."
 ME = "me"

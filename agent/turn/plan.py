@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 Path = Literal["matcher", "llm", "none"]
 Quantifier = Literal["one", "any", "all", "which", "count"]
 MediaCommand = Literal["pause", "resume", "next", "previous"]
 
 
-@dataclass(frozen=True)
 class _Call:
+    """The JSON form shared by the device tools' calls."""
+
     tool: ClassVar[str]
 
     @property
     def args(self) -> dict[str, Any]:
         """The arguments in their JSON form (lists, not tuples)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(cast(Any, self))}
 
     def to_json(self) -> dict[str, Any]:
         return {"tool": self.tool, "args": self.args}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        call = call_from_json(data)
+        if not isinstance(call, cls):
+            raise ValueError(f"{data.get('tool')!r} is not {cls.tool}")
+        return call
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,10 @@ class SkillCall:
 
     def to_json(self) -> dict[str, Any]:
         return {"tool": self.tool, "args": _plain(self.args)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SkillCall:
+        return cls(data["tool"], dict(data.get("args", {})))
 
 
 DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -37,8 +37,15 @@ from devices.errors import ConfigError, InvalidChange
 from devices.model import validate_change
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.config import Settings
     from agent.turn.assistant import Assistant
+
+
+class Host(Protocol):
+    """What the voice layer needs of the running application (agent.app.App is one)."""
+
+    assistant: Assistant
+    settings: Settings
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +180,7 @@ class VoicePipeline:
         self._vocabulary_of: tuple[int, str, SoundAlikes] | None = None
 
     @classmethod
-    def from_app(cls, app: App, **engines: object) -> VoicePipeline:
+    def from_app(cls, app: Host, **engines: object) -> VoicePipeline:
         return cls(app.assistant, app.settings.voice, **engines)  # type: ignore[arg-type]
 
     def load(self) -> dict[str, float]:
