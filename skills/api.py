@@ -29,18 +29,21 @@ from agent.memory.store import CalendarEntry, HouseholdStore, Timer
 from agent.understanding.language import Language, language
 from agent.understanding.normalize import normalize
 from agent.understanding.similarity import similarity
-from agent.understanding.templates import FREE_TEXT, SlotType, choice, parse_duration, sentence_text
+from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
+from agent.understanding.times import DAY as DAY_PATTERN
+from agent.understanding.times import TIME as TIME_PATTERN
+from agent.understanding.times import Period, alternatives, clock_time, next_date, parse_duration, period, unnamed
 from devices.errors import StoreError
 
 if TYPE_CHECKING:
     from devices.registry import Registry
 
 __all__ = [
-    "FREE_TEXT", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Schedule",
+    "DAY_PATTERN", "FREE_TEXT", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Period", "Schedule",
     "Sentences",
-    "Skill", "SkillContext", "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "add_entry", "choice",
-    "day_phrase", "days_named", "describe", "describe_when", "language", "log_announcement", "normalize", "parse_duration",
-    "remove_entry", "sentence_text", "similarity", "skip_occurrence", "spoken_time", "title_words",
+    "Skill", "SkillContext", "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "add_entry", "alternatives", "choice", "clock_time",
+    "day_phrase", "days_named", "describe", "describe_when", "language", "log_announcement", "next_date", "normalize", "parse_duration", "period",
+    "remove_entry", "sentence_text", "similarity", "skip_occurrence", "spoken_time", "title_words", "unnamed",
 ]
 
 log = logging.getLogger(__name__)

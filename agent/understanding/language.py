@@ -195,6 +195,62 @@ class Answers:
 
 
 @dataclass(frozen=True)
+class Time:
+    """Days, times of day and durations."""
+
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    today: str
+    tonight: str
+    tomorrow: str
+    day_after_tomorrow: tuple[str, ...]
+    weekend: str
+    week: str
+    this: tuple[str, ...]
+    coming: tuple[str, ...]
+    next: tuple[str, ...]
+    rest_of: tuple[str, ...]
+    day_prepositions: tuple[str, ...]
+    time_prepositions: tuple[str, ...]
+    hour_prepositions: tuple[str, ...]
+    am: tuple[str, ...]
+    pm: tuple[str, ...]
+    oclock: tuple[str, ...]
+    half: str
+    quarter: str
+    past: tuple[str, ...]
+    to: tuple[str, ...]
+    minutes: tuple[str, ...]
+    later: Mapping[str, str]
+    """Words after an hour that say am or pm ("in the morning": am)."""
+    after: tuple[str, ...]
+    during: tuple[str, ...]
+    every: tuple[str, ...]
+    weekdays_word: tuple[str, ...]
+    weekends_word: tuple[str, ...]
+    daily: tuple[str, ...]
+    extra: tuple[str, ...]
+    a: tuple[str, ...]
+    and_: str
+    of: str
+    the: str
+    weekday_aliases: Mapping[str, int]
+    month_aliases: Mapping[str, int]
+    parts: Mapping[str, tuple[int, int]]
+    named: Mapping[str, str]
+    units: Mapping[str, int]
+
+    @property
+    def weekday_numbers(self) -> dict[str, int]:
+        """Every way a weekday is said -> its number, Monday 0."""
+        return {**{d: n for n, d in enumerate(self.weekdays)}, **self.weekday_aliases}
+
+    @property
+    def month_numbers(self) -> dict[str, int]:
+        return {**{m: n for n, m in enumerate(self.months, 1)}, **self.month_aliases}
+
+
+@dataclass(frozen=True)
 class Language:
     """Every table of one language."""
 
@@ -210,6 +266,7 @@ class Language:
     answers: Answers
     replies: Mapping[str, str]
     """What understanding says instead of acting, by name (str.format templates)."""
+    time: Time
 
 
 def load_language(path: Path) -> Language:
@@ -278,7 +335,7 @@ def _read_dataclass(value: Any, cls: type, where: str) -> Any:
         raise ConfigError(f"language file: {where} must be a table")
     hints = typing.get_type_hints(cls)
     names = {f.name: f for f in fields(cls) if f.init}
-    keys = {("class" if name == "device_class" else name): name for name in names}
+    keys = {_toml_key(name): name for name in names}
     unknown = set(value) - set(keys)
     if unknown:
         raise ConfigError(f"language file: {where}: unknown key {', '.join(sorted(unknown))}")
@@ -286,6 +343,11 @@ def _read_dataclass(value: Any, cls: type, where: str) -> Any:
     if missing:
         raise ConfigError(f"language file: {where}: missing {', '.join(missing)}")
     return cls(**{name: _read(value[key], hints[name], f"{where}.{key}") for key, name in keys.items() if key in value})
+
+
+def _toml_key(field_name: str) -> str:
+    """The TOML key of a field: `device_class` is "class", a trailing _ (a Python keyword) is dropped."""
+    return "class" if field_name == "device_class" else field_name.removesuffix("_")
 
 
 def _has_default(spec: Field[Any]) -> bool:

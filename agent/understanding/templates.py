@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.understanding.normalize import normalize
+from agent.understanding.times import DURATION, parse_duration
 
 __all__ = [
     "BUILTIN_SLOTS", "Match", "Sentence", "SlotType", "Template", "TemplateError", "choice",
@@ -53,42 +54,11 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
-_UNIT = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)"
-_PART = (
-    rf"(?P<count>\d+(?:\.\d+)?|an?) (?:more |extra )?(?P<half_before>and a half )?(?P<unit>{_UNIT})"
-    r"(?P<half_after> and a half)?"
-    rf"|half an? (?P<half_unit>{_UNIT})"
-    r"|(?:a )?(?P<quarter>quarter) (?:of an )?hour"
-    r"|(?:an? )?(?P<half_hour>half) hour"
-)
-_PART_RE = re.compile(_PART)
-_PLAIN_PART = re.sub(r"\?P<\w+>", "?:", _PART)
-DURATION_PATTERN = rf"(?:{_PLAIN_PART})(?: (?:and )?(?:{_PLAIN_PART}))*"
-
-
-def parse_duration(text: str) -> int | None:
-    """Whole seconds in a spoken duration ("1 hour and 15 minutes", "half a minute"); None if none."""
-    total = 0.0
-    for part in _PART_RE.finditer(text):
-        if part["quarter"]:
-            total += 900
-        elif part["half_hour"]:
-            total += 1800
-        elif part["half_unit"]:
-            total += _UNIT_SECONDS[part["half_unit"][0]] / 2
-        else:
-            count = 1.0 if part["count"] in ("a", "an") else float(part["count"])
-            half = 0.5 if part["half_before"] or part["half_after"] else 0.0
-            total += (count + half) * _UNIT_SECONDS[part["unit"][0]]
-    return round(total) or None
-
-
 FREE_TEXT = r"[a-z0-9][^ ]*(?: [^ ]+)*?"
 
 BUILTIN_SLOTS: dict[str, SlotType] = {
     "number": SlotType(r"\d+(?:\.\d+)?", _number),
-    "duration": SlotType(DURATION_PATTERN, parse_duration),
+    "duration": SlotType(DURATION, parse_duration),
     "text": SlotType(FREE_TEXT, free=True),
 }
 """Types every template may use; skills add their own (and the registry adds `area`)."""
