@@ -13,6 +13,7 @@ from typing import Any
 from agent.understanding.language import Indirect, language
 from agent.understanding.mentions import Mention, NameIndex, find_mentions
 from agent.understanding.numbers import parse_number
+from agent.understanding.times.expressions import When, find_when
 from devices.colors import NAMED_COLORS
 
 WORDS = language()
@@ -61,6 +62,8 @@ class Frame:
     """"my usual", "the way I like it": the value comes from the speaker's preferences."""
     mode: str | None = None
     """A climate mode said as a setting ("on eco", "to cool")."""
+    when: When | None = None
+    """A time said with the command ("in ten minutes", "at 9 pm"): its numbers are never levels."""
     unknown: tuple[str, ...] = field(default=())
     """Content words that name nothing the household has."""
     unknown_name: bool = False
@@ -77,9 +80,11 @@ class Frame:
 def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     named = [m for m in find_mentions(tokens, index) if m.type != "kind"]
     protected = {i for m in named for i in range(m.start, m.end)}
-    verbs, verb_positions = _read_verbs(tokens, protected)
-    mentions = find_mentions(tokens, index, skip=verb_positions)
-    used = verb_positions | {i for m in mentions for i in range(m.start, m.end)}
+    times = find_when(tokens, skip=protected)
+    timed = {i for w in times for i in range(w.start, w.end)}
+    verbs, verb_positions = _read_verbs(tokens, protected | timed)
+    mentions = find_mentions(tokens, index, skip=verb_positions | timed)
+    used = verb_positions | timed | {i for m in mentions for i in range(m.start, m.end)}
     values = _read_values(tokens, used, verbs["action"])
     scope = _read_scope(tokens, used, verbs["question"])
     if verbs["verb"] in _COMMANDS.house_verbs and not any(m.type != "kind" for m in mentions):
@@ -87,9 +92,14 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     unknown = [i for i, t in enumerate(tokens)
                if (i not in used and _is_content(t))
                or (i > 0 and t == tokens[i - 1] and not t.isdigit())]  # "Emma's light light": a word mis-heard
-    return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope,
+    return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope, when=_first_when(times),
                  unknown=tuple(tokens[i] for i in unknown),
                  unknown_name=any(i > 0 and tokens[i - 1] in _COMMANDS.name_articles for i in unknown))
+
+
+def _first_when(times: list[When]) -> When | None:
+    """The clause's time; one it could not read wins, so nothing acts on a time half understood."""
+    return next((w for w in times if w.kind == "invalid"), times[0] if times else None)
 
 
 def _read_verbs(tokens: list[str], protected: set[int]) -> tuple[dict[str, Any], set[int]]:

@@ -195,6 +195,14 @@ class Answers:
 
 
 @dataclass(frozen=True)
+class TimeInCommands:
+    impossible: frozenset[str]
+    time_words: frozenset[str]
+    every_day: tuple[str, ...]
+    then: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Time:
     """Days, times of day and durations."""
 
@@ -239,6 +247,7 @@ class Time:
     parts: Mapping[str, tuple[int, int]]
     named: Mapping[str, str]
     units: Mapping[str, int]
+    commands: TimeInCommands
 
     @property
     def weekday_numbers(self) -> dict[str, int]:
