@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from devices import zigbee2mqtt
 from devices.binding import AvailabilityReader, Binding, StateReader
 from devices.errors import UnknownDevice
-from devices.ha_discovery import CONFIG_TOPICS, parse_config
+from devices.ha_discovery import CONFIG_TOPICS, parse_discovery
 from devices.model import Device
 from devices.mqtt import Handler, MqttConnection
 from devices.registry import Registry
-from devices.zigbee2mqtt_bridge import BRIDGE_DEVICES_TOPIC, devices_from_bridge
+from devices.zigbee2mqtt_bridge import BRIDGE_DEVICES_TOPIC, wired_devices_from_bridge
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class DeviceLink:
         self._bindings: dict[str, Binding] = {}
         self._reports: dict[str, int] = {}
         self._seen: set[str] = set()
+        self._availability: dict[str, dict[str, bool]] = {}
+        """Device id → what each of its availability topics last said."""
         self._complained: set[str] = set()
 
     def attach(self) -> None:
@@ -53,7 +56,7 @@ class DeviceLink:
         for topic, reader in binding.readers.items():
             self.connection.subscribe(topic, self._state_handler(device_id, reader, binding.complete))
         for topic, available in binding.availability.items():
-            self.connection.subscribe(topic, self._availability_handler(device_id, available))
+            self.connection.subscribe(topic, self._availability_handler(binding, topic, available))
 
     def binding(self, device_id: str) -> Binding:
         try:
@@ -90,34 +93,42 @@ class DeviceLink:
             store(device_id, state)
         return handle
 
-    def _availability_handler(self, device_id: str, available: AvailabilityReader) -> Handler:
-        def handle(topic: str, payload: bytes, _retained: bool) -> None:
+    def _availability_handler(self, binding: Binding, topic: str, available: AvailabilityReader) -> Handler:
+        device_id, mode = binding.device.id, binding.availability_mode
+        said = self._availability.setdefault(device_id, {})
+
+        def handle(_topic: str, payload: bytes, _retained: bool) -> None:
             online = available(payload) if payload else None
             if online is None:
                 self._complain(topic, f"ignored an availability homebody cannot read ({payload[:80]!r})")
                 return
+            said[topic] = online
+            if mode == "all":
+                online = all(said.values())
+            elif mode == "any":
+                online = any(said.values())
             self.registry.states.set_online(device_id, online)
         return handle
 
     def _bridge_devices(self, topic: str, payload: bytes, _retained: bool) -> None:
         try:
-            found = devices_from_bridge(json.loads(payload))
+            found = wired_devices_from_bridge(json.loads(payload))
         except (ValueError, TypeError, RecursionError) as error:
             self._complain(topic, f"ignored a device list homebody cannot read ({error})")
             return
-        for device in found:
-            self._adopt(device, zigbee2mqtt.binding)
+        for device, wire in found:
+            self._adopt(device, partial(zigbee2mqtt.binding, wire=wire))
 
     def _ha_config(self, topic: str, payload: bytes, _retained: bool) -> None:
         if not payload:  # an entity being removed; the registry keeps devices for the session
             return
         try:
-            binding = parse_config(topic, json.loads(payload))
+            bindings = parse_discovery(topic, json.loads(payload))
         except (ValueError, TypeError, KeyError, RecursionError) as error:
             self._complain(topic, f"ignored a discovery config homebody cannot read ({error})")
             return
-        if binding is not None:
-            self._adopt(binding.device, lambda _device: binding)
+        for found in bindings:
+            self._adopt(found.device, partial(_prebuilt, found))
 
     def _adopt(self, device: Device, make_binding: Callable[[Device], Binding]) -> None:
         """Add a discovered device; one the registry already knows keeps its own binding."""
@@ -133,3 +144,8 @@ class DeviceLink:
             return
         self._complained.add(topic)
         log.warning("%s: %s (further problems on this topic are logged at debug level)", topic, message)
+
+
+def _prebuilt(binding: Binding, _device: Device) -> Binding:
+    """A discovery config's binding, built with its device."""
+    return binding
