@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from devices.model import Device, Kind
@@ -48,7 +49,7 @@ def _devices(entry: dict[str, Any], base_topic: str) -> list[tuple[Device, Wire]
     found = entities(exposes)
     if not found:
         log.debug("zigbee2mqtt device %r exposes nothing homebody understands", name)
-    return [(device_of(e, name, f"{base_topic}/{name}", slug(name)), e.wire) for e in found]
+    return [(device_of(e, name, f"{base_topic}/{name}", slug(name)), replace(e.wire, part=e.suffix)) for e in found]
 
 
 def slug(text: str) -> str:

@@ -40,6 +40,8 @@ class Wire:
 
     properties: dict[str, Property] = field(default_factory=dict)
     """Normalized attribute → property; an attribute not named here uses the classic property."""
+    part: str = ""
+    """Which part of its device this is (an endpoint, a second kind: `left`, `light`); "" for the device itself."""
 
     def get(self, attribute: str) -> Property | None:
         return self.properties.get(attribute)

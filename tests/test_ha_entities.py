@@ -93,7 +93,8 @@ def test_switch_and_lock_command_templates_get_the_payload_word() -> None:
 
 def test_a_lights_value_template_is_the_template_of_each_of_its_values() -> None:
     """Home Assistant's default-schema light applies value_template wherever no per-value template is set."""
-    lamp = parse("light", {"cmd_t": "cmnd/lamp/POWER", "stat_t": "stat/lamp/RESULT", "val_tpl": "{{ value_json.POWER }}",
+    lamp = parse("light", {"cmd_t": "cmnd/lamp/POWER", "stat_t": "stat/lamp/RESULT",
+                           "val_tpl": "{{ value_json.POWER }}",
                            "bri_cmd_t": "cmnd/lamp/Dimmer", "bri_stat_t": "stat/lamp/RESULT", "bri_scl": 100,
                            "bri_val_tpl": "{{ value_json.Dimmer }}"})
     assert read(lamp, "stat/lamp/RESULT", {"POWER": "ON", "Dimmer": 40}) == {"state": "on", "brightness": 40}
@@ -130,7 +131,8 @@ ROCKERS = [("homeassistant/switch/0x42/switch_left/config",
             {"name": "Left", "cmd_t": "z/wall/left/set", "stat_t": "z/wall", "val_tpl": "{{ value_json.state_left }}",
              "obj_id": "wall_left", "dev": {"ids": ["z_0x42"], "name": "wall"}}),
            ("homeassistant/switch/0x42/switch_right/config",
-            {"name": "Right", "cmd_t": "z/wall/right/set", "stat_t": "z/wall", "val_tpl": "{{ value_json.state_right }}",
+            {"name": "Right", "cmd_t": "z/wall/right/set", "stat_t": "z/wall",
+             "val_tpl": "{{ value_json.state_right }}",
              "obj_id": "wall_right", "dev": {"ids": ["z_0x42"], "name": "wall"}})]
 
 

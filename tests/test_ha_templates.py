@@ -1,4 +1,5 @@
-"""Home Assistant templates through sandboxed Jinja2: what firmwares put in discovery configs, and what they must not."""
+"""Home Assistant templates through sandboxed Jinja2: what firmwares put in discovery configs, and what they
+must not be able to do."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def test_internals_are_out_of_reach() -> None:
     assert render_value("{{ value_json.__class__ }}{{ value.__init__ }}", '{"a": 1}') == ""
 
 
-@pytest.mark.parametrize("template", ["{{ value_json.a", "{% if %}", "{{ 1 | no_such_filter }}", "x" * (MAX_TEMPLATE + 1)])
+@pytest.mark.parametrize("template", ["{{ value_json.a", "{% if %}", "{{ 1 | no_such_filter }}",
+                                      "x" * (MAX_TEMPLATE + 1)])
 def test_a_template_that_does_not_compile_is_refused_up_front(template: str) -> None:
     with pytest.raises(TemplateError):
         compile_template(template)

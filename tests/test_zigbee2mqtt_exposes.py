@@ -10,9 +10,13 @@ import json
 from typing import Any
 
 import pytest
+from brokers import BrokerAddress, eventually, spy
 
 from devices.binding import Binding
-from devices.model import Kind, validate_change
+from devices.household import HomeInfo, Household
+from devices.model import Device, Kind, validate_change
+from devices.mqtt import MqttConnection
+from devices.runtime import DeviceRuntime
 from devices.zigbee2mqtt import binding
 from devices.zigbee2mqtt_bridge import wired_devices_from_bridge
 
@@ -96,8 +100,8 @@ def test_each_endpoint_of_a_two_gang_switch_is_a_device_on_the_shared_topic() ->
 
 
 def test_a_multi_light_module_gives_a_light_or_cover_per_endpoint_with_its_own_features() -> None:
-    found = devices("module", specific("light", binary("state", "state_a"), numeric("brightness", "brightness_a", 0, 254),
-                                       endpoint="a"),
+    found = devices("module", specific("light", binary("state", "state_a"),
+                                       numeric("brightness", "brightness_a", 0, 254), endpoint="a"),
                     specific("light", binary("state", "state_b"), endpoint="b"),
                     specific("cover", enum("state", ["OPEN", "CLOSE", "STOP"], "state_c"),
                              numeric("position", "position_c", 0, 100), endpoint="c"))
@@ -109,7 +113,8 @@ def test_a_multi_light_module_gives_a_light_or_cover_per_endpoint_with_its_own_f
 
 
 def test_a_fan_and_light_controller_is_a_fan_with_a_light_each_reading_its_own_state() -> None:
-    found = devices("porch fan", specific("fan", binary("state", "fan_state"), enum("mode", ["low", "high", "on"], "fan_mode")),
+    found = devices("porch fan",
+                    specific("fan", binary("state", "fan_state"), enum("mode", ["low", "high", "on"], "fan_mode")),
                     specific("light", binary("state"), numeric("brightness", low=0, high=254)))
     fan, light = found["porch_fan"], found["porch_fan_light"]
     assert (fan.device.kind, light.device.kind, light.device.name) == (Kind.FAN, Kind.LIGHT, "porch fan light")
@@ -127,7 +132,8 @@ def test_settings_shown_as_switches_are_not_devices() -> None:
 
 # ---- fan modes ---------------------------------------------------------------------------------------
 
-PURIFIER = (specific("fan", binary("state", "fan_state"), enum("mode", ["off", "auto", "1", "2", "3", "4"], "fan_mode")),)
+PURIFIER = (specific("fan", binary("state", "fan_state"),
+                     enum("mode", ["off", "auto", "1", "2", "3", "4"], "fan_mode")),)
 MODE_ONLY = (specific("fan", enum("mode", ["off", "low", "medium", "high", "smart"], "fan_mode")),)
 
 
@@ -178,3 +184,25 @@ def test_a_lock_and_a_contact_speak_their_own_words() -> None:
                         numeric("battery", access=1, category="diagnostic")).values()
     assert (contact.device.kind, contact.device.device_class) == (Kind.BINARY_SENSOR, "door")
     assert state(contact, {"contact": False}) == {"state": "on"}
+
+
+# ---- a household-file device described by bridge/devices ---------------------------------------------
+
+def test_a_household_device_follows_what_bridge_devices_says_it_exposes(fresh_amqtt_broker: BrokerAddress) -> None:
+    """The file gives the TRV its name and area; its exposes say its setpoint is current_heating_setpoint."""
+    radiator = Device(id="nursery_radiator", name="Nursery radiator", kind=Kind.CLIMATE, modes=["off", "heat"],
+                      topic="zigbee2mqtt/0x2a", initial={"mode": "heat", "target_temperature": 18.0})
+    household = Household(HomeInfo(name="Test", timezone="UTC"), [], [], [radiator])
+    entry = {"friendly_name": "0x2a", "type": "EndDevice",
+             "definition": {"exposes": list(trv("current_heating_setpoint"))}}
+    bridge = MqttConnection(fresh_amqtt_broker.settings(), client_id="zigbee2mqtt", status_topic=None)
+    with bridge, DeviceRuntime.start(fresh_amqtt_broker.settings(), household, virtual=False) as runtime:
+        with spy(fresh_amqtt_broker, "zigbee2mqtt/+/set", "zigbee2mqtt/spy/set") as commands:
+            bridge.publish("zigbee2mqtt/bridge/devices", [entry], retain=True, wait=2.0)
+            assert bridge.sync() and runtime.connection.sync()
+            runtime.controller.confirm_timeout = 0.1
+            runtime.controller.set("nursery_radiator", {"target_temperature": 20.5})
+            assert eventually(lambda: bool(commands))
+        assert commands == [("zigbee2mqtt/0x2a/set", b'{"current_heating_setpoint": 20.5}')]
+        assert list(runtime.registry.devices) == ["nursery_radiator"]
+        assert runtime.registry.device("nursery_radiator").name == "Nursery radiator"
