@@ -4,7 +4,10 @@ Discovery configs carry Jinja templates (`value_template`, `command_template`,
 `percentage_command_template`, …). They come from devices on the broker, so they are data:
 they run in Jinja2's immutable sandbox (no attribute access to internals, no mutation, ranges
 capped), with the filters and globals Home Assistant adds that device firmwares use
-(`float`, `int`, `round`, `iif`, `bool`, `from_json`, `to_json`, `is_defined`, …).
+(`float`, `int`, `round`, `iif`, `bool`, `from_json`, `to_json`, `is_defined`, …). The sandbox
+does not bound the work a template makes, so this one does, for the network thread's sake: no
+loop inside a loop and no macros, no padding (`center`, `ljust`, `format`, …: a device's template
+never needs them), no huge repetition, power or replace, and at most MAX_OUTPUT characters rendered.
 
 A value template sees `value` (the payload text) and, when the payload is JSON, `value_json`;
 a command template sees `value` and whatever variables the entity passes (`position`, …).
@@ -16,11 +19,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from typing import Any
 
 import jinja2
 from jinja2 import filters as jinja_filters
+from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _NO_DEFAULT = object()
@@ -28,6 +33,10 @@ _TRUE_WORDS = {"1", "true", "yes", "on", "enable"}
 _FALSE_WORDS = {"0", "false", "no", "off", "disable"}
 MAX_TEMPLATE = 8192
 """Characters a template may have; a discovery config is small, anything longer is refused."""
+MAX_OUTPUT = 65536
+"""Characters a template may render."""
+_MAX_REPEAT = 4096
+"""The largest count a text or list may be multiplied by, and the largest exponent."""
 
 
 class TemplateError(ValueError):
@@ -109,12 +118,62 @@ def _multiply(value: Any, amount: Any, default: Any = _NO_DEFAULT) -> Any:
         return _no_default("multiply", value) if default is _NO_DEFAULT else default
 
 
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
+"""Text methods whose result is as long as an argument says; a device's template has no use for them."""
+_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\d+)")
+
+
+class _BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, refusing what makes a template eat memory or time."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_REPEAT:
+            raise TemplateError(f"template: an exponent of {right}")
+        if operator == "*" and any(isinstance(a, (str, list, tuple)) for a in (left, right)):
+            count = right if isinstance(left, (str, list, tuple)) else left
+            if isinstance(count, int) and count > _MAX_REPEAT:
+                raise TemplateError(f"template: a repetition {count} times")
+        if operator == "%" and isinstance(left, str) and any(int(w) > 64 for w in _PERCENT_WIDTH.findall(left)):
+            raise TemplateError("template: a format width over 64")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        text, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+        if isinstance(text, str) and name in _PADDING:
+            raise TemplateError(f"template: str.{name} is not taken")
+        if isinstance(text, str) and name == "replace":
+            return _replace(text, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _replace(text: str, old: str, new: str, count: int = -1) -> str:
+    """str.replace, refused when its result would be longer than MAX_OUTPUT."""
+    times = (text.count(old) if old else len(text) + 1) if count < 0 else count
+    if len(text) + len(str(new)) * times > MAX_OUTPUT:
+        raise TemplateError(f"template: a replace longer than {MAX_OUTPUT} characters")
+    return text.replace(old, new, count)
+
+
+def _check_bounded(tree: nodes.Template) -> None:
+    if any(True for _ in tree.find_all((nodes.Macro, nodes.CallBlock))):
+        raise TemplateError("template: macros are not taken")
+    for loop in tree.find_all(nodes.For):
+        if any(True for _ in loop.find_all(nodes.For)):
+            raise TemplateError("template: a loop inside a loop is not taken")
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    environment = ImmutableSandboxedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    environment = _BoundedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
     helpers = {"float": to_float, "int": to_int, "round": to_round, "bool": to_bool, "iif": iif,
                "is_number": is_number, "is_defined": is_defined, "from_json": json.loads, "to_json": to_json,
                "multiply": _multiply}
     environment.filters.update(helpers)
+    for padding in ("center", "indent", "wordwrap", "format"):
+        del environment.filters[padding]
+    environment.filters["replace"] = lambda text, old, new, count=-1: _replace(str(text), str(old), str(new), count)
     environment.globals.update({k: helpers[k] for k in ("float", "int", "round", "bool", "iif", "is_number")})
     environment.globals.update({"min": min, "max": max})
     environment.tests["is_number"] = is_number
@@ -130,6 +189,7 @@ def compile_template(text: str) -> jinja2.Template:
     if len(text) > MAX_TEMPLATE:
         raise TemplateError(f"template of {len(text)} characters (at most {MAX_TEMPLATE})")
     try:
+        _check_bounded(_ENVIRONMENT.parse(text))
         return _ENVIRONMENT.from_string(text)
     except jinja2.TemplateError as error:
         raise TemplateError(f"template does not compile: {error}") from None
@@ -138,13 +198,23 @@ def compile_template(text: str) -> jinja2.Template:
 def render(text: str, **variables: Any) -> str:
     """The template rendered with `variables`, as text; TemplateError when it fails."""
     try:
-        return compile_template(text).render(**variables).strip()
+        return _bounded_render(compile_template(text), variables).strip()
     except TemplateError:
         raise
     except jinja2.UndefinedError:  # a filter given a value the payload does not have: nothing to read
         return ""
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
         raise TemplateError(f"template failed: {error}") from None
+
+
+def _bounded_render(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    chunks, size = [], 0
+    for chunk in template.generate(**variables):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateError(f"template renders more than {MAX_OUTPUT} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def render_value(template: str | None, payload: str) -> str:

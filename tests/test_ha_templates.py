@@ -80,6 +80,33 @@ def test_what_a_template_may_not_do_fails_as_a_template_error(template: str) -> 
         render_value(template, '{"a": 1}')
 
 
+@pytest.mark.parametrize("template", [
+    "{{ 'x' * 10**9 }}",
+    "{{ 2 ** 1000000 }}",
+    "{{ 'x'.center(10**9) }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ value | replace('', 'y' * 4000) }}",
+    "{{ value.replace('', 'y' * 4000) }}",
+    "{% for i in range(100000) %}{{ value }}{% endfor %}",
+])
+def test_a_template_cannot_make_the_network_thread_allocate_or_loop_without_bound(template: str) -> None:
+    with pytest.raises(TemplateError):
+        render_value(template, "abc" * 100)
+
+
+@pytest.mark.parametrize("template", ["{% for a in value %}{% for b in value %}{% endfor %}{% endfor %}",
+                                      "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}{{ twice(value) }}"])
+def test_nested_loops_and_macros_are_refused_up_front(template: str) -> None:
+    with pytest.raises(TemplateError):
+        compile_template(template)
+
+
+def test_what_device_templates_do_with_loops_and_formats_still_works() -> None:
+    assert render_value("{% for k in value_json %}{{ k }};{% endfor %}", '{"a": 1, "b": 2}') == "a;b;"
+    assert render_value("{{ '%.1f' % value_json.t }} {{ value_json.n % 7 }}", '{"t": 21.46, "n": 9}') == "21.5 2"
+
+
 def test_internals_are_out_of_reach() -> None:
     assert render_value("{{ value_json.__class__ }}{{ value.__init__ }}", '{"a": 1}') == ""
 
