@@ -77,6 +77,12 @@ _CHANNELS: dict[Kind, tuple[_Channel, ...]] = {
 }
 
 
+_TEMPLATES = frozenset({"value_template", "availability_template",
+                        *(c.template for cs in _CHANNELS.values() for c in cs),
+                        *(c.command_template for cs in _CHANNELS.values() for c in cs if c.command_template)})
+"""The templates homebody renders; others in a config (attributes, presets, actions) are not its business."""
+
+
 def parse_discovery(topic: str, payload: Any) -> list[Binding]:
     """Every device a discovery message announces (several for device-based discovery), with bindings.
 
@@ -99,9 +105,9 @@ def _binding(entity: EntityConfig) -> Binding | None:
     json_light = kind is Kind.LIGHT and config.get("schema") == "json"
     if not _main_topic(kind, config):
         raise ValueError("the config names no state or command topic")
-    for key, template in config.items():
-        if key.endswith("template") and isinstance(template, str):
-            compile_template(template)  # a broken template refuses the config, once, with the reason
+    for key in _TEMPLATES & config.keys():
+        if isinstance(config[key], str):
+            compile_template(config[key])  # a broken template homebody needs refuses the config, with the reason
     device = _device(kind, entity, json_light)
     if json_light:
         return json_light_binding(device, config)

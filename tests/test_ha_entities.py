@@ -214,3 +214,11 @@ def test_zigbee2mqtts_bridge_going_offline_takes_its_devices_with_it(fresh_amqtt
         assert outcome.status == "offline"
         runtime.virtual_home.connection.publish("zigbee2mqtt/bridge/state", "online", retain=True, wait=2.0)
         assert eventually(lambda: runtime.registry.states.is_online("garage_light"))
+
+
+def test_a_config_is_refused_for_a_broken_template_homebody_renders_not_for_one_it_never_does() -> None:
+    config = {"cmd_t": "p/set", "stat_t": "p/state",
+              "json_attributes_template": "{% for a in value_json %}{% for b in a %}{{ b }}{% endfor %}{% endfor %}"}
+    assert parse("switch", config).command({"state": "on"}) == [("p/set", b"ON")]
+    with pytest.raises(ValueError, match="does not compile"):
+        parse("switch", {**config, "val_tpl": "{{ value_json.POWER"})
