@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.replies.answers import answer_question
 from agent.turn.executor import CallResult
 from agent.turn.plan import Adjust, MediaControl, SetState
-from devices.outcome import DeviceOutcome, Status
+from devices.outcome import BROKER_AWAY, DeviceOutcome, Status
 from agent.replies.wording import capital, name_list, plural_name, state_phrase
 from devices.model import Device
 from devices.registry import Registry
@@ -83,6 +83,8 @@ def _failure(status: str, outcomes: list[DeviceOutcome], registry: Registry) -> 
     names = name_list([registry.devices[o.device_id] for o in outcomes if o.device_id in registry.devices])
     if status == Status.TIMED_OUT:
         return f"The {names} didn't respond."
+    if status == Status.OFFLINE and all(o.message == BROKER_AWAY for o in outcomes):
+        return "I can't reach the devices right now."
     if status == Status.OFFLINE:
         return f"The {names} {'is' if len(outcomes) == 1 else 'are'} offline."
     messages = list(dict.fromkeys(o.message for o in outcomes if o.message))
