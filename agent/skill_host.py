@@ -20,7 +20,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from agent.config import SkillSettings
-from agent.turn.plan import DEVICE_TOOLS
+from agent.turn.plan import BUILT_IN_TOOLS
 from agent.turn.plan import Plan, SkillCall
 from agent.turn.context import TurnContext
 from skills.api import Skill, SkillContext, SkillFactory, Turn
@@ -97,7 +97,7 @@ class SkillRegistry:
         if not isinstance(skill, Skill):
             raise TypeError(f"the factory returned {type(skill).__name__}, not a Skill")
         names = [tool.name for tool in skill.tools]
-        taken = [n for n in names if n in DEVICE_TOOLS or n in self._tools or names.count(n) > 1]
+        taken = [n for n in names if n in BUILT_IN_TOOLS or n in self._tools or names.count(n) > 1]
         if taken:
             raise ValueError(f"tool name already in use: {', '.join(sorted(set(taken)))}")
         candidates = self._compile(skill)

@@ -15,7 +15,9 @@ from agent.config import Settings
 from agent.turn.executor import CallResult, Controller, Executor, SkillRunner
 from agent.understanding.matcher import Matcher
 from agent.understanding.recognizer import CandidateSource, Recognizer
-from agent.turn.plan import GetState, Plan, SetState, devices_of
+from agent.understanding.sentences import AssistantSentences
+from agent.turn.household import Answerer, HouseholdTools
+from agent.turn.plan import GetState, Later, Plan, SetState, devices_of
 from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
@@ -53,13 +55,30 @@ class Assistant:
     """Told about every finished turn (the history writer is one)."""
     preferences: Callable[[str, str], object] | None = None
     """(person, key) -> value from the household store; None reads the household file."""
+    abilities: Callable[[], list[str]] = list
+    """What the installed skills can do, in words, for "what can you do"."""
+    answers: Answerer | None = None
+    """A language model able to answer general questions, when one is configured."""
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.registry, self.household.routines, self.preference)
-        self.recognizer = Recognizer(self.matcher, self.sources)
+        own = AssistantSentences(self.matcher, lambda: {p.id: p.name for p in self.household.people})
+        self.recognizer = Recognizer(self.matcher, [own, *self.sources])
         self.routines = {r.id: r for r in self.household.routines}
         self.rate_limiter = RateLimiter(self.settings.safety.actuations_per_minute)
-        self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner)
+        self.tools = HouseholdTools(self.registry, self._run_plan, self.abilities, self.answers,
+                                    routine_named=self._routine_named,
+                                    people=lambda: {p.id: p.name for p in self.household.people})
+        self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner,
+                                 self.tools.run)
+
+    def _routine_named(self, name: str) -> str | None:
+        wanted = name.casefold()
+        return next((r.id for r in self.household.routines
+                     if wanted in (n.casefold() for n in (r.name, *r.aliases))), None)
+
+    def _run_plan(self, plan: Plan, context: TurnContext) -> list[CallResult]:
+        return self.executor.run(plan, context)
 
     def preference(self, person: str, key: str) -> object:
         """A person's preference: from the household store when there is one, else the household file."""
@@ -121,6 +140,7 @@ class Assistant:
             reply = f"Sorry, {names} has been changed too often. Please wait a minute and ask again."
             return TurnResult(text, reply, plan, plan.path)
         started = time.perf_counter()
+        before = self.registry.states.snapshot()
         results = self.executor.run(plan, context)
         acted = time.perf_counter()
         reply = reply_for(results, self.registry)
@@ -128,6 +148,9 @@ class Assistant:
             reply = f"{plan.say} {reply}"
         outcomes = [o for r in results for o in r.outcomes]
         self._remember(plan, context, results)
+        changed = {o.device_id for o in outcomes if before.get(o.device_id) != self.registry.state(o.device_id)}
+        if changed:
+            context.conversation.before = {d: before[d] for d in changed if d in before}
         result = TurnResult(text, reply, plan, plan.path, outcomes)
         result.timings_ms["act"] = (acted - started) * 1000
         return result
@@ -174,6 +197,8 @@ class Assistant:
         if in_quiet_hours(self.household.home, self.now(context)):
             result.quiet = True
             result.reply = quiet_reply(result.reply)
+        if result.outcomes or any(isinstance(c, Later) for c in result.plan.calls):
+            context.conversation.last_reply = result.reply  # "what did you just do"
         result.timings_ms["total"] = (time.perf_counter() - started) * 1000
         for observer in self.observers:
             try:

@@ -30,6 +30,12 @@ class Conversation:
     last_call: dict[str, Any] | None = None
     """The previous turn's first tool call, for "and the counter lights too"."""
     pending: PendingConfirmation | None = None
+    before: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The state each device the previous turn changed had before it ("undo that")."""
+    last_reply: str = ""
+    """What homebody said last ("what did you just do")."""
+    last_planned: str | None = None
+    """The id of what this conversation last set up to happen later ("cancel that")."""
 
 
 @dataclass

@@ -24,6 +24,10 @@ SkillRunner = Callable[[SkillCall, TurnContext], str]
 """Runs a skill's tool (with its time limit) and returns the sentence to speak."""
 
 
+HouseholdRunner = Callable[[Any, TurnContext], "CallResult"]
+"""Runs one of the assistant's own calls (agent.turn.household): undo, small talk, later commands…"""
+
+
 class Controller(Protocol):
     def set_many(self, commands: list[tuple[str, State]]) -> list[DeviceOutcome]: ...
 
@@ -44,11 +48,12 @@ class Executor:
     """Turns tool calls into device commands (closed loop) and state reads."""
 
     def __init__(self, registry: Registry, controller: Controller, routines: list[Routine],
-                 skill_runner: SkillRunner | None = None):
+                 skill_runner: SkillRunner | None = None, household_runner: HouseholdRunner | None = None):
         self.registry = registry
         self.controller = controller
         self.routines = {r.id: r for r in routines}
         self.skill_runner = skill_runner
+        self.household_runner = household_runner
 
     def run(self, plan: Plan, context: TurnContext) -> list[CallResult]:
         results: list[CallResult] = []
@@ -67,6 +72,10 @@ class Executor:
             return self._run_routine(call)
         if isinstance(call, GetState):
             return self._get_state(call)
+        if not isinstance(call, SkillCall):
+            if self.household_runner is not None:
+                return self.household_runner(call, context)
+            return CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet.")
         if self.skill_runner is not None:
             return CallResult(call, answer=self.skill_runner(call, context))
         return CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet.")

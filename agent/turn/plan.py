@@ -118,6 +118,82 @@ class Later(_Call):
 
 
 @dataclass(frozen=True)
+class Undo(_Call):
+    """Put what the last turn changed back the way it was."""
+
+    tool: ClassVar[str] = "undo"
+
+
+@dataclass(frozen=True)
+class Recall(_Call):
+    """What homebody did last, or (with devices) who or what changed them and when."""
+
+    tool: ClassVar[str] = "recall"
+    devices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Planned(_Call):
+    """What is waiting to happen: later commands, automations, reminders and alarms."""
+
+    tool: ClassVar[str] = "planned"
+
+
+@dataclass(frozen=True)
+class CancelPlanned(_Call):
+    """Cancel what this conversation last set up to happen later ("cancel that", "don't bother")."""
+
+    tool: ClassVar[str] = "cancel_planned"
+
+
+@dataclass(frozen=True)
+class Presence(_Call):
+    """Someone says they are leaving or back: "I'm off to work", "we're all going out", "I'm home"."""
+
+    tool: ClassVar[str] = "presence"
+    leaving: bool
+    everyone: bool = False
+    """"We're all going out": the whole household."""
+
+
+@dataclass(frozen=True)
+class WhoIsHome(_Call):
+    """Who is in, or whether one person is: "who's home", "is Alex home", "who's out tonight"."""
+
+    tool: ClassVar[str] = "who_is_home"
+    person: str | None = None
+    """A person id, or None for everyone."""
+    out: bool = False
+    """Asked who is out rather than in."""
+
+
+@dataclass(frozen=True)
+class Chat(_Call):
+    """Small talk homebody answers itself: greetings, thanks, "who are you", "what can you do"."""
+
+    tool: ClassVar[str] = "chat"
+    topic: str
+    """A key of the language file's [chat] replies."""
+
+
+@dataclass(frozen=True)
+class OpenQuestion(_Call):
+    """A general question for a language model able to answer it ("how long should I boil an egg")."""
+
+    tool: ClassVar[str] = "open_question"
+    text: str
+
+
+@dataclass(frozen=True)
+class Briefing(_Call):
+    """The speaker's day: schedule entries, reminders and alarms, and anything unusual in the house."""
+
+    tool: ClassVar[str] = "briefing"
+    greeting: str | None = None
+    """The greeting said ("good morning"): the household's routine of that name runs first."""
+
+
+@dataclass(frozen=True)
 class SkillCall:
     """A call of a skill's tool; its arguments are validated by the skill's own schema."""
 
@@ -133,16 +209,19 @@ class SkillCall:
 
 
 DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine | Later
-ToolCall = DeviceCall | SkillCall
-DEVICE_CALLS: dict[str, type[DeviceCall]] = {cls.tool: cls for cls in (SetState, Adjust, GetState, MediaControl,
-                                                                       RunRoutine, Later)}
-DEVICE_TOOLS = frozenset(DEVICE_CALLS)
+HouseholdCall = Undo | Recall | Planned | CancelPlanned | Presence | WhoIsHome | Chat | OpenQuestion | Briefing
+"""The assistant's own tools: the household's memory and conversation, not a device and not a skill."""
+ToolCall = DeviceCall | HouseholdCall | SkillCall
+BUILT_IN_CALLS: dict[str, type[DeviceCall | HouseholdCall]] = {
+    cls.tool: cls for cls in (SetState, Adjust, GetState, MediaControl, RunRoutine, Later, Undo, Recall, Planned,
+                              CancelPlanned, Presence, WhoIsHome, Chat, OpenQuestion, Briefing)}
+BUILT_IN_TOOLS = frozenset(BUILT_IN_CALLS)
 
 
 def tool_call(tool: str, args: dict[str, Any] | None = None) -> ToolCall:
     """A typed call from a tool name and JSON arguments; TypeError/ValueError when they do not fit."""
     args = dict(args or {})
-    cls = DEVICE_CALLS.get(tool)
+    cls = BUILT_IN_CALLS.get(tool)
     if cls is None:
         return SkillCall(tool, args)
     names = {f.name for f in dataclasses.fields(cls)}

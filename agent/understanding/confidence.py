@@ -28,6 +28,9 @@ DEVICE_TALK_COST = 0.3
 twice an unknown word, so "when the lights go off" is the device reader's, not a calendar title."""
 UNSURE_REPLY = 0.4
 """A question back that may come from a word not understood: low enough for the LLM to try (fallback)."""
+OPEN_QUESTION = 0.5
+"""A question nothing of the household understood, for a language model: below the act threshold, so a
+configured planner (fallback) may still make a command of it first."""
 CLOSE_CALL = 0.05
 """Readings within this of the best, that would act differently, make the turn a question back."""
 EXACT = 1.0

@@ -165,6 +165,7 @@ class Words:
 @dataclass(frozen=True)
 class Questions:
     stray_question: StrayQuestion
+    open_starts: frozenset[str]
     starts: frozenset[str]
     yes_no_starts: frozenset[str]
     any_things: frozenset[str]
@@ -260,6 +261,16 @@ class Time:
 
 
 @dataclass(frozen=True)
+class SentenceSet:
+    """Templates that all mean one tool of the assistant's own."""
+
+    tool: str
+    templates: tuple[str, ...]
+    args: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}))
+    """Fixed arguments of the call, beside the templates' slots."""
+
+
+@dataclass(frozen=True)
 class Language:
     """Every table of one language."""
 
@@ -276,6 +287,10 @@ class Language:
     replies: Mapping[str, str]
     """What understanding says instead of acting, by name (str.format templates)."""
     time: Time
+    sentences: Mapping[str, SentenceSet]
+    """The assistant's own sentences by name (undo, small talk, presence, …)."""
+    chat: Mapping[str, tuple[str, ...]]
+    """What homebody says in small talk, by topic; a list is said in turn."""
 
 
 def load_language(path: Path) -> Language:
@@ -308,6 +323,8 @@ def known_words(code: str = "en") -> frozenset[str]:
 def _read(value: Any, hint: Any, where: str) -> Any:
     """`value` from TOML as the type `hint` describes (frozen containers, dataclasses, Kind)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
     if is_dataclass(hint):
         return _read_dataclass(value, typing.cast(type, hint), where)
     if origin is types.UnionType or origin is typing.Union:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from agent.turn.context import TurnContext
-from agent.turn.plan import GetState, Plan
-from agent.understanding.confidence import CLOSE_CALL, DEVICE_TALK_COST, EXACT
+from agent.turn.plan import GetState, OpenQuestion, Plan
+from agent.understanding.confidence import CLOSE_CALL, DEVICE_TALK_COST, EXACT, OPEN_QUESTION
 from agent.understanding.language import language
 from agent.understanding.matcher import Matcher
 from agent.understanding.mentions import find_mentions
@@ -78,7 +78,17 @@ class Recognizer:
 
     def recognize(self, text: str, context: TurnContext) -> Recognition:
         candidates = [*self._sentence_candidates(text, context), self._device_candidate(text, context)]
-        return Recognition(choose(candidates), tuple(candidates))
+        plan = choose(candidates)
+        if not plan.calls and not plan.declined and self._open_question(normalize(text)):
+            plan = Plan([OpenQuestion(text.strip())], confidence=OPEN_QUESTION, path="matcher")
+        return Recognition(plan, tuple(candidates))
+
+    def _open_question(self, tokens: list[str]) -> bool:
+        """A question or request that nothing understood and that names nothing of the household: one for a
+        language model ("how long should I boil an egg"), never "I don't have a device called …"."""
+        if not tokens or not (tokens[0] in WORDS.questions.starts or tokens[0] in WORDS.questions.open_starts):
+            return False
+        return not any(m.type != "kind" or m.score >= EXACT for m in find_mentions(tokens, self.matcher.index))
 
     def _device_candidate(self, text: str, context: TurnContext) -> Candidate:
         plan = self.matcher.match(text, context)
