@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.understanding.commands import Reading, Reply
+from agent.understanding.commands import Reading
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
 from agent.understanding.queries.choosing import choose
@@ -27,10 +27,11 @@ from devices.registry import Registry
 
 __all__ = ["query_call"]
 
-_Q = language().questions
-ANY_THING_WORDS, BINARY_STATE_WORDS, KIND_STATE_WORDS = _Q.any_things, _Q.binary_state_words, _Q.kind_state_words
-MEASURE_WORDS, SENSED_NOUNS, PRESENCE_WORDS = _Q.measure_words, _Q.sensed_nouns, _Q.presence
-STATUS_WORDS, TEMPERATURE_WORDS, FEEL_WORDS = _Q.status, _Q.temperature, _Q.feel
+WORDS = language().questions
+VOCABULARY = frozenset({*WORDS.binary_state_words, *WORDS.kind_state_words, *WORDS.status, *WORDS.temperature,
+                        *WORDS.feel, *WORDS.sensed_nouns, *WORDS.any_things, *WORDS.presence,
+                        *(w for words in WORDS.measure_words.values() for phrase in words for w in phrase.split())})
+"""Every word of the question vocabulary: never an unknown name in a question."""
 
 
 def query_call(frame: Frame, targets: Targets, registry: Registry,
@@ -43,7 +44,7 @@ def query_call(frame: Frame, targets: Targets, registry: Registry,
     area, floor = _place(frame, targets, context, question, named)
     devices, attribute, value = choose(question, named, registry, targets, area, floor)
     if not devices:
-        return Reply(nothing_found(frame, question, targets, registry)), frame
+        return nothing_found(frame, question, targets), frame
     return [GetState(tuple(d.id for d in devices), attribute, value, question.quantifier)], frame  # type: ignore[arg-type]
 
 
@@ -56,7 +57,7 @@ def _place(frame: Frame, targets: Targets, context: TurnContext | None, question
     if frame.here and context is not None and context.area:
         return context.area, None
     if question.quantifier == "one" and context is not None and context.area and \
-            (question.attribute == "temperature" or question.value in FEEL_WORDS):
+            (question.attribute == "temperature" or question.value in WORDS.feel):
         return context.area, None
     return None, None
 
@@ -64,9 +65,5 @@ def _place(frame: Frame, targets: Targets, context: TurnContext | None, question
 def _forget_understood(frame: Frame, question: Question) -> Frame:
     """Words the question vocabulary understood are not unknown names (they don't lower confidence)."""
     understood = {frame.tokens[i] for i in question.used}
-    vocabulary = set(BINARY_STATE_WORDS) | set(KIND_STATE_WORDS) | STATUS_WORDS | TEMPERATURE_WORDS | FEEL_WORDS
-    measure_words = {w for words in MEASURE_WORDS.values() for phrase in words for w in phrase.split()}
-    unknown = tuple(w for w in frame.unknown
-                    if w not in understood and w not in vocabulary and w not in measure_words
-                    and w not in SENSED_NOUNS and w not in ANY_THING_WORDS and w not in PRESENCE_WORDS)
+    unknown = tuple(w for w in frame.unknown if w not in understood and w not in VOCABULARY)
     return replace(frame, unknown=unknown)

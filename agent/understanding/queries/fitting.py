@@ -3,6 +3,7 @@ that can read the measurement asked."""
 
 from __future__ import annotations
 
+from agent.replies.grammar import singular
 from agent.replies.wording import can_hold
 from agent.understanding.language import language
 from agent.understanding.normalize import normalize_name_tokens
@@ -10,8 +11,7 @@ from agent.understanding.queries.question import Question
 from agent.understanding.targets import Targets
 from devices.model import Device, Kind
 
-_Q = language().questions
-BINARY_PREDICATES, BINARY_STATE_WORDS, KIND_STATE_WORDS = _Q.binary_predicates, _Q.binary_state_words, _Q.kind_state_words
+WORDS = language().questions
 KIND_WORDS = language().kinds
 #: Which kinds answer an attribute question.
 ATTRIBUTE_KINDS: dict[str, tuple[Kind, ...]] = {
@@ -19,8 +19,6 @@ ATTRIBUTE_KINDS: dict[str, tuple[Kind, ...]] = {
     "brightness": (Kind.LIGHT,), "volume": (Kind.MEDIA_PLAYER,), "position": (Kind.COVER,),
     "color": (Kind.LIGHT,), "percentage": (Kind.FAN,),
 }
-#: Nouns for things in a room that name kinds of sensors in a question ("doors" may be door sensors).
-KIND_SENSED_EXTRA = {"door": ("garage_door",)}
 
 
 def subject_of(question: Question, scope: list[Device], targets: Targets) -> list[Device]:
@@ -57,7 +55,7 @@ def subject_of(question: Question, scope: list[Device], targets: Targets) -> lis
 def _called(device: Device, question: Question) -> bool:
     """A device whose name says it is one ("Garden gate" is a gate, whatever its kind)."""
     words = set(normalize_name_tokens(device.name))
-    return any(w in words or (w.endswith("s") and w[:-1] in words) for w in question.kind_words if " " not in w)
+    return any(w in words or singular(w) in words for w in question.kind_words if " " not in w)
 
 
 def _kind_classes(question: Question, value: str) -> set[str]:
@@ -65,13 +63,11 @@ def _kind_classes(question: Question, value: str) -> set[str]:
     "are any lights detected" (light sensors), "are any doors open" (door sensors)."""
     classes: set[str] = set()
     for word in question.kind_words:
-        singular = word[:-1] if word.endswith("s") and word[:-1] in KIND_WORDS else word
-        singular = singular.replace(" ", "_")
+        named = WORDS.kind_sensors.get(word, ())
         kind = KIND_WORDS[word].kind if word in KIND_WORDS else None
-        specific = singular in BINARY_STATE_WORDS.get(value, {})
-        if singular in BINARY_PREDICATES and (kind is None or specific or not _kind_holds(kind, value)):
-            classes.add(singular)
-            classes.update(KIND_SENSED_EXTRA.get(singular, ()))
+        specific = bool(named) and named[0] in WORDS.binary_state_words.get(value, {})
+        if named and (kind is None or specific or not _kind_holds(kind, value)):
+            classes.update(named)
     return classes
 
 
@@ -82,9 +78,9 @@ def _kind_holds(kind: Kind, value: str) -> bool:
 
 def _door_like(device: Device, question: Question) -> bool:
     """"Doors" are locks, but for "open" also garage doors and gates that are covers."""
-    if device.kind is not Kind.COVER or not any(w.startswith("door") for w in question.kind_words):
+    if device.kind is not Kind.COVER:
         return False
-    return device.device_class in {"door", "garage", "garage_door", "gate"}
+    return any(device.device_class in WORDS.kind_covers.get(w, ()) for w in question.kind_words)
 
 
 def holding(question: Question, devices: list[Device], value: str) -> list[Device]:
@@ -98,13 +94,13 @@ def holding(question: Question, devices: list[Device], value: str) -> list[Devic
             continue  # "is anything on": not every sensor
         fitting.append(device)
     sensors = [d for d in fitting if d.kind is Kind.BINARY_SENSOR and not _generic_only(d, value)]
-    if sensors and not question.kinds and KIND_STATE_WORDS.get(value) in ("on", "off"):
+    if sensors and not question.kinds and WORDS.kind_state_words.get(value) in ("on", "off"):
         return sensors  # "are any devices running": the running sensors, not every switch that is on
     return fitting
 
 
 def _generic_only(device: Device, value: str) -> bool:
-    meanings = BINARY_STATE_WORDS.get(value, {})
+    meanings = WORDS.binary_state_words.get(value, {})
     return (device.device_class or "") not in meanings and "*" in meanings
 
 

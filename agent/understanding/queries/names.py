@@ -11,6 +11,7 @@ from devices.model import Device
 from devices.registry import Registry
 
 SENSED_NOUNS = language().questions.sensed_nouns
+POSSESSIVE = language().questions.possessive_ending
 KIND_WORDS = language().kinds
 
 
@@ -95,7 +96,7 @@ def possessive_spans(tokens: Sequence[str], named: list[Device]) -> set[int]:
     names = {" ".join(normalize_name_tokens(n)) for d in named for n in [d.name, *d.aliases]}
     spans: set[int] = set()
     for end in range(1, len(tokens) + 1):
-        if not tokens[end - 1].endswith("s"):
+        if not tokens[end - 1].endswith(POSSESSIVE):
             continue
         for start in range(max(0, end - 6), end):
             if _singular_key(tokens, start, end) in names:
@@ -104,19 +105,19 @@ def possessive_spans(tokens: Sequence[str], named: list[Device]) -> set[int]:
 
 
 def _possessives(tokens: Sequence[str], frame: Frame, table: dict[str, list[str]]) -> list[tuple[int, int]]:
-    """Spans whose last word is a name's last word plus "s": the possessive ("the illuminance's")."""
+    """Spans whose last word is a name's last word in the possessive ("the illuminance's")."""
     taken = {i for m in frame.mentions if m.type == "device" and not m.generic for i in range(m.start, m.end)}
     places = {i for m in frame.mentions if m.type in ("area", "floor") for i in range(m.start, m.end)}
     found: list[tuple[int, int]] = []
     for end in range(1, len(tokens) + 1):
         last = tokens[end - 1]
-        if not last.endswith("s") or len(last) < 4 or end - 1 in taken:
+        if not last.endswith(POSSESSIVE) or len(last) < 4 or end - 1 in taken:
             continue
-        generic = last in KIND_WORDS or last[:-1] in KIND_WORDS
+        generic = last in KIND_WORDS or last.removesuffix(POSSESSIVE) in KIND_WORDS
         for start in range(max(0, end - 6), end):
             if _singular_key(tokens, start, end) not in table or any(i in taken for i in range(start, end)):
                 continue
-            # a kind word with an "s" is a plural ("the kitchen lights"), unless more than a place
+            # a kind word with that ending is a plural ("the kitchen lights"), unless more than a place
             # comes before it ("the outside rain sensor's rainfall")
             if generic and set(range(start, end - 1)) <= places:
                 continue
@@ -126,7 +127,7 @@ def _possessives(tokens: Sequence[str], frame: Frame, table: dict[str, list[str]
 
 
 def _singular_key(tokens: Sequence[str], start: int, end: int) -> str:
-    return " ".join([*tokens[start : end - 1], tokens[end - 1][:-1]])
+    return " ".join([*tokens[start : end - 1], tokens[end - 1].removesuffix(POSSESSIVE)])
 
 
 def contains(words: list[str], part: list[str]) -> bool:

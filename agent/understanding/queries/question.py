@@ -11,14 +11,8 @@ from agent.understanding.language import language
 from agent.understanding.queries.names import possessive_spans
 from devices.model import Device, Kind
 
-_Q = language().questions
-ANY_THING_WORDS, BINARY_STATE_WORDS, KIND_STATE_WORDS = _Q.any_things, _Q.binary_state_words, _Q.kind_state_words
-MEASURE_WORDS, SENSED_NOUNS, PRESENCE_WORDS = _Q.measure_words, _Q.sensed_nouns, _Q.presence
-TEMPERATURE_WORDS, FEEL_WORDS, TARGET_PHRASES = _Q.temperature, _Q.feel, _Q.target_phrases
-"""FEEL_WORDS: after "how", a temperature question ("how warm is it"); otherwise a yes/no about a sensor."""
-ATTRIBUTE_WORDS = _Q.attributes
-YES_NO_STARTS, WEAK_MEASURE_WORDS = _Q.yes_no_starts, _Q.weak_measures
-DETERMINERS, PLACE_LIKE = _Q.determiners, _Q.place_like
+WORDS = language().questions
+GRAMMAR = language().wording.grammar
 
 
 @dataclass
@@ -62,8 +56,7 @@ def read_question(frame: Frame, named: list[Device], unnamed: set[int] | None = 
     _read_subject(frame, named_span, question)
     _read_measure(tokens, named_span, question)
     question.quantifier = quantifier(tokens, question)
-    text = f" {' '.join(tokens)} "
-    question.yes_no = (bool(tokens) and tokens[0] in YES_NO_STARTS) or " if " in text or " whether " in text
+    question.yes_no = (bool(tokens) and tokens[0] in WORDS.yes_no_starts) or bool(WORDS.yes_no_words.intersection(tokens))
     return question
 
 
@@ -75,34 +68,36 @@ def _state_word(tokens: Sequence[str], named_span: set[int], question: Question)
         for length in (3, 2, 1):
             phrase = " ".join(tokens[i : i + length])
             span = set(range(i, i + length))
-            if len(tokens[i : i + length]) == length and (phrase in BINARY_STATE_WORDS or phrase in KIND_STATE_WORDS) \
+            if len(tokens[i : i + length]) == length and _is_state_word(phrase) \
                     and not span & named_span:
                 found.append((i, length, phrase))
                 i += length - 1
                 break
         i += 1
-    chosen: list[tuple[int, int, str]] = []
-    for start, length, phrase in found:
-        after = tokens[start + length] if start + length < len(tokens) else ""
-        before = tokens[start - 1] if start else ""
-        if phrase == "on" and after in DETERMINERS:
-            continue  # "the temperature on the first floor"
-        if before == "how":
-            continue  # "how cold is it", "how open is the blind": a measurement
-        if phrase in FEEL_WORDS and before == "it":
-            continue  # "is it cold in here": the temperature, not a sensor that says "cold"
-        if phrase == "on" and before in {"going", "goes", "happening"}:
-            continue  # "what's going on in the garage"
-        if phrase in {"up", "down"} and (before in {"turn", "turned"} or after in {"to"}):
-            continue
-        chosen.append((start, length, phrase))
+    chosen = [(start, length, phrase) for start, length, phrase in found if _states(tokens, start, length)]
     if len(chosen) > 1:
-        chosen = [c for c in chosen if c[2] not in PLACE_LIKE] or chosen[-1:]
+        chosen = [c for c in chosen if c[2] not in WORDS.place_like] or chosen[-1:]
     if not chosen:
         return None
     start, length, phrase = chosen[-1]
     question.used |= set(range(start, start + length))
     return phrase
+
+
+def _is_state_word(phrase: str) -> bool:
+    return phrase in WORDS.binary_state_words or phrase in WORDS.kind_state_words
+
+
+def _states(tokens: Sequence[str], start: int, length: int) -> bool:
+    """Whether the state word heard here asks about a state: not in "how cold is it" (a measurement), "is it
+    cold in here" (the temperature), "what's going on" or "the temperature on the first floor"."""
+    phrase = " ".join(tokens[start : start + length])
+    after = tokens[start + length] if start + length < len(tokens) else ""
+    before = tokens[start - 1] if start else ""
+    if before in WORDS.measure_asks or (phrase in WORDS.feel and before in WORDS.impersonal):
+        return False
+    beside = WORDS.not_a_state.get(phrase)
+    return beside is None or not beside.heard(before, after)
 
 
 def _read_subject(frame: Frame, named_span: set[int], question: Question) -> None:
@@ -125,19 +120,19 @@ def _read_subject(frame: Frame, named_span: set[int], question: Question) -> Non
         for length in (2, 1):
             phrase = " ".join(tokens[i : i + length])
             span = set(range(i, i + length))
-            if len(tokens[i : i + length]) == length and phrase in SENSED_NOUNS and not span & named_span \
+            if len(tokens[i : i + length]) == length and phrase in WORDS.sensed_nouns and not span & named_span \
                     and not span & question.used:
-                question.sensed |= SENSED_NOUNS[phrase]
+                question.sensed |= WORDS.sensed_nouns[phrase]
                 question.used |= span
                 i += length - 1
                 break
         i += 1
     for i, token in enumerate(tokens):
-        if token in ANY_THING_WORDS and i not in named_span:
+        if token in WORDS.any_things and i not in named_span:
             question.anything = True
-            question.sensors |= token in {"sensor", "sensors", "detector", "detectors"}
+            question.sensors |= token in WORDS.sensor_words
             question.used.add(i)
-        if token in PRESENCE_WORDS:
+        if token in WORDS.presence:
             question.presence = True
             question.used.add(i)
 
@@ -146,49 +141,42 @@ def _read_measure(tokens: Sequence[str], named_span: set[int], question: Questio
     text = f" {' '.join(tokens)} "
     free = [t for i, t in enumerate(tokens) if i not in named_span]
     free_text = f" {' '.join(free)} "
-    for device_class, words in MEASURE_WORDS.items():
+    for device_class, words in WORDS.measure_words.items():
         heard = [w for w in words if f" {w} " in free_text]
         if heard:
             question.measures[device_class] = len(heard)
-            if any(w not in WEAK_MEASURE_WORDS for w in heard):
+            if any(w not in WORDS.weak_measures for w in heard):
                 question.strong_measures.add(device_class)
     if question.value is not None:
         return
-    if any(f" {p} " in text for p in TARGET_PHRASES):
+    if any(f" {p} " in text for p in WORDS.target_phrases):
         question.attribute = "target_temperature"
-    elif set(free) & (TEMPERATURE_WORDS | FEEL_WORDS):
+    elif set(free) & (WORDS.temperature | WORDS.feel):
         question.attribute = "temperature"
-    elif "how" in tokens and _after_how(tokens, {"open", "closed", "far"}):
+    elif _asks_how(tokens, WORDS.positions):
         question.attribute = "position"
     else:
-        for word in free:
-            if word in ATTRIBUTE_WORDS:
-                question.attribute = ATTRIBUTE_WORDS[word]
-                break
+        question.attribute = next((WORDS.attributes[w] for w in free if w in WORDS.attributes), None)
 
 
-def _after_how(tokens: Sequence[str], words: set[str]) -> bool:
-    return any(t == "how" and i + 1 < len(tokens) and tokens[i + 1] in words for i, t in enumerate(tokens))
+def _asks_how(tokens: Sequence[str], words: frozenset[str]) -> bool:
+    """"How open", "how far": one of `words` right after a word asking how much."""
+    return any(t in WORDS.measure_asks and i + 1 < len(tokens) and tokens[i + 1] in words for i, t in enumerate(tokens))
 
 
 def quantifier(tokens: Sequence[str], question: Question | None = None) -> str:
     """one | any | all | which | count, from the question's wording."""
-    text = f" {' '.join(tokens)} "
-    if " how many " in text or " number of " in text:
-        return "count"
-    first = tokens[0] if tokens else ""
+    heard = list(tokens)
     asks_state = question is not None and question.value is not None
-    if " which " in text or first in {"list", "show"} or \
-            (first == "what" and (_plural_subject(tokens) or asks_state)):
-        return "which"
-    words = set(tokens)
-    if words & {"all", "every", "everything", "each", "both"}:
-        return "all"
-    if words & {"any", "anything", "anyone", "anybody", "someone", "somebody", "something"} \
-            or " is there " in text or " are there " in text or first == "any":
-        return "any"
+    for name, cues in WORDS.quantifiers.items():
+        if cues.heard(heard) or (name == "which" and _asks_which(heard, asks_state)):
+            return name
     return "one"
 
 
-def _plural_subject(tokens: Sequence[str]) -> bool:
-    return len(tokens) > 1 and (tokens[1].endswith("s") and tokens[1] not in {"is", "was", "its", "whats", "this"})
+def _asks_which(tokens: list[str], asks_state: bool) -> bool:
+    """"What lights are on", "what is open": which devices, not what one of them is."""
+    if not tokens or tokens[0] not in WORDS.which_starts:
+        return False
+    plural = len(tokens) > 1 and tokens[1].endswith(GRAMMAR.plural_ending) and tokens[1] not in WORDS.not_plurals
+    return plural or asks_state
