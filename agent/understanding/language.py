@@ -181,6 +181,7 @@ class Questions:
     yes_no_starts: frozenset[str]
     any_things: frozenset[str]
     presence: frozenset[str]
+    activities: frozenset[str]
     temperature: frozenset[str]
     feel: frozenset[str]
     target_phrases: tuple[str, ...]

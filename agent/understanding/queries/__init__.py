@@ -17,8 +17,8 @@ from agent.understanding.frames import Frame
 from agent.understanding.language import language
 from agent.understanding.queries.choosing import choose
 from agent.understanding.queries.names import names_heard
-from agent.understanding.queries.question import Question, read_question
-from agent.understanding.queries.unanswered import nothing_found
+from agent.understanding.queries.question import VOCABULARY, Question, read_question
+from agent.understanding.queries.unanswered import missing_thing, nothing_found
 from agent.understanding.targets import Targets
 from agent.turn.context import TurnContext
 from agent.turn.plan import GetState
@@ -28,10 +28,6 @@ from devices.registry import Registry
 __all__ = ["query_call"]
 
 WORDS = language().questions
-VOCABULARY = frozenset({*WORDS.binary_state_words, *WORDS.kind_state_words, *WORDS.status, *WORDS.temperature,
-                        *WORDS.feel, *WORDS.sensed_nouns, *WORDS.any_things, *WORDS.presence,
-                        *(w for words in WORDS.measure_words.values() for phrase in words for w in phrase.split())})
-"""Every word of the question vocabulary: never an unknown name in a question."""
 
 
 def query_call(frame: Frame, targets: Targets, registry: Registry,
@@ -41,6 +37,9 @@ def query_call(frame: Frame, targets: Targets, registry: Registry,
     named, unnamed = names_heard(frame, registry)
     question = read_question(frame, named, unnamed)
     frame = _forget_understood(frame, question)
+    missing = None if named else missing_thing(frame, question, registry)
+    if missing is not None:
+        return missing, frame
     area, floor = _place(frame, targets, context, question, named)
     devices, attribute, value = choose(question, named, registry, targets, area, floor)
     if not devices:

@@ -26,7 +26,8 @@ def choose(question: Question, named: list[Device], registry: Registry, targets:
     if named:
         return _about_named(question, named, registry)
     scope = _scope(registry, area, floor)
-    if question.presence and question.value in PRESENCE_VALUES:
+    if question.presence and (question.value in PRESENCE_VALUES or question.value in _Q.activities):
+        # "is anyone home", "is anyone moving around on the porch": the sensors that see people
         people = [d for d in scope if d.kind is Kind.BINARY_SENSOR and d.device_class in PRESENCE_CLASSES]
         return people, "state", "detected"
     if question.value is not None:

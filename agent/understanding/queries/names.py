@@ -17,18 +17,30 @@ KIND_WORDS = language().kinds
 
 def _name_table(registry: Registry) -> dict[str, list[str]]:
     """Every device name and alias in token form -> the devices that carry it (names can be shared)."""
+    return _names(registry)[0]
+
+
+def name_words(registry: Registry) -> frozenset[str]:
+    """Every word of a device's, area's or floor's name or alias: words that are part of some name."""
+    return _names(registry)[1]
+
+
+def _names(registry: Registry) -> tuple[dict[str, list[str]], frozenset[str]]:
     stamp = (registry.version, len(registry.devices))
     cached = getattr(registry, "_question_names", None)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
+        return cached[1], cached[2]
     table: dict[str, list[str]] = {}
     for device in registry.devices.values():
         for name in [device.name, *device.aliases]:
             key = " ".join(normalize_name_tokens(name))
             if key and device.id not in table.setdefault(key, []):
                 table[key].append(device.id)
-    setattr(registry, "_question_names", (stamp, table))  # noqa: B010 - a cache kept with its registry
-    return table
+    places = [n for area in registry.areas.values() for n in [area.name, *area.aliases]] + \
+        [n for floor in registry.floors.values() for n in [floor.name, *floor.aliases]]
+    words = frozenset({w for key in table for w in key.split()} | {w for n in places for w in normalize_name_tokens(n)})
+    setattr(registry, "_question_names", (stamp, table, words))  # noqa: B010 - a cache kept with its registry
+    return table, words
 
 
 def names_heard(frame: Frame, registry: Registry) -> tuple[list[Device], set[int]]:

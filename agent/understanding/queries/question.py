@@ -13,6 +13,10 @@ from devices.model import Device, Kind
 
 WORDS = language().questions
 GRAMMAR = language().wording.grammar
+VOCABULARY = frozenset({*WORDS.binary_state_words, *WORDS.kind_state_words, *WORDS.status, *WORDS.temperature,
+                        *WORDS.feel, *WORDS.sensed_nouns, *WORDS.any_things, *WORDS.presence, *WORDS.activities,
+                        *(w for words in WORDS.measure_words.values() for phrase in words for w in phrase.split())})
+"""Every word of the question vocabulary: never an unknown name in a question."""
 
 
 @dataclass

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from agent.replies.grammar import GRAMMAR, indefinite, plural
+from collections.abc import Sequence
+
+from agent.replies.grammar import GRAMMAR, indefinite, is_plural, plural
 from agent.understanding.commands import Reply
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
-from agent.understanding.queries.question import Question
+from agent.understanding.queries.names import name_words
+from agent.understanding.queries.question import VOCABULARY, Question
 from agent.understanding.targets import Targets
+from devices.registry import Registry
 
 WORDS = language().questions
 REPLIES = language().replies
 NAME_ARTICLES = language().commands.name_articles
+NOT_NAMES = VOCABULARY | language().words.function | language().scope.all | WORDS.starts | set(language().kinds) | {
+    w for phrases in (WORDS.target_phrases, WORDS.attributes, WORDS.positions, WORDS.yes_no_words, WORDS.measure_asks,
+                      *((*cues.words, *cues.phrases, *cues.starts) for cues in WORDS.quantifiers.values()))
+    for phrase in phrases for w in phrase.split()}
+"""Words that never stand for a name in a question."""
+NAME_ENDINGS = language().words.name_endings
+LEAD_INS = NAME_ARTICLES | WORDS.starts | language().scope.all
+"""Words a name said in a question may follow: "is the back door locked", "are any hallway lights on"."""
 _MEASURE_TOKENS = {w for words in WORDS.measure_words.values() for w in words if " " not in w} - WORDS.vague_measures
 
 
@@ -28,9 +40,54 @@ def nothing_found(frame: Frame, question: Question, targets: Targets) -> Reply:
     sensor = _missing_sensor(frame, question)
     if sensor:
         return Reply(REPLIES["no_sensor"].format(sensor=indefinite(sensor), place=place))
-    if frame.unknown:
-        return Reply(REPLIES["no_device_called"].format(words=" ".join(frame.unknown)))
-    return Reply(REPLIES["no_answering_device"])
+    if not frame.unknown:
+        return Reply(REPLIES["no_answering_device"])
+    return Reply(REPLIES["not_understood"])  # "who lives here": words that name no device, nor sound like one
+
+
+def missing_thing(frame: Frame, question: Question, registry: Registry) -> Reply | None:
+    """What to say when a question asks about something the household does not have, instead of
+    answering about something else ("is the back door locked" where the only door is the front door).
+
+    Such a thing is said in words that are in no name of the household, where a name stands: before
+    a kind word ("the back door"), or after "the" ("on the porch", "is the zorb on")."""
+    tokens = frame.tokens
+    known = name_words(registry)
+    taken = question.used | {i for m in frame.mentions for i in range(m.start, m.end)}
+    for mention in frame.mentions:
+        if mention.type != "kind" and not (mention.type == "device" and mention.generic):
+            continue
+        start = mention.start
+        while start > 0 and start - 1 not in taken and (_may_name(tokens[start - 1], known)
+                                                        or tokens[start - 1] in NAME_ENDINGS):
+            start -= 1
+        while start < mention.start and tokens[start] in NAME_ENDINGS:
+            start += 1  # "the room light": "room" names nothing on its own
+        if start < mention.start and (start == 0 or tokens[start - 1] in LEAD_INS):
+            return Reply(_none_such(tokens[start : mention.end]), sure=True)
+    for i in range(1, len(tokens)):
+        if tokens[i] in frame.unknown and i not in taken and _may_name(tokens[i], known) \
+                and tokens[i - 1] in NAME_ARTICLES:
+            end = i + 1
+            while end < len(tokens) and end not in taken and (tokens[end] in frame.unknown or tokens[end] in NAME_ENDINGS):
+                end += 1
+            if i > 1 and tokens[i - 2] in WORDS.place_prepositions:  # "on the porch": a place it does not have
+                return Reply(_none_such(tokens[i:end]))
+            return Reply(REPLIES["no_device_called"].format(words=" ".join(tokens[i:end])))
+    return None
+
+
+def _may_name(token: str, known: frozenset[str]) -> bool:
+    """A word that may be part of a name, though of none the household has."""
+    return token not in known and token not in NOT_NAMES and token.isalpha()
+
+
+def _none_such(words: Sequence[str]) -> str:
+    """"Sorry, I don't have a back door.", "Sorry, I don't have any hallway lights."."""
+    thing = " ".join(words)
+    if is_plural(words[-1]):
+        return REPLIES["no_such_many"].format(things=thing)
+    return REPLIES["no_such_one"].format(thing=indefinite(thing))
 
 
 def _place_words(frame: Frame, used: set[int]) -> str:
