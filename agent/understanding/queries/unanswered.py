@@ -16,10 +16,11 @@ from devices.registry import Registry
 WORDS = language().questions
 REPLIES = language().replies
 NAME_ARTICLES = language().commands.name_articles
+_CUES = [(*cues.words, *cues.phrases, *cues.starts) for cues in WORDS.quantifiers.values()]
 NOT_NAMES = VOCABULARY | language().words.function | language().scope.all | WORDS.starts | set(language().kinds) | {
-    w for phrases in (WORDS.target_phrases, WORDS.attributes, WORDS.positions, WORDS.yes_no_words, WORDS.measure_asks,
-                      *((*cues.words, *cues.phrases, *cues.starts) for cues in WORDS.quantifiers.values()))
-    for phrase in phrases for w in phrase.split()}
+    word for phrases in (WORDS.target_phrases, WORDS.attributes, WORDS.positions, WORDS.yes_no_words,
+                         WORDS.measure_asks, *_CUES)
+    for phrase in phrases for word in phrase.split()}
 """Words that never stand for a name in a question."""
 NAME_ENDINGS = language().words.name_endings
 LEAD_INS = NAME_ARTICLES | WORDS.starts | language().scope.all
@@ -51,9 +52,14 @@ def missing_thing(frame: Frame, question: Question, registry: Registry) -> Reply
 
     Such a thing is said in words that are in no name of the household, where a name stands: before
     a kind word ("the back door"), or after "the" ("on the porch", "is the zorb on")."""
-    tokens = frame.tokens
     known = name_words(registry)
     taken = question.used | {i for m in frame.mentions for i in range(m.start, m.end)}
+    return _before_a_kind_word(frame, taken, known) or _after_an_article(frame, taken, known)
+
+
+def _before_a_kind_word(frame: Frame, taken: set[int], known: frozenset[str]) -> Reply | None:
+    """"Is the back door locked": "back" names nothing the household has, and "door" is a kind word."""
+    tokens = frame.tokens
     for mention in frame.mentions:
         if mention.type != "kind" and not (mention.type == "device" and mention.generic):
             continue
@@ -65,15 +71,22 @@ def missing_thing(frame: Frame, question: Question, registry: Registry) -> Reply
             start += 1  # "the room light": "room" names nothing on its own
         if start < mention.start and (start == 0 or tokens[start - 1] in LEAD_INS):
             return Reply(_none_such(tokens[start : mention.end]), sure=True)
+    return None
+
+
+def _after_an_article(frame: Frame, taken: set[int], known: frozenset[str]) -> Reply | None:
+    """"On the porch" where there is none: a place; "is the zorb on": a device the household lacks."""
+    tokens = frame.tokens
     for i in range(1, len(tokens)):
-        if tokens[i] in frame.unknown and i not in taken and _may_name(tokens[i], known) \
-                and tokens[i - 1] in NAME_ARTICLES:
-            end = i + 1
-            while end < len(tokens) and end not in taken and (tokens[end] in frame.unknown or tokens[end] in NAME_ENDINGS):
-                end += 1
-            if i > 1 and tokens[i - 2] in WORDS.place_prepositions:  # "on the porch": a place it does not have
-                return Reply(_none_such(tokens[i:end]))
-            return Reply(REPLIES["no_device_called"].format(words=" ".join(tokens[i:end])))
+        if tokens[i] not in frame.unknown or i in taken or not _may_name(tokens[i], known) \
+                or tokens[i - 1] not in NAME_ARTICLES:
+            continue
+        end = i + 1
+        while end < len(tokens) and end not in taken and (tokens[end] in frame.unknown or tokens[end] in NAME_ENDINGS):
+            end += 1
+        if i > 1 and tokens[i - 2] in WORDS.place_prepositions:
+            return Reply(_none_such(tokens[i:end]))
+        return Reply(REPLIES["no_device_called"].format(words=" ".join(tokens[i:end])))
     return None
 
 
