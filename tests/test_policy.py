@@ -41,7 +41,7 @@ def adjust(device: str, attribute: str, delta: float) -> ToolCall:
         ("maple", adjust("garage_door", "position", 10), [("garage_door", "open")]),
         ("tiny", set_state("porch_gate", state="open"), [("porch_gate", "open")]),
         ("tiny", set_state("side_door", state="unlocked"), [("side_door", "unlock")]),
-        ("tiny", set_state("kettle", state="on"), [("kettle", "turn on")]),
+        ("tiny", set_state("kettle", state="on"), [("kettle", "on")]),
         # the safe direction, and devices that are not sensitive
         ("maple", set_state("front_door", state="locked"), []),
         ("maple", set_state("garage_door", state="closed"), []),
@@ -63,7 +63,7 @@ def adjust(device: str, attribute: str, delta: float) -> ToolCall:
 )
 def test_risky_actions(home: str, call: ToolCall, risky: list[tuple[str, str]]):
     found = risky_actions(Plan(calls=[call]), registry_of(home))
-    assert [(r.device.id, r.verb) for r in found] == risky
+    assert [(r.device.id, r.action) for r in found] == risky
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_every_risky_call_of_a_plan_is_found():
     plan = Plan(calls=[set_state("kitchen_ceiling", state="on"), tool_call("set_state", {
         "devices": ["front_door", "back_door"], "changes": {"state": "unlocked"}}), set_state("garage_door", state="open")])
     found = risky_actions(plan, registry_of("maple"))
-    assert [(r.device.id, r.verb) for r in found] == [("front_door", "unlock"), ("back_door", "unlock"),
+    assert [(r.device.id, r.action) for r in found] == [("front_door", "unlock"), ("back_door", "unlock"),
                                                       ("garage_door", "open")]
 
 

@@ -12,7 +12,8 @@ import pytest
 from agent.replies.answers import answer_question
 from agent.understanding.matcher import Matcher
 from agent.turn.context import TurnContext
-from agent.replies.wording import conjugate, group_noun, plural_name, spoken_date, unit_word
+from agent.replies.grammar import conjugate
+from agent.replies.wording import group_noun, plural_name, spoken_date, unit_word
 from devices.household import parse_household
 from devices.registry import Registry
 

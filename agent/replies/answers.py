@@ -8,22 +8,27 @@ states show.
 
 from __future__ import annotations
 
+from agent.replies.grammar import capital, conjugate, join_words
 from agent.replies.wording import (
     asked_predicate,
-    capital,
     color_word,
-    conjugate,
+    degrees,
     group_noun,
     holds,
     number,
     plural_name,
     predicate,
     short_predicate,
+    spoken_state,
     the_list,
     the_name,
 )
+from agent.understanding.language import language
 from devices.model import Device, Kind, State
 from devices.registry import Registry
+
+WORDING = language().wording
+SAY, PHRASES = WORDING.answers, WORDING.phrases
 
 NUMERIC = {"temperature", "current_temperature", "target_temperature", "brightness", "volume", "position",
            "color", "percentage", "value"}
@@ -35,7 +40,7 @@ def answer_question(data: dict, registry: Registry) -> str:
     states: dict[str, State] = data["states"]
     devices = _known(states, registry)
     if not devices:
-        return "Sorry, I couldn't find a device that answers that."
+        return language().replies["no_answering_device"]
     attribute, value, quantifier = data.get("attribute"), data.get("value"), data.get("quantifier") or "one"
     if attribute in NUMERIC:
         return _readings(devices, states, attribute)
@@ -71,105 +76,128 @@ def _holding(devices: list[Device], states: dict[str, State], value: object) -> 
 def _readings(devices: list[Device], states: dict[str, State], attribute: str) -> str:
     sentences = [_reading(d, states[d.id], attribute) for d in devices[:MANY]]
     if len(devices) > MANY:
-        sentences.append(f"And {len(devices) - MANY} more.")
+        sentences.append(SAY.and_more.format(n=len(devices) - MANY))
     return " ".join(sentences)
 
 
 def _reading(device: Device, state: State, attribute: str) -> str:
-    name = the_name(device)
-    return capital(f"{name} {conjugate(_reading_predicate(device, state, attribute, name), plural_name(device))}.")
+    return _statement(device, _reading_predicate(device, state, attribute))
 
 
-def _reading_predicate(device: Device, state: State, attribute: str, name: str) -> str:
-    kind = device.kind
-    if kind is Kind.SENSOR:
+def _reading_predicate(device: Device, state: State, attribute: str) -> str:
+    if device.kind is Kind.SENSOR:
         return predicate(device, state)
     if attribute in ("temperature", "current_temperature"):
         current = state.get("current_temperature")
-        return "has no temperature reading right now" if current is None else f"reads {_degrees(current)}"
+        return PHRASES.no_temperature if current is None else PHRASES.reads.format(value=degrees(current))
+    said = _reading_state(device, state, attribute)
+    return predicate(device, state) if said is None else PHRASES.being.format(state=said)
+
+
+def _reading_state(device: Device, state: State, attribute: str) -> str | None:
+    """What follows "is" in a reading ("at volume 20", "50 percent open"); None: the device's whole state."""
+    kind = device.kind
     if attribute == "target_temperature":
-        target = _degrees(state.get("target_temperature"))
-        return f"is off, set to {target}" if state.get("mode") == "off" else f"is set to {target}"
+        target = degrees(state.get("target_temperature"))
+        return (PHRASES.off_set_to if state.get("mode") == "off" else PHRASES.set_to).format(degrees=target)
     if attribute == "volume" and kind is Kind.MEDIA_PLAYER:
         if state.get("state") == "off":
-            return "is off"
-        return f"is at volume {number(state.get('volume'))}" + (" and muted" if state.get("muted") else "")
+            return spoken_state("off")
+        volume = PHRASES.at_volume.format(n=number(state.get("volume")))
+        return f"{volume} {PHRASES.and_muted}" if state.get("muted") else volume
     if attribute == "position" and kind is Kind.COVER:
-        position = state.get("position", 100 if state.get("state") == "open" else 0)
-        return "is " + ("fully open" if position >= 100 else "closed" if position <= 0 else f"{number(position)} percent open")
+        return _position(state)
     if kind in (Kind.LIGHT, Kind.FAN) and state.get("state") == "off":
-        return "is off"
+        return spoken_state("off")
     if attribute == "color" and kind is Kind.LIGHT:
         if "color" in state:
-            return f"is {color_word(state['color'])}"
-        return f"is at {state['color_temp']} kelvin" if "color_temp" in state else "is on"
+            return color_word(state["color"])
+        return PHRASES.at_kelvin.format(n=state["color_temp"]) if "color_temp" in state else spoken_state("on")
     if attribute == "brightness" and kind is Kind.LIGHT:
         if "brightness" not in state or not device.has("brightness"):
-            return "is on"
-        return f"is at {number(state['brightness'])} percent brightness"
+            return spoken_state("on")
+        return PHRASES.at_brightness.format(n=number(state["brightness"]))
     if attribute == "percentage" and kind is Kind.FAN and "percentage" in state:
-        return f"is at {number(state['percentage'])} percent"
-    return predicate(device, state)
+        return PHRASES.at_percent.format(n=number(state["percentage"]))
+    return None
 
 
-def _degrees(value: object) -> str:
-    return f"{number(value)} degree{'' if value in (1, -1) else 's'}"
+def _position(state: State) -> str:
+    position = state.get("position", 100 if state.get("state") == "open" else 0)
+    if position >= 100:
+        return PHRASES.fully_open
+    return spoken_state("closed") if position <= 0 else PHRASES.percent_open.format(n=number(position))
 
 
 def _statuses(devices: list[Device], states: dict[str, State]) -> str:
     if len(devices) > MANY:
         rest = len(devices) - MANY
-        return capital(_describe(devices[:MANY], states)) + f", and {rest} more device{'s' if rest > 1 else ''}."
-    return " ".join(capital(f"{the_name(d)} {conjugate(predicate(d, states[d.id]), plural_name(d))}.") for d in devices)
+        described = capital(_describe(devices[:MANY], states))
+        return SAY.more_devices.format(described=described, n=rest, noun=WORDING.devices[1 if rest > 1 else 0])
+    return " ".join(_statement(d, predicate(d, states[d.id])) for d in devices)
+
+
+def _statement(device: Device, singular_predicate: str) -> str:
+    """"The kitchen light is on.", "The counter lights are off."."""
+    said = conjugate(singular_predicate, plural_name(device))
+    return capital(SAY.statement.format(subject=the_name(device), predicate=said))
 
 
 # ---- yes / no, which, how many -------------------------------------------------------------------
 
 def _yes_no(devices: list[Device], matching: list[Device], quantifier: str, value: str,
             states: dict[str, State]) -> str:
-    others = [d for d in devices if d not in matching]
     if quantifier == "count":
         return _count(devices, matching, value)
     if quantifier == "which":
-        if not matching:
-            return f"None of the {group_noun(devices)} {_asked(devices, value, plural=True)}."
-        if len(matching) > MANY:
-            return _count(devices, matching, value)
-        return capital(_describe(matching, states)) + "."
+        return _which(devices, matching, value, states)
     if quantifier == "all":
-        if not others:
-            if len(devices) == 1:
-                return f"Yes, {_describe(devices, states)}."
-            both = "both" if len(devices) == 2 else f"all {len(devices)}"
-            return f"Yes, {both} {group_noun(devices)} {_asked(devices, value, plural=True)}."
-        if len(others) > MANY:
-            asked = _asked(devices, value, plural=len(matching) != 1)
-            return f"No, only {len(matching)} of the {len(devices)} {group_noun(devices)} {asked}."
-        return f"No, {_describe(others, states)}."
+        return _all(devices, matching, value, states)
     if quantifier == "any":
         if matching:
-            return f"Yes, {_describe(matching, states)}."
+            return SAY.yes.format(described=_describe(matching, states))
         if len(devices) == 1:
-            return f"No, {_describe(devices, states)}."
-        return f"No, none of the {group_noun(devices)} {_asked(devices, value, plural=True)}."
+            return SAY.no.format(described=_describe(devices, states))
+        return SAY.no_none_of.format(noun=group_noun(devices), asked=_asked(devices, value, plural=True))
+    others = [d for d in devices if d not in matching]
     if len(devices) == 1 or not others or not matching:
-        return f"{'Yes' if matching else 'No'}, {_describe(devices, states)}."
-    return f"Only {_describe(matching, states)}; {_describe(others, states)}."
+        return (SAY.yes if matching else SAY.no).format(described=_describe(devices, states))
+    return SAY.only.format(matching=_describe(matching, states), others=_describe(others, states))
+
+
+def _which(devices: list[Device], matching: list[Device], value: str, states: dict[str, State]) -> str:
+    if not matching:
+        return SAY.none_of.format(noun=group_noun(devices), asked=_asked(devices, value, plural=True))
+    if len(matching) > MANY:
+        return _count(devices, matching, value)
+    return capital(_describe(matching, states)) + "."
+
+
+def _all(devices: list[Device], matching: list[Device], value: str, states: dict[str, State]) -> str:
+    others = [d for d in devices if d not in matching]
+    if not others:
+        if len(devices) == 1:
+            return SAY.yes.format(described=_describe(devices, states))
+        every = SAY.both if len(devices) == 2 else SAY.all_n.format(n=len(devices))
+        return SAY.all_of.format(all=every, noun=group_noun(devices), asked=_asked(devices, value, plural=True))
+    if len(others) > MANY:
+        asked = _asked(devices, value, plural=len(matching) != 1)
+        return SAY.only_some.format(n=len(matching), total=len(devices), noun=group_noun(devices), asked=asked)
+    return SAY.no.format(described=_describe(others, states))
 
 
 def _count(devices: list[Device], matching: list[Device], value: str) -> str:
     n = len(matching)
     if n == 0:
-        return f"None of the {group_noun(devices)} {_asked(devices, value, plural=True)}."
+        return SAY.none_of.format(noun=group_noun(devices), asked=_asked(devices, value, plural=True))
     noun = group_noun(matching, plural=n != 1)
-    head = f"{n} {noun} {_asked(matching, value, plural=n != 1)}"
-    return f"{head}: {the_list(matching)}."
+    return SAY.counted.format(n=n, noun=noun, asked=_asked(matching, value, plural=n != 1), names=the_list(matching))
 
 
 def _asked(devices: list[Device], value: str, plural: bool) -> str:
     """The predicate asked about, for a group: "are low", "detect smoke", "are open"."""
     phrases = list(dict.fromkeys(asked_predicate(d, value) for d in devices))
-    phrase = phrases[0] if len(phrases) == 1 else f"are {value}" if plural else f"is {value}"
+    phrase = phrases[0] if len(phrases) == 1 else PHRASES.being.format(state=value)
     return conjugate(phrase, plural)
 
 
@@ -183,10 +211,9 @@ def _describe(devices: list[Device], states: dict[str, State]) -> str:
     for phrase, group in groups.items():
         plural = len({the_name(d) for d in group}) > 1 or plural_name(group[0])
         if len(group) > MANY:
-            clauses.append(f"{len(group)} {group_noun(group)} {conjugate(phrase, True)}: {the_list(group, limit=3)}")
+            clauses.append(SAY.many.format(n=len(group), noun=group_noun(group), predicate=conjugate(phrase, True),
+                                           names=the_list(group, limit=3)))
         else:
-            clauses.append(f"{the_list(group)} {conjugate(phrase, plural)}")
-    if len(clauses) == 1:
-        return clauses[0]
-    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
+            clauses.append(SAY.clause.format(subject=the_list(group), predicate=conjugate(phrase, plural)))
+    return join_words(clauses)
 

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from agent.replies.answers import answer_question
+from agent.replies.grammar import GRAMMAR, capital, conjugate
+from agent.replies.wording import PHRASES, name_list, plural_name, state_phrase
 from agent.turn.executor import CallResult
 from agent.turn.plan import Adjust, MediaControl, SetState
-from devices.outcome import BROKER_AWAY, DeviceOutcome, Status
-from agent.replies.wording import capital, name_list, plural_name, state_phrase
+from agent.understanding.language import language
 from devices.model import Device
+from devices.outcome import BROKER_AWAY, DeviceOutcome, Status
 from devices.registry import Registry
 
+SAY = language().wording.results
 COMMANDS = ("set_state", "adjust")
-MEDIA_WORDS = {"next": "Skipping to the next track", "previous": "Going back to the previous track"}
 FAILURES = (Status.TIMED_OUT, Status.OFFLINE, Status.REFUSED, Status.REJECTED)
 
 
 def reply_for(results: list[CallResult], registry: Registry) -> str:
     sentences = [s for r in _merged(results) if (s := _sentence(r, registry))]
-    return " ".join(sentences) or "Done."
+    return " ".join(sentences) or SAY.done
 
 
 def _merged(results: list[CallResult]) -> list[CallResult]:
@@ -45,17 +47,18 @@ def _sentence(result: CallResult, registry: Registry) -> str:
         return answer_question(result.data, registry)
     outcomes = result.outcomes
     if not outcomes:
-        return "There was nothing to change."
+        return SAY.nothing_to_change
     parts: list[str] = []
     done = [o for o in outcomes if o.status == Status.CONFIRMED]
     already = [o for o in outcomes if o.status == Status.ALREADY]
-    if isinstance(result.call, MediaControl) and result.call.command in MEDIA_WORDS and done:
+    if isinstance(result.call, MediaControl) and result.call.command in SAY.media and done:
         devices = [registry.devices[o.device_id] for o in done if o.device_id in registry.devices]
-        parts.append(f"{MEDIA_WORDS[result.call.command]} on the {name_list(devices)}.")
+        parts.append(SAY.media[result.call.command].format(names=name_list(devices)))
     elif result.call.tool == "run_routine":
-        parts.append(f"{result.data.get('routine', 'The routine')} is done." if not _failed(outcomes) else "")
+        routine = result.data.get("routine", SAY.the_routine)
+        parts.append(SAY.routine_done.format(routine=routine) if not _failed(outcomes) else "")
     elif done:
-        parts.append("Done, " + _describe_group(done, registry, changed=_changed(result)) + ".")
+        parts.append(SAY.done_with.format(described=_describe_group(done, registry, changed=_changed(result))))
     elif already and not _failed(outcomes):
         parts.append(capital(_describe_group(already, registry, already=True, changed=_changed(result))) + ".")
     for status in FAILURES:
@@ -82,15 +85,15 @@ def _failed(outcomes: list[DeviceOutcome]) -> bool:
 def _failure(status: str, outcomes: list[DeviceOutcome], registry: Registry) -> str:
     names = name_list([registry.devices[o.device_id] for o in outcomes if o.device_id in registry.devices])
     if status == Status.TIMED_OUT:
-        return f"The {names} didn't respond."
+        return SAY.failed.format(names=names, predicate=conjugate(SAY.timed_out, len(outcomes) > 1))
     if status == Status.OFFLINE and all(o.message == BROKER_AWAY for o in outcomes):
-        return "I can't reach the devices right now."
+        return SAY.unreachable
     if status == Status.OFFLINE:
-        return f"The {names} {'is' if len(outcomes) == 1 else 'are'} offline."
+        return SAY.failed.format(names=names, predicate=conjugate(SAY.offline, len(outcomes) > 1))
     messages = list(dict.fromkeys(o.message for o in outcomes if o.message))
     if status == Status.REFUSED:
         return " ".join(messages)
-    return f"Sorry, the {names} can't do that."
+    return language().replies["cannot_do"].format(names=names)
 
 
 def _describe_group(outcomes: list[DeviceOutcome], registry: Registry, already: bool = False,
@@ -105,8 +108,9 @@ def _describe_group(outcomes: list[DeviceOutcome], registry: Registry, already: 
     clauses = []
     for phrase, devices in by_phrase.items():
         devices = list({d.id: d for d in devices}.values())
-        verb = "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"
-        clauses.append(f"the {name_list(devices)} {verb} {'already ' if already else ''}{phrase}")
-    return " and ".join(clauses)
+        state = PHRASES.already.format(state=phrase) if already else phrase
+        said = conjugate(PHRASES.being.format(state=state), len(devices) > 1 or plural_name(devices[0]))
+        clauses.append(f"{GRAMMAR.the.format(name=name_list(devices))} {said}")
+    return f" {GRAMMAR.last_and} ".join(clauses)
 
 

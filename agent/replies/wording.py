@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from agent.replies.grammar import GRAMMAR, counted, is_plural, join_words
 from agent.understanding.language import language
 from devices.colors import nearest_color_name
 from devices.model import Device, Kind, State
 
-_Q = language().questions
-BINARY_PREDICATES, BINARY_STATE_WORDS, CLASS_NOUNS = _Q.binary_predicates, _Q.binary_state_words, _Q.class_nouns
-KIND_STATE_WORDS, UNIT_WORDS = _Q.kind_state_words, _Q.unit_words
+QUESTIONS = language().questions
+WORDING = language().wording
+PHRASES = WORDING.phrases
+COPULA = PHRASES.being.format(state="")
+"""What `being` puts before a state ("is "): taken off a binary sensor's predicate, it leaves the state."""
 
 #: Kinds whose `state` is simply on or off (or more, for media players).
 SWITCHED = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER, Kind.CLIMATE)
-POSSESSIVE_STARTS = {"my", "our", "your", "his", "her", "their"}
-SINGULAR_S_ENDINGS = ("ss", "us", "is", "as", "ness", "ous")
-"""Words ending in s that are not plurals: "glass", "status", "gas", "chassis"."""
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -30,93 +30,117 @@ def state_phrase(device: Device, state: State, changed: frozenset[str] = frozens
     kind = device.kind
     if kind is Kind.CLIMATE:
         if state.get("mode") == "off":
-            return "off"
-        return f"set to {number(state.get('target_temperature', 0))} degrees"
+            return spoken_state("off")
+        return PHRASES.set_to.format(degrees=degrees(state.get("target_temperature", 0)))
     if kind is Kind.LIGHT and state.get("state") == "on":
-        extras = []
-        if device.has("brightness") and "brightness" in state and state["brightness"] != 100:
-            extras.append(f"at {state['brightness']} percent")
-        if device.has("color") and state.get("color") not in (None, "white") and "color_temp" not in changed:
-            extras.append(color_word(state["color"]))
-        if "color_temp" in changed and "color_temp" in state:
-            extras.append(white_word(state["color_temp"]))
-        return "on" + (" " + " and ".join(extras) if extras else "")
+        return _light_phrase(device, state, changed)
     if kind is Kind.COVER and 0 < state.get("position", 0) < 100:
-        return f"{state['position']} percent open"
+        return PHRASES.percent_open.format(n=state["position"])
     if kind is Kind.MEDIA_PLAYER:
-        words = [str(state.get("state", "on"))]
+        words = [spoken_state(state.get("state", "on"))]
         if state.get("muted") and state.get("state") != "off":
-            words.append("and muted")
+            words.append(PHRASES.and_muted)
         elif "volume" in state and state.get("state") != "off":
-            words.append(f"at volume {state['volume']}")
+            words.append(PHRASES.at_volume.format(n=state["volume"]))
         return " ".join(words)
     if kind is Kind.FAN and state.get("state") == "on" and "percentage" in state:
-        return f"on at {state['percentage']} percent"
+        return f"{spoken_state('on')} {PHRASES.at_percent.format(n=state['percentage'])}"
     if kind is Kind.SENSOR:
         return reading(device, state.get("value"))
     if kind is Kind.BINARY_SENSOR:
         phrase = binary_predicate(device, state.get("state") == "on")
-        return phrase.removeprefix("is ")
-    return str(state.get("state", "unknown"))
+        return phrase.removeprefix(COPULA)
+    return spoken_state(state.get("state", "unknown"))
+
+
+def _light_phrase(device: Device, state: State, changed: frozenset[str]) -> str:
+    """"on", "on at 40 percent and red", "on and warm white" (when the shade was just set)."""
+    extras = []
+    if device.has("brightness") and "brightness" in state and state["brightness"] != 100:
+        extras.append(PHRASES.at_percent.format(n=state["brightness"]))
+    if device.has("color") and state.get("color") not in (None, "white") and "color_temp" not in changed:
+        extras.append(color_word(state["color"]))
+    if "color_temp" in changed and "color_temp" in state:
+        extras.append(white_word(state["color_temp"]))
+    on = spoken_state("on")
+    return f"{on} {join_words(extras, comma=False)}" if extras else on
+
+
+def spoken_state(value: object) -> str:
+    """The word for a state value ("on", "locked"); a value the language file does not list, as it is."""
+    return WORDING.states.get(str(value), str(value))
 
 
 def white_word(kelvin: int) -> str:
-    if kelvin <= 3200:
-        return "warm white"
-    return "cool white" if kelvin >= 4500 else "neutral white"
+    """The shade of white a colour temperature is: "warm white", "cool white"."""
+    shades = sorted(WORDING.whites.items(), key=lambda item: item[1])
+    return next((shade for shade, highest in shades if kelvin <= highest), shades[-1][0])
+
+
+def degrees(value: object) -> str:
+    """"20.5 degrees", "1 degree"."""
+    return (PHRASES.degree if value in (1, -1) else PHRASES.degrees).format(n=number(value))
 
 
 def predicate(device: Device, state: State) -> str:
     """The state as a predicate in the singular: "is on", "detects smoke", "has an update available"."""
     if device.kind is Kind.BINARY_SENSOR:
         if state.get("state") not in ("on", "off"):
-            return "is unavailable"
+            return PHRASES.unavailable
         return binary_predicate(device, state.get("state") == "on")
     if device.kind is Kind.SENSOR:
         value = state.get("value")
         if value is None:
-            return "has no reading"
-        return ("reads " if _reads(device) else "is ") + ("on " if _is_date(device, value) else "") + reading(device, value)
-    return "is " + state_phrase(device, state)
+            return PHRASES.no_reading
+        said = reading(device, value)
+        if _is_date(device, value):
+            said = PHRASES.on_date.format(date=said)
+        return PHRASES.reads.format(value=said) if _reads(device) else PHRASES.being.format(state=said)
+    return PHRASES.being.format(state=state_phrase(device, state))
 
 
 def short_predicate(device: Device, state: State) -> str:
     """The state in a word or two, for lists of devices: "is on", "is closed", "detects smoke"."""
     kind = device.kind
-    if kind in (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER, Kind.LOCK):
-        return f"is {state.get('state', 'unknown')}"
-    if kind is Kind.COVER and not 0 < state.get("position", 0) < 100:
-        return f"is {state.get('state', 'unknown')}"
+    if kind in (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER, Kind.LOCK) or \
+            (kind is Kind.COVER and not 0 < state.get("position", 0) < 100):
+        return PHRASES.being.format(state=spoken_state(state.get("state", "unknown")))
     return predicate(device, state)
 
 
 def binary_predicate(device: Device, on: bool) -> str:
     """What a binary sensor's on or off means for its device class ("is low", "is clear")."""
-    on_words, off_words = BINARY_PREDICATES.get(device.device_class or "", ("is on", "is off"))
+    on_words, off_words = _binary_predicates(device)
     return on_words if on else off_words
+
+
+def _binary_predicates(device: Device) -> tuple[str, str]:
+    """A binary sensor's predicates for on and off: its class's, or "is on" and "is off"."""
+    default = (PHRASES.being.format(state=spoken_state("on")), PHRASES.being.format(state=spoken_state("off")))
+    return QUESTIONS.binary_predicates.get(device.device_class or "", default)
 
 
 def binary_meaning(device: Device, word: object) -> bool | None:
     """Whether a word asks about this binary sensor being on (True) or off (False); None: not its word."""
     text = str(word).lower()
-    meanings = BINARY_STATE_WORDS.get(text)
+    meanings = QUESTIONS.binary_state_words.get(text)
     device_class = device.device_class or ""
     if meanings is not None:
         if device_class in meanings:
             return meanings[device_class]
         if "*" in meanings:
             return meanings["*"]
-    on_words, off_words = BINARY_PREDICATES.get(device_class, ("is on", "is off"))
-    if text in (on_words, on_words.removeprefix("is ")):
+    on_words, off_words = _binary_predicates(device)
+    if text in (on_words, on_words.removeprefix(COPULA)):
         return True
-    if text in (off_words, off_words.removeprefix("is ")):
+    if text in (off_words, off_words.removeprefix(COPULA)):
         return False
     return None
 
 
 def kind_value(device: Device, word: object) -> str | None:
     """The state value a word asks about for a controllable device ("running" -> "on"); None if it can't."""
-    value = KIND_STATE_WORDS.get(str(word).lower())
+    value = QUESTIONS.kind_state_words.get(str(word).lower())
     if value is None:
         return None
     kind = device.kind
@@ -164,28 +188,25 @@ def asked_predicate(device: Device, word: object) -> str:
         if meaning is not None:
             return binary_predicate(device, meaning)
     value = kind_value(device, word)
-    return f"is {value or word}"
+    return PHRASES.being.format(state=spoken_state(value) if value else word)
 
 
-def conjugate(phrase: str, plural: bool) -> str:
-    """A singular predicate made plural: "is low" -> "are low", "detects smoke" -> "detect smoke"."""
-    if not plural:
-        return phrase
-    verb, _, rest = phrase.partition(" ")
-    irregular = {"is": "are", "has": "have", "was": "were", "does": "do"}
-    if verb in irregular:
-        verb = irregular[verb]
-    elif re.search(r"(ss|sh|ch|x|z)es$", verb):
-        verb = verb[:-2]
-    elif verb.endswith("s") and not verb.endswith("ss"):
-        verb = verb[:-1]
-    return f"{verb} {rest}".strip()
+
+
+
+
+
+
+
+
+
+
 
 
 def binary_words(device: Device) -> tuple[str, str]:
     """The words for a binary sensor's on and off states ("open"/"closed", "detected"/"clear")."""
-    on_words, off_words = BINARY_PREDICATES.get(device.device_class or "", ("is on", "is off"))
-    return on_words.removeprefix("is "), off_words.removeprefix("is ")
+    on_words, off_words = _binary_predicates(device)
+    return on_words.removeprefix(COPULA), off_words.removeprefix(COPULA)
 
 
 def display_name(device: Device) -> str:
@@ -201,32 +222,32 @@ def the_name(device: Device) -> str:
     """The device's name with its article: "the kitchen light", but "my phone", "Emma's night light"."""
     name = subject_name(device)
     first = name.split(" ", 1)[0].lower()
-    if first in POSSESSIVE_STARTS or first.endswith("'s"):
+    if first in GRAMMAR.possessives or first.endswith(GRAMMAR.possessive_ending):
         return name
-    return f"the {name}"
+    return GRAMMAR.the.format(name=name)
 
 
 def subject_name(device: Device) -> str:
     """A name that says what is meant when one name covers several sensors ("the Phone battery")."""
     name = display_name(device)
-    if device.kind in (Kind.BINARY_SENSOR, Kind.SENSOR) and device.device_class == "battery" \
-            and "batter" not in name.lower():
-        return f"{name} battery"
+    nouns = QUESTIONS.class_nouns.get("battery")
+    if nouns and device.kind in (Kind.BINARY_SENSOR, Kind.SENSOR) and device.device_class == "battery" \
+            and not any(noun in name.lower() for noun in nouns):
+        return PHRASES.name_and_noun.format(name=name, noun=nouns[0])
     return name
 
 
 def plural_name(device: Device) -> bool:
     """Whether a name is a plural noun ("Sliding Doors", "Counter lights"): it takes "are"."""
-    last = subject_name(device).rsplit(" ", 1)[-1].lower()
-    return len(last) > 3 and last.endswith("s") and not last.endswith(SINGULAR_S_ENDINGS)
+    return is_plural(subject_name(device).rsplit(" ", 1)[-1])
 
 
 def name_list(devices: list[Device], limit: int = 4) -> str:
     """"kitchen light and desk lamp"; more than `limit` names become "6 devices"."""
     names = list(dict.fromkeys(display_name(d) for d in devices))
     if len(names) > limit:
-        return f"{len(names)} devices"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return counted(len(names), WORDING.devices)
+    return join_words(names)
 
 
 def the_list(devices: list[Device], limit: int = 10) -> str:
@@ -234,34 +255,30 @@ def the_list(devices: list[Device], limit: int = 10) -> str:
     names = list(dict.fromkeys(the_name(d) for d in devices))
     if len(names) > limit:
         shown = names[: min(3, limit)]
-        return ", ".join(shown) + f" and {len(names) - len(shown)} others"
+        return WORDING.answers.others.format(names=", ".join(shown), n=len(names) - len(shown))
     return join_words(names)
 
 
-def join_words(words: list[str]) -> str:
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def group_noun(devices: list[Device], plural: bool = True) -> str:
     """What a group of devices is called: "batteries", "curtains", "lights", else "devices"."""
-    nouns = {CLASS_NOUNS.get(_noun_key(d), ("device", "devices")) for d in devices}
+    nouns = {QUESTIONS.class_nouns.get(_noun_key(d), WORDING.devices) for d in devices}
     if len(nouns) != 1:
         heads = {(singular.rsplit(" ", 1)[-1], many.rsplit(" ", 1)[-1]) for singular, many in nouns}
         kinds = {d.kind for d in devices}
         if len(heads) == 1:
             nouns = heads  # a door and a garage door are doors
         elif len(kinds) == 1:
-            nouns = {CLASS_NOUNS.get(f"{kinds.pop().value}*", ("device", "devices"))}
+            nouns = {QUESTIONS.class_nouns.get(f"{kinds.pop().value}*", WORDING.devices)}
         else:
-            nouns = {("device", "devices")}
+            nouns = {WORDING.devices}
     singular, many = nouns.pop()
     return many if plural else singular
 
 
 def _noun_key(device: Device) -> str:
-    if device.kind in (Kind.BINARY_SENSOR, Kind.COVER) and device.device_class in CLASS_NOUNS:
+    if device.kind in (Kind.BINARY_SENSOR, Kind.COVER) and device.device_class in QUESTIONS.class_nouns:
         return device.device_class or ""
     return f"{device.kind.value}*"
 
@@ -269,25 +286,29 @@ def _noun_key(device: Device) -> str:
 def reading(device: Device, value: object) -> str:
     """A sensor's value with its unit in words: "42 degrees Fahrenheit", "April 1, 2024"."""
     if value is None:
-        return "unknown"
+        return spoken_state("unknown")
     if _is_date(device, value):
         return spoken_date(str(value))
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return spoken_state("on" if value else "off")
     if isinstance(value, (int, float)):
         return f"{number(value)}{unit_word(device, value)}"
     return str(value)
 
 
 def spoken_date(text: str) -> str:
+    """"April 1, 2024", "April 1, 2024 at 09:30" from an ISO date or time; anything else as it is."""
     try:
         if _ISO_TIME.match(text):
             moment = datetime.fromisoformat(text)
-            return f"{moment:%B} {moment.day}, {moment.year} at {moment:%H:%M}"
-        day = date.fromisoformat(text)
+            return PHRASES.date_time.format(date=_spoken_day(moment), time=f"{moment:%H:%M}")
+        return _spoken_day(date.fromisoformat(text))
     except ValueError:
         return text
-    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _spoken_day(day: date) -> str:
+    return PHRASES.date.format(month=WORDING.months[day.month - 1], day=day.day, year=day.year)
 
 
 def _is_date(device: Device, value: object) -> bool:
@@ -297,8 +318,7 @@ def _is_date(device: Device, value: object) -> bool:
 def _reads(device: Device) -> bool:
     """"The CO2 sensor reads 50 ppm", but "the car mileage is 65536 kilometers"."""
     last = device.name.lower().rsplit(" ", 1)[-1]
-    return last in {"sensor", "meter", "detector", "monitor", "gauge", "probe", "thermometer", "hygrometer"} \
-        or (len(device.name.split()) > 1 and last.isdigit())
+    return last in WORDING.reading_nouns or (len(device.name.split()) > 1 and last.isdigit())
 
 
 def color_word(color: object) -> str:
@@ -318,10 +338,6 @@ def unit_word(device: Device, value: object = 2) -> str:
     unit = (device.unit or "").strip()
     if not unit:
         return ""
-    singular, plural = UNIT_WORDS.get(unit, (unit, unit))
+    singular, plural = QUESTIONS.unit_words.get(unit, (unit, unit))
     one = isinstance(value, (int, float)) and abs(float(value)) == 1
     return " " + (singular if one else plural)
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -14,23 +14,22 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.turn.plan import Adjust, Plan, RunRoutine, SetState
 from agent.turn.context import PendingConfirmation
+from agent.turn.plan import Adjust, Plan, RunRoutine, SetState
+from agent.understanding.language import language
 from devices.household import Routine
 from devices.model import Device, Kind
 from devices.registry import Registry
 
 OPENING_CLASSES = {"garage", "garage_door", "door", "gate"}
-YES = {"yes", "yeah", "yep", "yup", "sure", "confirm", "confirmed", "correct", "affirmative", "ok", "okay",
-       "do it", "go ahead", "yes please", "please do", "yes do it", "that's right", "absolutely"}
-NO = {"no", "nope", "cancel", "stop", "don't", "do not", "never mind", "nevermind", "no thanks", "abort"}
+ANSWERS = language().answers
 
 
 @dataclass
 class RiskyAction:
     device: Device
-    verb: str
-    """What will happen, as said in a question: "unlock", "open"."""
+    action: str
+    """What will happen: "unlock", "open" or "on" (the confirmation question words it)."""
 
 
 def risky_actions(plan: Plan, registry: Registry, routines: dict[str, Routine] | None = None) -> list[RiskyAction]:
@@ -39,8 +38,8 @@ def risky_actions(plan: Plan, registry: Registry, routines: dict[str, Routine] |
     for call in device_commands(plan, registry, routines or {}):
         for device_id in call.devices:
             device = registry.devices.get(device_id)
-            if device is not None and (verb := _risky_verb(device, call)):
-                risky.append(RiskyAction(device, verb))
+            if device is not None and (action := _risky_action(device, call)):
+                risky.append(RiskyAction(device, action))
     return risky
 
 
@@ -97,7 +96,7 @@ def pin_matches(text: str, pin_sha256: str) -> bool:
     return bool(digits) and hmac.compare_digest(hashlib.sha256(digits.encode()).hexdigest(), pin_sha256.lower())
 
 
-def _risky_verb(device: Device, call: SetState | Adjust) -> str | None:
+def _risky_action(device: Device, call: SetState | Adjust) -> str | None:
     changes = call.changes if isinstance(call, SetState) else {}
     if device.kind is Kind.LOCK and changes.get("state") == "unlocked":
         return "unlock"
@@ -108,15 +107,16 @@ def _risky_verb(device: Device, call: SetState | Adjust) -> str | None:
         if changes.get("state") == "open" or (position is not None and position > 0) or delta > 0:
             return "open"
     if device.sensitive and device.kind not in (Kind.LOCK, Kind.COVER) and changes.get("state") == "on":
-        return "turn on"
+        return "on"
     return None
 
 
 def confirmation_question(risky: list[RiskyAction]) -> str:
     from agent.replies.wording import display_name
 
-    actions = [f"{r.verb} the {display_name(r.device)}" for r in risky]
-    return f"Are you sure you want me to {' and '.join(dict.fromkeys(actions))}?"
+    said = language().wording.results
+    actions = [said.confirm_actions[r.action].format(name=display_name(r.device)) for r in risky]
+    return said.confirm.format(actions=f" {language().wording.grammar.last_and} ".join(dict.fromkeys(actions)))
 
 
 def pending_for(plan: Plan, area: str | None, seconds: float, question: str) -> PendingConfirmation:
@@ -126,8 +126,8 @@ def pending_for(plan: Plan, area: str | None, seconds: float, question: str) -> 
 def answer_kind(text: str) -> str | None:
     """"yes" / "no" / None for anything else."""
     words = " ".join(text.lower().replace(",", " ").replace(".", " ").replace("!", " ").split())
-    if words in YES or words.startswith("yes "):
+    if words in ANSWERS.yes or any(words.startswith(f"{start} ") for start in ANSWERS.yes_starts):
         return "yes"
-    if words in NO or words.startswith("no "):
+    if words in ANSWERS.no or any(words.startswith(f"{start} ") for start in ANSWERS.no_starts):
         return "no"
     return None

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from agent.understanding.wording_tables import Wording
 from devices.errors import ConfigError
 from devices.model import Kind
 
@@ -131,6 +132,17 @@ class ModeCues:
 
 
 @dataclass(frozen=True)
+class Beside:
+    """Words next to a word that change what it is: one of `before` right before it, or of `after` right after."""
+
+    before: frozenset[str] = frozenset()
+    after: frozenset[str] = frozenset()
+
+    def heard(self, before: str, after: str) -> bool:
+        return before in self.before or after in self.after
+
+
+@dataclass(frozen=True)
 class Values:
     setting_prepositions: frozenset[str]
     percent: frozenset[str]
@@ -170,6 +182,7 @@ class Questions:
     yes_no_starts: frozenset[str]
     any_things: frozenset[str]
     presence: frozenset[str]
+    activities: frozenset[str]
     temperature: frozenset[str]
     feel: frozenset[str]
     target_phrases: tuple[str, ...]
@@ -177,9 +190,26 @@ class Questions:
     presence_values: frozenset[str]
     vague_measures: frozenset[str]
     status: frozenset[str]
-    determiners: frozenset[str]
     place_like: frozenset[str]
+    yes_no_words: frozenset[str]
+    sensor_words: frozenset[str]
+    measure_asks: frozenset[str]
+    positions: frozenset[str]
+    impersonal: frozenset[str]
+    which_starts: frozenset[str]
+    not_plurals: frozenset[str]
+    possessive_ending: str
+    place_prepositions: frozenset[str]
+    bare_place_endings: tuple[str, ...]
+    floor_nouns: tuple[str, ...]
+    general_nouns: frozenset[str]
+    sensor_nouns: tuple[str, ...]
     attributes: Mapping[str, str]
+    quantifiers: Mapping[str, Cues]
+    """Quantifier -> what says it, in the order they are tried ("one" when none is heard)."""
+    not_a_state: Mapping[str, Beside]
+    kind_sensors: Mapping[str, tuple[str, ...]]
+    kind_covers: Mapping[str, frozenset[str]]
     binary_predicates: Mapping[str, tuple[str, str]]
     binary_state_words: Mapping[str, Mapping[str, bool]]
     kind_state_words: Mapping[str, str]
@@ -193,6 +223,8 @@ class Questions:
 class Answers:
     yes: frozenset[str]
     no: frozenset[str]
+    yes_starts: frozenset[str]
+    no_starts: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -284,6 +316,7 @@ class Language:
     kinds: Mapping[str, KindWord]
     questions: Questions
     answers: Answers
+    wording: Wording
     replies: Mapping[str, str]
     """What understanding says instead of acting, by name (str.format templates)."""
     time: Time
