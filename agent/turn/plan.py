@@ -118,6 +118,43 @@ class Later(_Call):
 
 
 @dataclass(frozen=True)
+class Condition:
+    """What an automation waits for: devices reaching a state or crossing a value, or someone leaving or arriving."""
+
+    devices: tuple[str, ...] = ()
+    """The devices watched; any one of them reaching the state will do."""
+    attribute: str = "state"
+    """The attribute compared: state, value, current_temperature, target_temperature, position…"""
+    op: Literal["is", "below", "above"] = "is"
+    value: Any = None
+    """The state (for "is") or the number (for "below"/"above")."""
+    person: str | None = None
+    """For presence: a person id, "me" for the speaker, or "*" for everyone."""
+    event: Literal["leave", "arrive"] | None = None
+    said: str = ""
+    """The condition as said, for replies ("when the front door opens")."""
+
+
+@dataclass(frozen=True)
+class Watch(_Call):
+    """Device calls to make (or, with no calls, something to say) once a condition comes true: "when the front
+    door opens, turn on the hallway light", "let me know if the garage door opens"."""
+
+    tool: ClassVar[str] = "watch"
+    condition: Condition
+    calls: tuple[SetState | Adjust | MediaControl | RunRoutine, ...] = ()
+    tell: bool = False
+    """Say so when it happens ("let me know when …")."""
+    now_if_true: bool = False
+    """"If …": act at once when the condition already holds."""
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return {**super().args, "calls": [call.to_json() for call in self.calls],
+                "condition": dataclasses.asdict(self.condition) | {"devices": list(self.condition.devices)}}
+
+
+@dataclass(frozen=True)
 class Undo(_Call):
     """Put what the last turn changed back the way it was."""
 
@@ -208,12 +245,12 @@ class SkillCall:
         return cls(data["tool"], dict(data.get("args", {})))
 
 
-DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine | Later
+DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine | Later | Watch
 HouseholdCall = Undo | Recall | Planned | CancelPlanned | Presence | WhoIsHome | Chat | OpenQuestion | Briefing
 """The assistant's own tools: the household's memory and conversation, not a device and not a skill."""
 ToolCall = DeviceCall | HouseholdCall | SkillCall
 BUILT_IN_CALLS: dict[str, type[DeviceCall | HouseholdCall]] = {
-    cls.tool: cls for cls in (SetState, Adjust, GetState, MediaControl, RunRoutine, Later, Undo, Recall, Planned,
+    cls.tool: cls for cls in (SetState, Adjust, GetState, MediaControl, RunRoutine, Later, Watch, Undo, Recall, Planned,
                               CancelPlanned, Presence, WhoIsHome, Chat, OpenQuestion, Briefing)}
 BUILT_IN_TOOLS = frozenset(BUILT_IN_CALLS)
 
@@ -236,8 +273,11 @@ def tool_call(tool: str, args: dict[str, Any] | None = None) -> ToolCall:
         raise ValueError("set_state: changes must be an object")
     if cls is Adjust:
         args["delta"] = float(args["delta"])
-    if cls is Later:
+    if cls in (Later, Watch):
         args["calls"] = tuple(call_from_json(call) for call in args.get("calls", []))
+    if cls is Watch and isinstance(args.get("condition"), dict):
+        condition = dict(args["condition"])
+        args["condition"] = Condition(**{**condition, "devices": tuple(condition.get("devices", ()))})
     return cls(**args)
 
 

@@ -293,6 +293,24 @@ class Time:
 
 
 @dataclass(frozen=True)
+class Conditions:
+    """How a condition is said: markers, state verbs, numbers crossed, people leaving or arriving."""
+
+    markers: tuple[str, ...]
+    at_once: frozenset[str]
+    tell: tuple[str, ...]
+    not_after: frozenset[str]
+    me: frozenset[str]
+    everyone: tuple[str, ...]
+    below: tuple[str, ...]
+    above: tuple[str, ...]
+    states: Mapping[str, tuple[str, ...]]
+    """State word -> the verb phrases that mean it."""
+    presence: Mapping[str, tuple[str, ...]]
+    """"leave" / "arrive" -> the verb phrases that mean it."""
+
+
+@dataclass(frozen=True)
 class SentenceSet:
     """Templates that all mean one tool of the assistant's own."""
 
@@ -324,6 +342,7 @@ class Language:
     """The assistant's own sentences by name (undo, small talk, presence, …)."""
     chat: Mapping[str, tuple[str, ...]]
     """What homebody says in small talk, by topic; a list is said in turn."""
+    conditions: Conditions
 
 
 def load_language(path: Path) -> Language:
