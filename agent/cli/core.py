@@ -179,7 +179,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for result in results:
         if not result.passed:
             replies = " | ".join(t.reply for t in result.turns)
-            print(f"FAIL {result.id}: {' | '.join(t.utterance for t in result.turns)!r} -> {replies!r}")
+            print(f"FAIL {result.id}: {' | '.join(t.utterance or '(time passes)' for t in result.turns)!r} -> {replies!r}")
             for failure in result.failures[:4]:
                 print(f"     {failure}")
     print(f"\n{summary['passed']}/{summary['cases']} cases passed ({summary['accuracy']:.1%})"
