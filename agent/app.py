@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner
 from agent.turn.plan import Plan, ToolCall
 from agent.turn.routine_clock import RoutineClock
-from agent.memory.store import HouseholdStore, open_store
+from agent.memory.store import HouseholdStore, database_path, open_store
 from agent.turn.context import TurnContext
 from devices.errors import StoreError
 from devices.household import Household, Routine, load_household
@@ -124,9 +123,11 @@ def build_planner(registry: Registry, household: Household, settings: Settings,
 
 def load_skills(registry: Registry, household: Household, settings: Settings, store: HouseholdStore | None,
                 announce: Announce = log_announcement) -> SkillRegistry:
-    """Every installed skill (built-ins through the same entry points), each with its own context."""
+    """Every installed skill (built-ins through the same entry points), each with its own context and a
+    folder of its own beside the household's database."""
+    database = store.path if store is not None else database_path(settings.household, household)
     context = SkillContext(ZoneInfo(household.home.timezone), registry=registry, store=store, announce=announce,
-                           data_dir=Path(settings.household.database).expanduser().parent / "skills")
+                           data_dir=database.parent / "skills" / database.stem)
     return SkillRegistry.discover(context, settings.skills)
 
 

@@ -19,12 +19,18 @@ from devices.errors import ConfigError
 from devices.settings import MqttSettings
 
 
-
 @dataclass
 class HouseholdSettings:
     file: str = ""
     """Household TOML; empty uses the example household shipped with homebody."""
-    database: str = "~/.local/share/homebody/homebody.db"
+    database: str = ""
+    """The SQLite file; empty gives each household its own, `<data dir>/<home name>.db` (see `data_dir`)."""
+
+
+def data_dir() -> Path:
+    """Where homebody keeps what it learns: `$XDG_DATA_HOME/homebody`, by default `~/.local/share/homebody`."""
+    base = os.environ.get("XDG_DATA_HOME") or "~/.local/share"
+    return Path(base).expanduser() / "homebody"
 
 
 @dataclass
