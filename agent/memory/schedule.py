@@ -262,12 +262,19 @@ class _TitleIndex:
         or half the title's words in the query ("the name of soccer practice", as Whisper hears
         "Emma's soccer practice")."""
         words = title_words(query)
-        hits = Counter(uid for word in words for uid in self._uids.get(word, ()))
+        hits = Counter(uid for word in words for uid in self._uids.get(word, ()) if self._names(uid, word, words))
         scores = {
             uid: ((n + (self._people[uid] in words)) / len(words), n / self._sizes[uid]) for uid, n in hits.items()
         }
         top = max(scores.values(), default=(0.0, 0.0))
         return {uid for uid, score in scores.items() if score == top} if max(top) >= 0.5 else set()
+
+    def _names(self, uid: str, word: str, words: set[str]) -> bool:
+        """Whether a shared word counts: a kind of event ("lesson") names an entry only when the query says
+        nothing else the schedule does not know: "the piano lesson" is not the swimming lesson."""
+        if word not in _COUNTABLE:
+            return True
+        return all(w in _COUNTABLE or w in self._uids or w == self._people[uid] for w in words)
 
 
 def days_named(word: str, today: date) -> list[date]:
