@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from processes import Terminal, homebody, homebody_env
 
 from agent.cli.main import build_parser, main
 from agent.turn.quiet import in_quiet_hours, quiet_reply
@@ -49,9 +48,7 @@ def test_a_broken_config_is_one_clear_line_not_a_traceback(tmp_path: Path, capsy
 
 
 def run_homebody(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOMEBODY_HOUSEHOLD_DATABASE": str(tmp_path / "home.db"), "HOMEBODY_MQTT_HOST": ""}
-    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args], input=stdin, capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=120)
+    return homebody(*args, env=homebody_env(tmp_path), stdin=stdin)
 
 
 def as_said_now(reply: str) -> str:
@@ -75,3 +72,15 @@ def test_ask_and_devices_on_the_embedded_defaults(tmp_path: Path):
     assert as_said_now("Done, the porch light is on.").lower() in asked.stdout.lower()
     listed = run_homebody("devices", tmp_path=tmp_path)
     assert listed.returncode == 0 and "kitchen_spots" in listed.stdout
+
+
+def test_ctrl_c_after_a_turn_the_llm_took_stops_homebody_at_once(tmp_path: Path):
+    """The LLM primes its prompt in the background after a turn; Ctrl-C used to wait for that (~17 s)."""
+    env = homebody_env(tmp_path, HOMEBODY_UNDERSTANDING_LLM="always", HOMEBODY_LLM_MODEL="smollm2-135m",
+                       HOMEBODY_LLM_MAX_SECONDS="3")
+    with Terminal("run", "--text", env=env) as running:
+        running.type("make it nice in here")
+        running.wait_for("you> ", after=running.wait_for("homebody> "))
+        code, seconds = running.interrupt()
+    assert code == 130 and "Traceback" not in running.output
+    assert seconds < 5, f"took {seconds:.1f} s to stop"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from agent.config import Settings, load_settings
 from devices.errors import HomebodyError
@@ -103,6 +105,17 @@ def _sigterm_unwinds() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def entry() -> NoReturn:
+    """The `homebody` command: main, then out at once. main's `with` blocks have closed what it opened
+    (history flushed, database closed, broker stopped); Python's own teardown after that (collecting a
+    large heap, tearing down llama.cpp) is what made Ctrl-C take seconds."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # the reader went away (`homebody devices | head`)
+            stream.flush()
+    os._exit(code)
 
 
 def print_json(data: Any) -> None:
