@@ -42,22 +42,24 @@ class App:
     closers: list[Any] = field(default_factory=list)
 
     @classmethod
-    def start(cls, settings: Settings, virtual: bool | None = None, routines_on_time: bool = False) -> App:
+    def start(cls, settings: Settings, virtual: bool | None = None, routines_on_time: bool = False,
+              announce: Announce | None = None) -> App:
+        """`announce` says what skills say unprompted (a timer ringing); by default it is printed."""
         household = load_household(settings.household.file or None)
         runtime = DeviceRuntime.start(settings.mqtt, household, virtual=virtual)
         try:
-            return cls._assemble(settings, household, runtime, routines_on_time)
+            return cls._assemble(settings, household, runtime, routines_on_time, announce or print_announcement)
         except Exception:
             runtime.close()
             raise
 
     @classmethod
     def _assemble(cls, settings: Settings, household: Household, runtime: DeviceRuntime,
-                  routines_on_time: bool) -> App:
+                  routines_on_time: bool, announce: Announce) -> App:
         store = _open_memory(settings, household)
         if store is not None:
             household.routines = store.routines() or household.routines
-        skills = load_skills(runtime.registry, household, settings, store, announce=_print_announcement)
+        skills = load_skills(runtime.registry, household, settings, store, announce=announce)
         planner = build_planner(runtime.registry, household, settings, skills)
         assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner)
         app = cls(settings, household, runtime, assistant, store)
@@ -131,8 +133,8 @@ def load_skills(registry: Registry, household: Household, settings: Settings, st
     return SkillRegistry.discover(context, settings.skills)
 
 
-def _print_announcement(text: str, area: str | None) -> None:
-    """The console's way of speaking later (a timer ringing); the voice loop speaks instead."""
+def print_announcement(text: str, area: str | None) -> None:
+    """Speaking later (a timer ringing) where nobody is typing; the text console re-shows its prompt after."""
     print(f"\nhomebody ({area or 'everywhere'})> {text}", flush=True)
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import HOMES
 from processes import Terminal, homebody, homebody_env
 
-from agent.cli.main import build_parser, main
+from agent.cli.main import ON_THE_PATH, build_parser, main
+from agent.cli.options import area_id
 from agent.turn.quiet import in_quiet_hours, quiet_reply
+from devices.errors import ConfigError
 from devices.household import load_household
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +79,30 @@ def test_ask_and_devices_on_the_embedded_defaults(tmp_path: Path):
     assert listed.returncode == 0 and "kitchen_spots" in listed.stdout
 
 
+@pytest.mark.parametrize(("home", "given", "area"), [
+    (None, "sitting_room", "sitting_room"), (None, "Sitting room", "sitting_room"), (None, "LOUNGE", "sitting_room"),
+    (None, "living room", "sitting_room"), (None, "sitting-room", "sitting_room"), (None, "craft room", "studio"),
+    (None, "  Bathroom ", "shower_room"), ("hazel_court.toml", "office", "study"), ("hazel_court.toml", "Garden", "garden"),
+])
+def test_area_takes_an_id_a_name_or_an_alias(home: str | None, given: str, area: str):
+    assert area_id(load_household(HOMES / home if home else None), given) == area
+
+
+@pytest.mark.parametrize("command", [["run", "--text"], ["ask", "hello"], ["listen"]])
+def test_an_area_the_home_does_not_have_is_refused_in_one_line(command: list[str], capsys: pytest.CaptureFixture[str]):
+    assert main([command[0], "--area", "attic", *command[1:]]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--area 'attic': Birch Cottage has no such area" in err
+    assert "kitchen" in err and "sitting_room" in err
+    with pytest.raises(ConfigError, match="Hazel Court has no such area; its areas: kitchen, study, garden"):
+        area_id(load_household(HOMES / "hazel_court.toml"), "attic")
+
+
+def test_the_help_says_how_to_run_homebody_from_the_venv():
+    assert ".venv/bin/homebody" in ON_THE_PATH and "source .venv/bin/activate" in ON_THE_PATH
+    assert " ".join(ON_THE_PATH.split()) in " ".join(build_parser().format_help().split())
+
+
 def test_ctrl_c_after_a_turn_the_llm_took_stops_homebody_at_once(tmp_path: Path):
     """The LLM primes its prompt in the background after a turn; Ctrl-C used to wait for that (~17 s)."""
     env = homebody_env(tmp_path, HOMEBODY_UNDERSTANDING_LLM="always", HOMEBODY_LLM_MODEL="smollm2-135m",
@@ -84,3 +113,32 @@ def test_ctrl_c_after_a_turn_the_llm_took_stops_homebody_at_once(tmp_path: Path)
         code, seconds = running.interrupt()
     assert code == 130 and "Traceback" not in running.output
     assert seconds < 5, f"took {seconds:.1f} s to stop"
+
+
+def test_a_test_run_an_evaluation_and_a_benchmark_leave_the_users_data_dir_untouched(tmp_path: Path):
+    home = tmp_path / "home"
+    env = {key: value for key, value in os.environ.items() if key != "XDG_DATA_HOME" and not key.startswith("HOMEBODY")}
+    env["HOME"] = str(home)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "k", "utterance": "turn on the kettle", "expect": {"kettle": {"state": "on"}}}\n')
+    runs = [[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_store.py", "tests/test_cli.py",
+             "-k", "embedded_defaults or seeds_a_new_database"],
+            [sys.executable, "-m", "agent.cli.main", "eval", str(cases), "--no-llm"],
+            [sys.executable, "-m", "agent.cli.main", "bench", "--only", "schedule"]]
+    for run in runs:
+        done = subprocess.run(run, capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert not (home / ".local" / "share" / "homebody").exists()
+
+
+def test_run_and_listen_run_the_routines_at_their_time(monkeypatch: pytest.MonkeyPatch):
+    """The README promises routines "while homebody runs, at their time on their days"."""
+    started: list[dict[str, object]] = []
+
+    def start(settings: object, **options: object) -> None:
+        started.append(options)
+        raise ConfigError("started")
+
+    monkeypatch.setattr("agent.app.App.start", start)
+    assert main(["run", "--text"]) == 1 and main(["listen"]) == 1
+    assert [options["routines_on_time"] for options in started] == [True, True]

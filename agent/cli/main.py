@@ -19,9 +19,14 @@ from devices.errors import HomebodyError
 
 Handler = Callable[[argparse.Namespace, Settings], int | None]
 
+ON_THE_PATH = ("`make run` and `make test` install homebody into .venv: run it as .venv/bin/homebody, or first "
+               "`source .venv/bin/activate` to have `homebody` on the PATH. Settings: config.toml; "
+               "documentation: README.md and docs/.")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="homebody", description="A local, private smart-home voice assistant.")
+    parser = argparse.ArgumentParser(prog="homebody", description="A local, private smart-home voice assistant.",
+                                     epilog=ON_THE_PATH)
     parser.add_argument("--config", help="a config.toml with the settings to change (see config.toml)")
     parser.add_argument("--home", help="household file (overrides household.file)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show plans, state changes and logs")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 import time
@@ -22,7 +21,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from agent.config import HouseholdSettings, data_dir
+from agent.config import HouseholdSettings, data_dir, home_slug
 from agent.memory.records import (
     Actuation,
     CalendarEntry,
@@ -316,7 +315,7 @@ def database_path(settings: HouseholdSettings, household: Household) -> Path:
     """The configured database, or by default one file per household in the data dir (`birch-cottage.db`)."""
     if settings.database:
         return Path(settings.database).expanduser()
-    return data_dir() / f"{_slug(household.home.name)}.db"
+    return data_dir() / f"{home_slug(household.home.name)}.db"
 
 
 def open_store(settings: HouseholdSettings, household: Household | None = None) -> HouseholdStore:
@@ -331,18 +330,13 @@ def open_store(settings: HouseholdSettings, household: Household | None = None) 
     store = HouseholdStore(path)
     seeded_from = store.home().name if store.seeded() else None
     if seeded_from is not None and seeded_from != household.home.name:
-        own = path.with_name(f"{path.stem}-{_slug(household.home.name)}{path.suffix}")
+        own = path.with_name(f"{path.stem}-{home_slug(household.home.name)}{path.suffix}")
         log.info("%s holds %s's people and schedule; %s's are kept in %s", path, seeded_from, household.home.name, own)
         store.close()
         store = HouseholdStore(own)
     if not store.seeded():
         store.seed(household)
     return store
-
-
-def _slug(name: str) -> str:
-    """"Maple House" → "maple-house": a file-name part."""
-    return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "home"
 
 
 def _preference_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
