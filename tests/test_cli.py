@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import os
 import subprocess
 import sys
@@ -142,3 +144,29 @@ def test_run_and_listen_run_the_routines_at_their_time(monkeypatch: pytest.Monke
     monkeypatch.setattr("agent.app.App.start", start)
     assert main(["run", "--text"]) == 1 and main(["listen"]) == 1
     assert [options["routines_on_time"] for options in started] == [True, True]
+
+
+def _commands_shown(text: str) -> list[str]:
+    """The command lines of a markdown file's shell blocks: every line of a `sh` block, the `$ ` lines
+    of a `console` block (what a reader copies into a shell), without leading VARIABLE=value."""
+    lines = []
+    for kind, block in re.findall(r"^```(sh|console)\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        lines += [line.removeprefix("$ ") for line in block.splitlines() if kind == "sh" or line.startswith("$ ")]
+    return [" ".join(w for w in line.split() if not re.fullmatch(r"[A-Z_]+=\S*", w)) for line in lines]
+
+
+@pytest.mark.parametrize("page", ["README.md", *sorted(p.name for p in (REPO / "docs").glob("*.md")),
+                                  "examples/homebody-shopping-list/README.md"])
+def test_every_command_the_docs_show_runs_homebody_and_pip_from_the_venv(page: str):
+    path = REPO / page if "/" in page or page == "README.md" else REPO / "docs" / page
+    bare = [line for line in _commands_shown(path.read_text()) if re.match(r"(homebody|pip|pytest)(\s|$)", line)]
+    assert not bare, f"{page}: not on the PATH after make; write .venv/bin/…: {bare}"
+
+
+def test_make_eval_without_the_shared_data_says_in_one_line_what_it_needs(tmp_path: Path):
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    done = subprocess.run(["make", "-s", "-o", ".venv/.installed", "eval", f"SHARED_EVAL={tmp_path / 'none'}"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert "needs the project's shared evaluation data" in done.stderr and "docs/evaluation.md" in done.stderr
