@@ -123,6 +123,24 @@ def tiny() -> Household:
     return parse_household(copy.deepcopy(TINY_HOME), "<tiny>")
 
 
+def example() -> Household:
+    """Birch Cottage, the example home the repository ships and `make run` starts."""
+    return load_household()
+
+
+def hazel() -> Household:
+    """Hazel Court (tests/homes/hazel_court.toml): a week of schedule, three people."""
+    return load_household(HOMES / "hazel_court.toml")
+
+
+HOUSEHOLDS = {"maple": maple, "ha": ha_home, "tiny": tiny, "example": example, "hazel": hazel}
+"""Households by the name a parametrized test gives; maple and ha need the shared folder."""
+
+
+def household(name: str) -> Household:
+    return HOUSEHOLDS[name]()
+
+
 def matcher_for(household: Household) -> Matcher:
     return Matcher(Registry.from_household(household), household.routines)
 
