@@ -14,15 +14,15 @@ import pytest
 from agent.turn.assistant import Assistant
 from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from agent.turn.context import TurnContext
-from devices.household import Household, Person, load_household, parse_household
+from devices.household import Household, Person, parse_household
 from devices.registry import Registry
 from skills import schedule
 from skills.api import SkillContext
 from agent.skill_host import SkillRegistry
 from skills.schedule import People, clean_title, clock_time, period, repeats
 from tests.helpers import FakeController
+from tests.helpers import maple as maple_house
 
-SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 LONDON = ZoneInfo("Europe/London")
 TUESDAY = datetime(2026, 11, 24, 10, 0)
 """The evaluation's default moment: a Tuesday morning."""
@@ -59,19 +59,16 @@ def say(skills: SkillRegistry, text: str, person: str | None = None, now: dateti
 
 @pytest.fixture
 def maple_home() -> Household:
-    if not (SHARED_EVAL / "home.toml").exists():
-        pytest.skip(f"{SHARED_EVAL} is not present")
-    return load_household(SHARED_EVAL / "home.toml")
+    return maple_house()
 
 
 @pytest.fixture(scope="module")
 def seeded_maple(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Maple House seeded once; each test gets its own copy of the file."""
-    if not (SHARED_EVAL / "home.toml").exists():
-        pytest.skip(f"{SHARED_EVAL} is not present")
+    home = maple_house()
     path = tmp_path_factory.mktemp("maple") / "seeded.db"
     with HouseholdStore(path) as store:
-        store.seed(load_household(SHARED_EVAL / "home.toml"))
+        store.seed(home)
     return path
 
 
