@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from brokers import BrokerAddress, Mosquitto
-from helpers import maple
+from helpers import HOUSEHOLDS, household, maple
 
 from devices.broker import EmbeddedBroker
 from devices.household import Household
@@ -76,3 +76,9 @@ def broker(request: pytest.FixtureRequest) -> BrokerAddress:
 def maple_home() -> Household:
     """The shared reference household (skips without the shared folder)."""
     return maple()
+
+
+@pytest.fixture(scope="session", params=list(HOUSEHOLDS))
+def any_household(request: pytest.FixtureRequest) -> Household:
+    """Each test using it runs on every household: those the repository ships, and the shared ones."""
+    return household(request.param)
