@@ -21,7 +21,8 @@ def readme_conversation() -> list[tuple[str, str]]:
     block = re.search(r"```\n(.*?)```", section, re.DOTALL)
     assert block, "the README shows no conversation"
     lines = [line for line in block.group(1).splitlines() if line.startswith(("you> ", "homebody> "))]
-    return [(said.removeprefix("you> "), reply.removeprefix("homebody> ")) for said, reply in zip(*[iter(lines)] * 2)]
+    pairs = zip(lines[::2], lines[1::2], strict=True)
+    return [(said.removeprefix("you> "), reply.removeprefix("homebody> ")) for said, reply in pairs]
 
 
 @pytest.fixture
@@ -75,6 +76,6 @@ def test_everyday_requests_change_what_they_name(area: str | None, text: str, ch
     ("turn off the kettle", "The kettle is already off."),
 ])
 def test_questions_and_what_is_already_so_are_answered_from_the_state(text: str, reply: str):
-    assistant, registry, controller = make_assistant(example())
+    assistant, _, controller = make_assistant(example())
     assert assistant.turn(text, context()).reply == reply
     assert controller.sent == []
