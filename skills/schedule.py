@@ -24,9 +24,9 @@ from pydantic import BaseModel, Field
 
 from agent.understanding.numbers import ORDINALS
 from agent.memory.schedule import (
-    WEEKDAYS, Occurrence, Schedule, add_entry, day_phrase, days_named, describe, describe_when, remove_entry,
-    skip_occurrence, spoken_time, title_words,
+    WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
 )
+from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
 from agent.memory.store import CalendarEntry, HouseholdStore
 from devices.errors import StoreError
 from devices.registry import Registry

@@ -11,15 +11,12 @@ from agent.memory.schedule import (
     Schedule,
     add_entry,
     check_rrule,
-    day_phrase,
     days_named,
-    describe,
-    describe_when,
     occurrences,
     remove_entry,
     skip_occurrence,
-    spoken_time,
 )
+from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
 from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from devices.household import load_household
 from helpers import HOMES
