@@ -12,7 +12,7 @@ from agent.turn.assistant import Assistant
 from agent.config import Settings
 from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, RunRoutine
 from agent.turn.routine_clock import RoutineClock
 from agent.memory.store import HouseholdStore, database_path, open_store
 from agent.turn.context import TurnContext
@@ -79,7 +79,7 @@ class App:
 
     def run_routine(self, routine: Routine) -> None:
         """A routine that fell due: run it as if someone had asked for it."""
-        plan = Plan([ToolCall("run_routine", {"routine": routine.id})], confidence=1.0, path="none")
+        plan = Plan([RunRoutine(routine.id)], confidence=1.0, path="none")
         results = self.assistant.executor.run(plan, TurnContext())
         log.info("routine %s ran on time: %s", routine.id, [o.status for r in results for o in r.outcomes])
 
@@ -104,7 +104,7 @@ def build_assistant(registry: Registry, controller: Any, household: Household, s
                     planner: LlmPlanner | None = None) -> Assistant:
     """The Assistant with whatever memory and skills are available; the evaluation builds it the same way."""
     return Assistant(registry, controller, household, settings,
-                     understanders=[skills.understand], skill_runner=skills.run, planner=planner,
+                     sources=[skills], skill_runner=skills.run, planner=planner,
                      preferences=store.preference if store is not None else None)
 
 

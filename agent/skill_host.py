@@ -20,11 +20,15 @@ from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from agent.config import SkillSettings
-from agent.turn.executor import DEVICE_TOOLS
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import DEVICE_TOOLS
+from agent.turn.plan import Plan, SkillCall
 from agent.turn.context import TurnContext
 from skills.api import Skill, SkillContext, SkillFactory, Turn
-from agent.understanding.templates import BUILTIN_SLOTS, Candidate, SlotType, best_match, choice, compile_template, sentence_text
+from agent.understanding.recognizer import Candidate, sentence_candidate
+from agent.understanding.templates import (
+    BUILTIN_SLOTS, Sentence, SlotType, best_match, choice, compile_template, match, sentence_text,
+)
+from agent.understanding.templates import Match
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class SkillRegistry:
     def __post_init__(self) -> None:
         self._tools: dict[str, tuple[Skill, BaseTool, bool]] = {}
         """Tool name -> its skill, the tool, and whether it takes the turn (`turn` injected)."""
-        self._candidates: list[Candidate] = []
+        self._candidates: list[Sentence] = []
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -104,7 +108,7 @@ class SkillRegistry:
         if missed:
             log.warning("skill %s: its own sentences do not match its examples %s", skill.name, missed)
 
-    def _compile(self, skill: Skill) -> list[Candidate]:
+    def _compile(self, skill: Skill) -> list[Sentence]:
         types = {**BUILTIN_SLOTS, "area": self._area_slot(), **skill.slots}
         candidates = []
         for sentences in skill.sentences:
@@ -112,7 +116,7 @@ class SkillRegistry:
                 raise ValueError(f"sentences for {sentences.tool!r}, which is not one of its tools")
             for source in sentences.templates:
                 target = (skill, sentences.tool, sentences.args)
-                candidates.append(Candidate(compile_template(source, types), target))
+                candidates.append(Sentence(compile_template(source, types), target))
         return candidates
 
     def _area_slot(self) -> SlotType:
@@ -121,20 +125,29 @@ class SkillRegistry:
 
     # -- the Assistant's seams ------------------------------------------------------------------
 
-    def understand(self, text: str, context: TurnContext) -> Plan | None:
-        """An understander: the plan of the most specific skill sentence that fits, else None."""
-        try:
-            found = best_match(self._candidates, sentence_text(text))
-        except Exception:  # a skill's own slot type failed: the device matcher still gets its chance
-            log.exception("skill sentences failed on %r", text)
-            return None
-        if found is None:
-            return None
-        candidate, fit = found
-        _, tool, args = candidate.target
-        return Plan([ToolCall(tool, {**fit.values, **args})], confidence=1.0, path="matcher")
+    def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], float] = lambda fit: 0.0,
+                   ) -> list[Candidate]:
+        """A candidate source for the recognizer: every skill sentence that fits, scored."""
+        said = sentence_text(text)
+        candidates = []
+        for sentence in self._candidates:
+            skill, tool, args = sentence.target
+            try:
+                fit = match(sentence.template, said)
+            except Exception:  # a skill's own slot type failed: the other readings still count
+                log.exception("skill %s: its sentence %r failed on %r", skill.name, sentence.template.source, text)
+                continue
+            if fit is not None:
+                plan = Plan([SkillCall(tool, {**fit.values, **args})], path="matcher")
+                candidates.append(sentence_candidate(plan, fit, skill.name, free_cost))
+        return candidates
 
-    def run(self, call: ToolCall, context: TurnContext) -> str:
+    def understand(self, text: str, context: TurnContext) -> Plan | None:
+        """The plan of the best skill sentence that fits, else None (what the recognizer would take from skills)."""
+        found = sorted(self.candidates(text, context), key=lambda c: (-c.score, c.specificity))
+        return found[0].plan if found else None
+
+    def run(self, call: SkillCall, context: TurnContext) -> str:
         """The skill runner: the tool's spoken result, or an apology when it fails or hangs."""
         entry = self._tools.get(call.tool)
         if entry is None:

@@ -31,6 +31,10 @@ class Binding:
     command: Callable[[State], list[Message]]
     """A validated normalized change → the messages that ask the device for it."""
     availability: dict[str, AvailabilityReader] = field(default_factory=dict)
+    """Availability topic → its decoder."""
+    availability_mode: str = "latest"
+    """How several availability topics combine, as Home Assistant's `availability_mode`: `all` (online
+    while none says offline), `any` (online while one says online) or `latest` (the last word wins)."""
     media: Callable[[str], list[Message]] | None = None
     """A media command (`next`, `previous`) → its messages; None when the device has none."""
     complete: bool = False

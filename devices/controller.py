@@ -2,8 +2,11 @@
 
 A command counts as confirmed only on a state report that arrived after it was sent and
 holds what was asked, so a stale retained state never confirms anything. A command still
-unconfirmed after the connection came back from a broker restart is sent again (a state is
-idempotent; a media command is not and never is), since the restart may have lost it.
+unconfirmed after the connection came back from a broker restart is sent again while its
+caller still waits (a state is idempotent; a media command is not and never is), since the
+restart may have lost it. While the broker is away nothing is sent or queued: a command waits
+for the connection within its own timeout (a broker restart takes a second), and is otherwise
+answered OFFLINE (BROKER_AWAY), never to be carried out later.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from devices.outcome import DeviceOutcome, Status
+from devices.outcome import BROKER_AWAY, DeviceOutcome, Status
 from devices.binding import Message
 from devices.colors import nearest_color_name, rgb_to_xy, to_rgb, xy_to_rgb
 from devices.errors import InvalidChange, OutOfRange, UnknownDevice
@@ -54,9 +57,10 @@ class DeviceController:
         """Publish every command first, then wait for all of them together (one timeout)."""
         outcomes: list[DeviceOutcome] = []
         sent: list[_Sent] = []
+        deadline = time.monotonic() + self.confirm_timeout
         for index, (device_id, change) in enumerate(commands):
-            outcomes.append(self._send(index, device_id, change, sent))
-        self._await(sent, outcomes)
+            outcomes.append(self._send(index, device_id, change, sent, deadline))
+        self._await(sent, outcomes, deadline)
         return outcomes
 
     def media(self, device_id: str, command: str) -> DeviceOutcome:
@@ -68,11 +72,12 @@ class DeviceController:
         if binding.media is None or command not in MEDIA_COMMANDS:
             return DeviceOutcome(device_id, Status.REJECTED, message=f"{binding.device.name} cannot do {command!r}")
         sent: list[_Sent] = []
-        outcomes = [self._publish(0, binding.device, {}, binding.media(command), sent)]
-        self._await(sent, outcomes)
+        deadline = time.monotonic() + self.confirm_timeout
+        outcomes = [self._publish(0, binding.device, {}, binding.media(command), sent, deadline)]
+        self._await(sent, outcomes, deadline)
         return outcomes[0]
 
-    def _send(self, index: int, device_id: str, change: State, sent: list[_Sent]) -> DeviceOutcome:
+    def _send(self, index: int, device_id: str, change: State, sent: list[_Sent], deadline: float) -> DeviceOutcome:
         try:
             binding = self.link.binding(device_id)
             valid = validate_change(binding.device, change)
@@ -80,23 +85,25 @@ class DeviceController:
             return DeviceOutcome(device_id, Status.REFUSED, message=str(error))
         except (InvalidChange, UnknownDevice) as error:
             return DeviceOutcome(device_id, Status.REJECTED, message=str(error))
-        return self._publish(index, binding.device, binding.expected(valid), binding.command(valid), sent)
+        return self._publish(index, binding.device, binding.expected(valid), binding.command(valid), sent, deadline)
 
     def _publish(self, index: int, device: Device, expected: State, messages: list[Message],
-                 sent: list[_Sent]) -> DeviceOutcome:
+                 sent: list[_Sent], deadline: float) -> DeviceOutcome:
+        connection = self.link.connection
+        reports, connects = self.link.reports(device.id), connection.connects
+        if not connection.wait_connected(max(0.0, deadline - time.monotonic())):
+            return DeviceOutcome(device.id, Status.OFFLINE, self.registry.state(device.id), BROKER_AWAY)
         if not self.registry.states.is_online(device.id):
             return DeviceOutcome(device.id, Status.OFFLINE, self.registry.state(device.id), f"{device.name} is offline")
+        if not all([connection.publish(topic, payload, qos=1) for topic, payload in messages]):
+            return DeviceOutcome(device.id, Status.OFFLINE, self.registry.state(device.id), BROKER_AWAY)
         resend = messages if expected else []  # no expected state: a media command, not idempotent
-        sent.append(_Sent(index, device, expected, self.link.reports(device.id), resend,
-                          self.link.connection.connects))
-        for topic, payload in messages:
-            self.link.connection.publish(topic, payload, qos=1)
+        sent.append(_Sent(index, device, expected, reports, resend, connects))
         return DeviceOutcome(device.id, Status.TIMED_OUT)
 
-    def _await(self, sent: list[_Sent], outcomes: list[DeviceOutcome]) -> None:
+    def _await(self, sent: list[_Sent], outcomes: list[DeviceOutcome], deadline: float) -> None:
         if not sent:
             return
-        deadline = time.monotonic() + self.confirm_timeout
         while not self.registry.states.wait_for(lambda: all(self._reached(s) for s in sent),
                                                 min(RESEND_EVERY, max(0.0, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:

@@ -52,6 +52,9 @@ PERCENT_ATTRIBUTES: dict[str, tuple[Kind, str | None]] = {
 COLOR_TEMP_RANGE = (2000, 6500)
 """Colour temperatures a light accepts, in kelvin."""
 
+RUNNING_SPEED = 33
+"""The speed (%) a fan switched on takes when it has no running speed to go back to: the lowest of three."""
+
 
 @dataclass
 class Device:
@@ -184,7 +187,9 @@ def apply_change(device: Device, state: State, change: State) -> State:
     """The state a device reaches after a (valid) change, with the implied attributes.
 
     Brightness, colour or colour temperature turn a light on; a cover's position sets
-    open/closed; a fan's percentage turns it on; unmuting or setting volume wakes a player.
+    open/closed; a fan's percentage turns it on, and a fan switched on runs (at the speed it
+    had, which switching it off keeps, else at RUNNING_SPEED); unmuting or setting volume wakes
+    a player.
     """
     new = {**state, **change}
     kind = device.kind
@@ -192,6 +197,8 @@ def apply_change(device: Device, state: State, change: State) -> State:
         new["state"] = "off" if change.get("brightness") == 0 else "on"
     if kind is Kind.FAN and "percentage" in change and "state" not in change:
         new["state"] = "on" if change["percentage"] > 0 else "off"
+    if kind is Kind.FAN and change.get("state") == "on" and device.has("percentage") and not new.get("percentage"):
+        new["percentage"] = RUNNING_SPEED
     if kind is Kind.MEDIA_PLAYER and "state" not in change and state.get("state") == "off" \
             and ("volume" in change or change.get("muted") is False):
         new["state"] = "on"

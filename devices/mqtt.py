@@ -56,6 +56,8 @@ class MqttConnection:
         self._on_connect: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._connack = threading.Event()
+        self._up = threading.Event()
+        """Set while connected, from the moment subscriptions were renewed."""
         self._refusal: ReasonCode | None = None
         self.connects = 0
         """Successful connections so far: a change since a publish means the broker may have lost it."""
@@ -83,6 +85,10 @@ class MqttConnection:
     @property
     def connected(self) -> bool:
         return self.client.is_connected()
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Whether the connection is up, waiting up to `timeout` seconds for a reconnect if it is not."""
+        return self.connected or (self._up.wait(timeout) and self.connected)
 
     def connect(self) -> None:
         """Connect and start the network thread; BrokerUnavailable says why it could not."""
@@ -120,16 +126,24 @@ class MqttConnection:
 
     def publish(self, topic: str, payload: bytes | str | dict[str, Any] | list[Any], qos: int = 1,
                 retain: bool = False, wait: float = 0.0) -> bool:
-        """Queue a message (dicts and lists as JSON); False when it could not even be queued.
+        """Send a message now (dicts and lists as JSON); False when it was not sent.
 
+        Nothing is queued for later: while disconnected a message is dropped, and a QoS 1 message
+        the broker had not acknowledged when the connection dropped is dropped too (see
+        `_disconnected`), so nothing is ever done long after its sender gave up on it.
         `wait` > 0 blocks up to that many seconds until the broker acknowledged it (QoS 1) or it
         was written out (QoS 0), and returns whether that happened.
         """
         if isinstance(payload, (dict, list)):
             payload = json.dumps(payload)
+        if not self.connected:
+            return False
         info = self.client.publish(topic, payload, qos=qos, retain=retain)
+        if info.rc == paho.MQTT_ERR_NO_CONN:  # the connection dropped just now: paho kept it for later
+            self._forget({info.mid})
+            return False
         if not wait:
-            return info.rc == paho.MQTT_ERR_SUCCESS or (qos > 0 and info.rc == paho.MQTT_ERR_NO_CONN)
+            return info.rc == paho.MQTT_ERR_SUCCESS
         try:
             info.wait_for_publish(wait)
         except (RuntimeError, ValueError):
@@ -187,12 +201,33 @@ class MqttConnection:
             log.info("reconnected to the MQTT broker at %s:%d", self.host, self.port)
         self.connects += 1
         self._connack.set()
+        self._up.set()
         for callback in self._on_connect:
             _guarded(callback)
 
     def _disconnected(self, _client: paho.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any) -> None:
+        self._up.clear()
+        dropped = self._forget(None)
         if reason.is_failure:
-            log.warning("lost the MQTT broker at %s:%d (%s); reconnecting", self.host, self.port, reason.getName())
+            log.warning("lost the MQTT broker at %s:%d (%s); reconnecting%s", self.host, self.port, reason.getName(),
+                        f"; {dropped} unacknowledged message(s) dropped, never sent late" if dropped else "")
+
+    def _forget(self, mids: set[int] | None) -> int:
+        """Drop messages (all when `mids` is None) from paho's queue, which would send them after a reconnect.
+
+        paho-mqtt 2.x keeps unacknowledged QoS 1 messages in `_out_messages` and publishes them
+        again once reconnected — minutes later, after homebody told the person the command failed.
+        It has no public call to withdraw one, so this reaches into that queue under its lock.
+        """
+        client = self.client
+        with client._out_message_mutex:
+            queued = client._out_messages
+            gone = [mid for mid in queued if mids is None or mid in mids]
+            for mid in gone:
+                del queued[mid]  # its info stays unpublished: a wait_for_publish on it times out, truthfully
+            client._inflight_messages = max(0, client._inflight_messages - len(gone))
+        return len(gone)
+
 
     def _dispatcher(self, topic_filter: str) -> Callable[[paho.Client, Any, paho.MQTTMessage], None]:
         def dispatch(_client: paho.Client, _userdata: Any, message: paho.MQTTMessage) -> None:

@@ -24,6 +24,10 @@ class Status(StrEnum):
     """Not sent: a value outside what the device allows."""
 
 
+BROKER_AWAY = "homebody can't reach the devices: the MQTT broker is not connected"
+"""The message of every OFFLINE outcome of a command not sent because the broker is away."""
+
+
 @dataclass
 class DeviceOutcome:
     """What happened to one device in a turn."""

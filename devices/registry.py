@@ -99,6 +99,8 @@ class Registry:
     states: StateStore = field(default_factory=StateStore)
     version: int = 0
     """Bumped whenever the device list changes, so indexes built from it know to rebuild."""
+    declared: set[str] = field(default_factory=set)
+    """Ids of the devices the household file lists (the rest came from discovery)."""
 
     @classmethod
     def from_household(cls, household: Household) -> Registry:
@@ -106,6 +108,7 @@ class Registry:
             floors={f.id: f for f in household.floors},
             areas={a.id: a for a in household.areas},
             devices={d.id: d for d in household.devices},
+            declared={d.id for d in household.devices},
         )
         for device in household.devices:
             registry.states.update(device.id, dict(device.initial))
@@ -144,8 +147,14 @@ class Registry:
         ]
 
     def add_discovered(self, device: Device) -> Device:
-        """Merge a device found by discovery; the household file wins on name, aliases and area."""
-        known = self.devices.get(device.id) or self._by_topic(device.topic)
+        """Merge a device found by discovery; the household file wins on name, aliases and area.
+
+        A discovered device is one already known by its id, or a household device of the same kind
+        on the same topic (the file names devices by topic). Discovered devices sharing a topic stay
+        apart: one Zigbee2MQTT topic carries a wall switch's two rockers, one HA state topic a
+        sensor's temperature and humidity.
+        """
+        known = self.devices.get(device.id) or self._declared_on(device.topic, device.kind)
         if known is not None:
             for feature in device.features:
                 if feature not in known.features:
@@ -155,8 +164,9 @@ class Registry:
         self.version += 1
         return device
 
-    def _by_topic(self, topic: str) -> Device | None:
-        return next((d for d in self.devices.values() if d.topic == topic), None)
+    def _declared_on(self, topic: str, kind: Kind) -> Device | None:
+        return next((self.devices[i] for i in self.declared
+                     if self.devices[i].topic == topic and self.devices[i].kind is kind), None)
 
     def by_topic(self) -> dict[str, Device]:
         return {d.topic: d for d in self.devices.values()}

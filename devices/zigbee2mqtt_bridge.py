@@ -1,107 +1,55 @@
 """Zigbee2MQTT discovery: the retained `zigbee2mqtt/bridge/devices` list ⇄ Device objects.
 
-Kind and features are inferred from each device's `definition.exposes`: a specific expose
-(light, switch, fan, cover, lock, climate) wins; otherwise the first binary property that
-means something (contact, occupancy, …) makes a binary sensor, else the first measured
-quantity (temperature, humidity, …) a sensor. Battery, link quality and per-endpoint
-exposes are ignored. The virtual home publishes the same list, built by `bridge_devices`.
+What each entry holds is read from its `definition.exposes` (devices/zigbee2mqtt_exposes.py):
+one device per endpoint or part, each with the Wire that names its own properties. The virtual
+home publishes the same list, built by `bridge_devices`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from devices.model import Device, Kind
-from devices.zigbee2mqtt import BINARY_KEYS, FAN_MODES
+from devices.zigbee2mqtt_exposes import device_of, entities
+from devices.zigbee2mqtt_values import BINARY_KEYS
+from devices.zigbee2mqtt_wire import Wire
 
 log = logging.getLogger(__name__)
 
 BASE_TOPIC = "zigbee2mqtt"
 BRIDGE_DEVICES_TOPIC = f"{BASE_TOPIC}/bridge/devices"
 
-_SPECIFIC = {"light": Kind.LIGHT, "switch": Kind.SWITCH, "fan": Kind.FAN, "cover": Kind.COVER,
-             "lock": Kind.LOCK, "climate": Kind.CLIMATE}
-_BINARY_CLASSES = {"contact": "door", "occupancy": "motion", "presence": "presence",
-                   "water_leak": "moisture", "smoke": "smoke"}
-_SENSOR_PROPERTIES = ("temperature", "humidity", "illuminance_lux", "illuminance", "pressure", "co2",
-                      "pm25", "voc", "power", "energy", "soil_moisture")
-_UNITS = {"°C": "C", "°F": "F"}
-
 
 def devices_from_bridge(payload: Any, base_topic: str = BASE_TOPIC) -> list[Device]:
     """Devices described by a bridge/devices payload; entries that can't be understood are skipped."""
+    return [device for device, _wire in wired_devices_from_bridge(payload, base_topic)]
+
+
+def wired_devices_from_bridge(payload: Any, base_topic: str = BASE_TOPIC) -> list[tuple[Device, Wire]]:
+    """Each device of a bridge/devices payload with the Wire its exposes describe."""
     if not isinstance(payload, list):
         raise TypeError("zigbee2mqtt/bridge/devices is a JSON list")
     found = []
     for entry in payload:
-        device = _device(entry, base_topic) if isinstance(entry, dict) else None
-        if device is not None:
-            found.append(device)
+        if isinstance(entry, dict):
+            found += _devices(entry, base_topic)
     return found
 
 
-def _device(entry: dict[str, Any], base_topic: str) -> Device | None:
+def _devices(entry: dict[str, Any], base_topic: str) -> list[tuple[Device, Wire]]:
     name, definition = entry.get("friendly_name"), entry.get("definition")
     if entry.get("type") == "Coordinator" or entry.get("disabled") or not isinstance(name, str):
-        return None
+        return []
     exposes = definition.get("exposes") if isinstance(definition, dict) else None
     if not isinstance(exposes, list):
-        return None
-    exposes = [e for e in exposes if isinstance(e, dict) and "endpoint" not in e]
-    fields = _specific(exposes) or _binary(exposes) or _sensor(exposes)
-    if fields is None:
+        return []
+    found = entities(exposes)
+    if not found:
         log.debug("zigbee2mqtt device %r exposes nothing homebody understands", name)
-        return None
-    return Device(id=slug(name), name=name.replace("/", " ").replace("_", " "),
-                  topic=f"{base_topic}/{name}", **fields)
-
-
-def _specific(exposes: list[dict[str, Any]]) -> dict[str, Any] | None:
-    expose = next((e for e in exposes if e.get("type") in _SPECIFIC), None)
-    if expose is None:
-        return None
-    kind = _SPECIFIC[expose["type"]]
-    features = {str(f.get("property")): f for f in expose.get("features", []) if isinstance(f, dict)}
-    fields: dict[str, Any] = {"kind": kind, "features": []}
-    if kind is Kind.LIGHT:
-        fields["features"] = [f for f in ("brightness", "color_temp", "color") if f in features]
-    elif kind is Kind.COVER and "position" in features:
-        fields["features"] = ["position"]
-    elif kind is Kind.FAN and "fan_mode" in features:
-        fields["features"] = ["percentage", "fan_mode"] if "percentage" not in features else ["percentage"]
-    elif kind is Kind.FAN and "percentage" in features:
-        fields["features"] = ["percentage"]
-    elif kind is Kind.CLIMATE:
-        fields.update(_climate(features))
-    return fields
-
-
-def _climate(features: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    modes = features.get("system_mode", {}).get("values", [])
-    setpoint = features.get("occupied_heating_setpoint") or features.get("current_heating_setpoint") or {}
-    fields: dict[str, Any] = {"modes": [m for m in modes if isinstance(m, str)]}
-    for field, key in (("min_temp", "value_min"), ("max_temp", "value_max")):
-        if isinstance(setpoint.get(key), (int, float)):
-            fields[field] = float(setpoint[key])
-    return fields
-
-
-def _binary(exposes: list[dict[str, Any]]) -> dict[str, Any] | None:
-    properties = {e.get("property") for e in exposes if e.get("type") == "binary"}
-    key = next((k for k in _BINARY_CLASSES if k in properties), None)
-    return {"kind": Kind.BINARY_SENSOR, "device_class": _BINARY_CLASSES[key]} if key else None
-
-
-def _sensor(exposes: list[dict[str, Any]]) -> dict[str, Any] | None:
-    numeric = {e.get("property"): e for e in exposes if e.get("type") == "numeric"}
-    key = next((k for k in _SENSOR_PROPERTIES if k in numeric), None)
-    if key is None:
-        return None
-    unit = numeric[key].get("unit")
-    return {"kind": Kind.SENSOR, "device_class": key,
-            "unit": _UNITS.get(unit, unit) if isinstance(unit, str) else None}
+    return [(device_of(e, name, f"{base_topic}/{name}", slug(name)), replace(e.wire, part=e.suffix)) for e in found]
 
 
 def slug(text: str) -> str:
@@ -145,22 +93,23 @@ def _exposes(device: Device) -> list[dict[str, Any]] | None:
 
 
 def _specific_features(device: Device) -> list[dict[str, Any]]:
-    words = {Kind.COVER: ["OPEN", "CLOSE", "STOP"], Kind.LOCK: ["LOCK", "UNLOCK"]}.get(device.kind, ["ON", "OFF"])
-    features: list[dict[str, Any]] = [{"type": "enum" if device.kind is Kind.COVER else "binary", "name": "state", "property": "state",
-                 "access": 7, "values": words}]
     if device.kind is Kind.CLIMATE:
-        features = [{"type": "enum", "name": "system_mode", "property": "system_mode", "access": 7,
-                     "values": list(device.modes)},
-                    {**_numeric("occupied_heating_setpoint", "°C", 7),
-                     "value_min": device.min_temp, "value_max": device.max_temp},
-                    _numeric("local_temperature", "°C")]
+        return [{"type": "enum", "name": "system_mode", "property": "system_mode", "access": 7,
+                 "values": list(device.modes)},
+                {**_numeric("occupied_heating_setpoint", "°C", 7), "value_min": device.min_temp,
+                 "value_max": device.max_temp},
+                _numeric("local_temperature", "°C")]
+    state: dict[str, Any] = {"type": "binary", "name": "state", "property": "state", "access": 7,
+                             "value_on": "ON", "value_off": "OFF"}
+    if device.kind is Kind.COVER:
+        state = {"type": "enum", "name": "state", "property": "state", "access": 7, "values": ["OPEN", "CLOSE", "STOP"]}
+    elif device.kind is Kind.LOCK:
+        state = {**state, "value_on": "LOCK", "value_off": "UNLOCK"}
+    features = [state]
     for feature in device.features:
         if feature == "color":
             features.append({"type": "composite", "name": "color_xy", "property": "color", "access": 7,
                              "features": [_numeric("x", None, 7), _numeric("y", None, 7)]})
-        elif feature == "fan_mode":
-            features.append({"type": "enum", "name": "mode", "property": "fan_mode", "access": 7,
-                             "values": list(FAN_MODES)})
         else:
             features.append(_numeric(feature, "mired" if feature == "color_temp" else None, 7))
     return features

@@ -4,6 +4,10 @@ A skill package exposes, in the entry-point group `homebody.skills`, a factory
 `skill(context: SkillContext) -> Skill`. The factory gets everything the skill may use through
 the context (clock, household store, device registry, a way to speak later), never through
 globals, so two assistants in one process (tests, a restart) never share state.
+
+This module is the whole of what a skill imports from homebody: the declaration types below,
+and re-exported from the rest of homebody the sentence-template slots, the household store and
+calendar, and the spelling-and-sound likeness of names. The built-in skills use nothing else.
 """
 
 from __future__ import annotations
@@ -17,11 +21,30 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import BaseTool
 
-from agent.understanding.templates import SlotType
+from agent.memory.schedule import (
+    WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
+)
+from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
+from agent.memory.store import CalendarEntry, HouseholdStore, Timer
+from agent.understanding.language import Language, language
+from agent.understanding.normalize import normalize
+from agent.understanding.similarity import similarity
+from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
+from agent.understanding.times import DAY as DAY_PATTERN
+from agent.understanding.times import TIME as TIME_PATTERN
+from agent.understanding.times import Period, alternatives, clock_time, next_date, parse_duration, period, unnamed
+from devices.errors import StoreError
 
 if TYPE_CHECKING:
-    from agent.memory.store import HouseholdStore
     from devices.registry import Registry
+
+__all__ = [
+    "DAY_PATTERN", "FREE_TEXT", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Period", "Schedule",
+    "Sentences",
+    "Skill", "SkillContext", "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "add_entry", "alternatives", "choice", "clock_time",
+    "day_phrase", "days_named", "describe", "describe_when", "language", "log_announcement", "next_date", "normalize", "parse_duration", "period",
+    "remove_entry", "sentence_text", "similarity", "skip_occurrence", "spoken_time", "title_words", "unnamed",
+]
 
 log = logging.getLogger(__name__)
 

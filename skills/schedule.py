@@ -15,25 +15,21 @@ import re
 import threading
 import time as monotonic
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
-from agent.understanding.numbers import ORDINALS
-from agent.memory.schedule import (
-    WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
+from skills.api import (
+    DAY_PATTERN, FREE_TEXT, TIME_PATTERN, WEEKDAYS, CalendarEntry, HouseholdStore, Occurrence, Period, Schedule,
+    Sentences, Skill, SkillContext, SlotType, StoreError, Turn, add_entry, alternatives, choice, clock_time, day_phrase,
+    describe, describe_when, language, period, remove_entry, sentence_text, skip_occurrence, spoken_time,
+    title_words, unnamed,
 )
-from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
-from agent.memory.store import CalendarEntry, HouseholdStore
-from devices.errors import StoreError
-from devices.registry import Registry
-from skills.api import Sentences, Skill, SkillContext, Turn
-from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
 
 log = logging.getLogger(__name__)
+ORDINALS = language().numbers.ordinals
 
 UNREACHABLE = "I can't reach the household calendar right now."
 ME = "me"
@@ -41,197 +37,16 @@ ME = "me"
 
 # -- days -----------------------------------------------------------------------------------------
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-MONTH_WORDS = {**{m: n for n, m in enumerate(_MONTHS, 1)}, **{m[:3]: n for n, m in enumerate(_MONTHS, 1)}, "sept": 9}
-WEEKDAY_WORDS = {**{d: n for n, d in enumerate(WEEKDAYS)}, **{d[:3]: n for n, d in enumerate(WEEKDAYS)},
-                 "tues": 1, "weds": 2, "thur": 3, "thurs": 3}
-PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24), "night": (17, 24)}
-"""Parts of a day: local hours [from, to) in which an occurrence must start."""
+def _alternatives(patterns: Iterable[str]) -> str:
+    """An alternation of regex patterns (already escaped), longest first."""
+    return "|".join(sorted(patterns, key=len, reverse=True))
 
 
-def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
-
-
-def _unnamed(pattern: str) -> str:
-    """A pattern with named groups made plain, to embed in templates (each slot names its own group)."""
-    return re.sub(r"\?P<\w+>", "?:", pattern)
-
-
-_WD, _MON, _PART = _alternatives(WEEKDAY_WORDS), _alternatives(MONTH_WORDS), _alternatives(PARTS)
-_ORD = rf"(?:[12]?\d|3[01])(?:st|nd|rd|th)|(?:(?:20|30) )?(?:{_alternatives(ORDINALS)})"
-_NUM = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
-_DAY = (
-    r"(?:(?:on|for|over|during|at) )?(?:"
-    rf"(?:(?:{_WD}) )?(?:the )?(?P<dom>{_ORD})(?: of (?P<mon>{_MON}))?(?: (?P<year>20\d\d))?"
-    rf"|(?:(?:{_WD}) )?(?:the )?(?P<dom2>{_NUM}) (?:of )?(?P<mon2>{_MON})(?: (?P<year2>20\d\d))?"
-    rf"|(?:(?:{_WD}) )?(?P<mon3>{_MON}) (?:the )?(?P<dom3>{_ORD}|{_NUM})(?: (?P<year3>20\d\d))?"
-    rf"|(?P<rel>today|tonight|tomorrow|(?:the )?day after tomorrow|this (?:{_PART}))(?: (?P<rel_part>{_PART}))?"
-    r"|(?:(?P<weekend>this|next|coming|this coming) )?(?:the )?weekend"
-    r"|(?P<week>this|next|the rest of the|the rest of this) week"
-    rf"|(?:(?P<which>this|next|coming|this coming) )?(?P<wd>{_WD})(?: (?P<wd_part>{_PART}))?"
-    ")"
-)
-_DAY_RE = re.compile(_DAY)
-DAY = SlotType(_unnamed(_DAY), lambda text: re.sub(r"^(?:on|for|over|during|at) ", "", text))
+_T = language().time
+WEEKDAY_WORDS, MONTH_WORDS = _T.weekday_numbers, _T.month_numbers
+DAY = SlotType(unnamed(DAY_PATTERN), lambda text: re.sub(rf"^(?:{alternatives(_T.day_prepositions)}) ", "", text))
 """A spoken day or span ("on sunday", "this weekend", "the 3rd of december"); the tool reads it with `period`."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """The days a question is about, and how to say them."""
-
-    days: tuple[date, ...]
-    phrase: str
-    """ "today", "this weekend", "on Friday the 27th"."""
-    hours: tuple[int, int] = (0, 24)
-    """Local hours [from, to) of each day: "tonight" is (17, 24)."""
-
-    def holds(self, occurrence: Occurrence) -> bool:
-        return occurrence.start.date() in self.days and self.hours[0] <= occurrence.start.hour < self.hours[1]
-
-
-def period(spoken: str, today: date) -> Period | None:
-    """The days a phrase means, from `today`: "tomorrow", "friday", "next week", "the 27th", "2026-12-03"."""
-    try:
-        day = date.fromisoformat(spoken.strip())
-        return Period((day,), day_phrase(day, today))
-    except ValueError:
-        pass
-    found = _DAY_RE.fullmatch(sentence_text(spoken).strip())
-    if found is None:
-        return None
-    parts = found.groupdict()
-    if parts["dom"] or parts["dom2"] or parts["dom3"]:
-        return _dated(parts, today)
-    if parts["rel"]:
-        return _relative(parts["rel"], parts["rel_part"], today)
-    if parts["wd"]:
-        return _weekday(parts["wd"], parts["which"], parts["wd_part"], today)
-    if parts["week"]:
-        return _week(parts["week"] == "next", today)
-    return _weekend(parts["weekend"] == "next", today)
-
-
-def _dated(parts: dict[str, str | None], today: date) -> Period | None:
-    spoken = parts["dom"] or parts["dom2"] or parts["dom3"] or ""
-    words = spoken.split()
-    number = int(words[0]) + ORDINALS[words[1]] if len(words) == 2 else ORDINALS.get(spoken) or int(spoken.rstrip("stndrh"))
-    month = parts["mon"] or parts["mon2"] or parts["mon3"]
-    year = parts["year"] or parts["year2"] or parts["year3"]
-    day = next_date(number, MONTH_WORDS[month] if month else None, int(year) if year else None, today)
-    return Period((day,), day_phrase(day, today)) if day else None
-
-
-def next_date(number: int, month: int | None, year: int | None, today: date) -> date | None:
-    """The first date on or after today with that day of the month (and month, and year, when given)."""
-    if month is None:
-        months = (divmod(today.year * 12 + today.month - 1 + step, 12) for step in range(13))
-        candidates = [(y, m + 1) for y, m in months]
-    else:
-        candidates = [(y, month) for y in ([year] if year else [today.year, today.year + 1])]
-    for y, m in candidates:
-        try:
-            day = date(y, m, number)
-        except ValueError:
-            continue
-        if day >= today or year:
-            return day
-    return None
-
-
-def _relative(word: str, part: str | None, today: date) -> Period:
-    if word == "tonight" or word.startswith("this "):
-        return _part_of(today, "evening" if word == "tonight" else word.removeprefix("this "), today)
-    day = today + timedelta(days=2 if "after" in word else 1 if word == "tomorrow" else 0)
-    return _part_of(day, part, today)
-
-
-def _weekday(word: str, which: str | None, part: str | None, today: date) -> Period:
-    day = days_named(WEEKDAYS[WEEKDAY_WORDS[word]], today)[0]
-    if which == "next" and day == today:
-        day += timedelta(days=7)
-    return _part_of(day, part, today)
-
-
-def _part_of(day: date, part: str | None, today: date) -> Period:
-    """One day, or a part of it: "tonight", "tomorrow morning", "on Friday the 27th, in the afternoon"."""
-    phrase = day_phrase(day, today)
-    if part is None:
-        return Period((day,), phrase)
-    if phrase == "today":
-        phrase = "tonight" if part in ("evening", "night") else f"this {part}"
-    else:
-        phrase += f" {part}" if phrase == "tomorrow" else " at night" if part == "night" else f", in the {part}"
-    return Period((day,), phrase, PARTS[part])
-
-
-def _week(following: bool, today: date) -> Period:
-    first = today + timedelta(days=7 - today.weekday()) if following else today
-    last = first + timedelta(days=6 - first.weekday())
-    days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
-    return Period(days, "next week" if following else "this week")
-
-
-def _weekend(following: bool, today: date) -> Period:
-    days = days_named("weekend", today)
-    if following and today.weekday() >= 5:
-        days = [days_named("saturday", today + timedelta(days=1))[0]]
-        days.append(days[0] + timedelta(days=1))
-    return Period(tuple(days), "next weekend" if following else "this weekend")
-
-
-# -- times ----------------------------------------------------------------------------------------
-
-_H, _MM, _AP = r"(?:[01]?\d|2[0-3])", r"[0-5]\d", r"am|pm|a\.m|p\.m"
-_LATE = r"in the (?:morning|afternoon|evening)|at night|tonight"
-_TIME = (
-    r"(?:(?:(?:at|from|for|by|around|about) )?(?:"
-    rf"(?P<h1>{_H})(?:[ .:](?P<m1>{_MM}))? ?(?P<ap1>{_AP})"
-    rf"|(?P<h2>{_H}) o ?clock"
-    rf"|(?P<h3>{_H})[ .:](?P<m3>{_MM})"
-    rf"|half (?:past )?(?P<h4>{_H})"
-    rf"|(?:a )?quarter (?P<q>past|after|to) (?P<h5>{_H})"
-    rf"|(?:(?P<m6>5|10|20|25)|(?P<m6b>\d{{1,2}}) minutes) (?P<dir>past|after|to) (?P<h6>{_H})"
-    r"|(?P<named>noon|midday|midnight|lunchtime)"
-    rf"|(?P<h8>{_H})(?= (?:{_LATE})))"
-    rf"|(?:at|from) (?P<h7>{_H}))"
-    rf"(?: (?P<ap2>{_AP}))?(?: (?P<late>{_LATE}))?"
-)
-_TIME_RE = re.compile(_TIME)
-
-
-def clock_time(spoken: str) -> time | None:
-    """A spoken time of day: "4 pm", "at 9" (9 am), "half past 3" (3:30 pm), "16:00", "noon"; None if not one."""
-    found = _TIME_RE.fullmatch(sentence_text(spoken).strip())
-    if found is None:
-        return None
-    g = found.groupdict()
-    if g["named"]:
-        return time(0) if g["named"] == "midnight" else time(12)
-    hour = _hour(int(next(g[k] for k in ("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8") if g[k])), g["ap1"] or g["ap2"],
-                 g["late"])
-    if hour is None:
-        return None
-    minutes = int(g["m1"] or g["m3"] or 0) + (30 if g["h4"] else 0)
-    if g["q"] or g["dir"]:
-        step = 15 if g["q"] else int(g["m6"] or g["m6b"])
-        minutes = -step if (g["q"] or g["dir"]) == "to" else step
-    total = (hour * 60 + minutes) % (24 * 60)
-    return time(total // 60, total % 60)
-
-
-def _hour(hour: int, meridiem: str | None, late: str | None) -> int | None:
-    """The 24-hour hour; a bare 1 to 6 is taken as afternoon, 7 to 12 as said (household hours)."""
-    if meridiem:
-        return hour % 12 + (12 if meridiem.startswith("p") else 0) if 1 <= hour <= 12 else None
-    if late:
-        return hour % 12 + (0 if late.endswith("morning") else 12) if hour <= 12 else None
-    return hour + 12 if 1 <= hour <= 6 else hour
-
-
-TIME = SlotType(_unnamed(_TIME), lambda text: _hhmm(clock_time(text)))
+TIME = SlotType(unnamed(TIME_PATTERN), lambda text: _hhmm(clock_time(text)))
 
 
 def _hhmm(moment: time | None) -> str | None:
@@ -311,11 +126,6 @@ class People:
         }
 
 
-DEVICE_WORDS = frozenset({
-    "light", "lights", "lamp", "lamps", "heating", "heater", "thermostat", "radiator", "fan", "fans", "blind", "blinds",
-    "shades", "curtains", "door", "doors", "lock", "locks", "tv", "telly", "television", "music", "song", "track",
-    "volume", "radio", "playlist", "sprinkler", "sprinklers", "temperature", "timer", "timers", "alarm", "alarms",
-})
 _PRONOUNS = frozenset({"it", "that", "this", "them", "there", "everything", "anything", "something", "nothing", "all",
                        "today", "tomorrow", "tonight", "one"})
 _ARTICLES = ("a", "an", "the", "my", "our", "his", "her", "their")
@@ -326,35 +136,16 @@ _CLAUSE_STARTS = frozenset({
 
 
 class Guard:
-    """Keeps device talk out of titles: "put the heating on tomorrow" is not a calendar entry."""
-
-    def __init__(self, registry: Registry | None) -> None:
-        self.registry = registry
-        self._version = -1
-        self._phrases: set[str] = set()
-
-    def device_talk(self, text: str) -> bool:
-        words = text.split()
-        if DEVICE_WORDS & set(words):
-            return True
-        padded = f" {' '.join(words)} "
-        return any(f" {phrase} " in padded for phrase in self._device_phrases())
-
-    def _device_phrases(self) -> set[str]:
-        if self.registry is not None and self.registry.version != self._version:
-            devices = self.registry.devices.values()
-            found = {" ".join(sentence_text(p).split()) for d in devices for p in (d.name, *d.aliases)}
-            self._phrases, self._version = found - {""}, self.registry.version
-        return self._phrases
+    """Keeps pronouns and clauses out of titles; device talk is the recognizer's to weigh (agent.understanding)."""
 
     def title(self, text: str) -> str | None:
         """A new entry's title as heard (articles kept for the reply); None for device talk."""
-        return text if _bare(text) and not self.device_talk(text) else None
+        return text if _bare(text) else None
 
     def what(self, text: str) -> str | None:
         """An entry named in a question ("the dentist appointment"); None for pronouns and device talk."""
         words = _bare(text).split()
-        if not words or words[0] in _PRONOUNS or self.device_talk(text):
+        if not words or words[0] in _PRONOUNS:
             return None
         return text
 
@@ -804,7 +595,7 @@ PERSON_EXAMPLES = [
 def skill(context: SkillContext) -> Skill:
     """The entry point: people are read from the store now and re-read when they may have changed."""
     calendar = Calendar(context)
-    guard = Guard(context.registry)
+    guard = Guard()
     names = list(calendar.people.names.values())
     slots: Mapping[str, SlotType] = {
         **calendar.people.slots(), "day": DAY, "time": TIME,

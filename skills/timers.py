@@ -17,12 +17,7 @@ from typing import Annotated
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from pydantic import BaseModel, Field
 
-from agent.understanding.normalize import normalize
-from agent.voice.soundalike import similarity
-from agent.memory.store import Timer
-from devices.errors import StoreError
-from skills.api import Sentences, Skill, SkillContext, Turn
-from agent.understanding.templates import FREE_TEXT, SlotType
+from skills.api import FREE_TEXT, Sentences, Skill, SkillContext, SlotType, StoreError, Timer, Turn, normalize, similarity
 
 log = logging.getLogger(__name__)
 

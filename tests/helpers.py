@@ -16,6 +16,7 @@ import pytest
 from agent.turn.assistant import Assistant
 from agent.config import Settings
 from agent.understanding.matcher import Matcher
+from agent.understanding.recognizer import PlanSource
 from agent.turn.plan import Plan
 from agent.turn.context import DeviceOutcome, TurnContext
 from devices.household import Household, load_household, parse_household
@@ -147,10 +148,11 @@ def matcher_for(household: Household) -> Matcher:
 
 def make_assistant(household: Household, settings: Settings | None = None,
                    understanders: list | None = None) -> tuple[Assistant, Registry, FakeController]:
+    """An assistant on a fake controller; `understanders` claim utterances with plans of their own."""
     registry = Registry.from_household(household)
     controller = FakeController(registry)
     assistant = Assistant(registry, controller, household, settings or Settings(),
-                          understanders=understanders or [])
+                          sources=[PlanSource(claim) for claim in understanders or []])
     return assistant, registry, controller
 
 

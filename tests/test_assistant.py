@@ -12,7 +12,7 @@ import pytest
 from helpers import changed, context, household, make_assistant, maple, tiny
 
 from agent.config import SafetySettings, Settings
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, ToolCall, tool_call
 from agent.turn.context import TurnContext
 
 # ---- what asks first and what does not -----------------------------------------------------------
@@ -106,7 +106,7 @@ class FrontDoor:
     light_name: str
 
     def unlock(self) -> ToolCall:
-        return ToolCall("set_state", {"devices": [self.lock], "changes": {"state": "unlocked"}})
+        return tool_call("set_state", {"devices": [self.lock], "changes": {"state": "unlocked"}})
 
 
 DOORS = [FrontDoor("maple", "hallway", "front_door", "hallway_light", "hallway light"),
@@ -259,8 +259,8 @@ def test_a_plan_from_another_understander_is_held_too(door: FrontDoor):
     "claimed",
     [
         lambda door: Plan(calls=[door.unlock()], confidence=1.0, path="llm"),
-        lambda door: Plan(calls=[ToolCall("confirm", {})], path="llm"),
-        lambda door: Plan(calls=[ToolCall("answer", {"text": "yes"})], say="yes", path="llm"),
+        lambda door: Plan(calls=[tool_call("confirm", {})], path="llm"),
+        lambda door: Plan(calls=[tool_call("answer", {"text": "yes"})], say="yes", path="llm"),
         lambda door: Plan(say="yes", path="llm"),
     ],
     ids=["repeats-the-held-calls", "a-confirm-tool", "answers-yes", "says-yes"],

@@ -38,8 +38,10 @@ from agent.memory.history import HistoryWriter
 from agent.memory.store import HouseholdStore
 from agent.turn.context import DeviceOutcome, TurnResult
 from devices import zigbee2mqtt
+from devices.broker import EmbeddedBroker
 from devices.household import Household
 from devices.model import Device, Kind
+from devices.outcome import BROKER_AWAY
 from devices.mqtt import MqttConnection
 from devices.runtime import DeviceRuntime
 from devices.virtual_home import VirtualHome
@@ -188,9 +190,8 @@ def publish_retained(address: BrokerAddress, device: Device, state: dict[str, fl
         assert connection.publish(device.topic, zigbee2mqtt.encode_state(device, state), retain=True, wait=2.0)
 
 
-@pytest.mark.parametrize("when", ["before_publish", "while_waiting"])
-def test_a_command_survives_a_broker_restart_and_state_resynchronizes(
-        when: str, mosquitto_factory: Callable[[str], Mosquitto], maple_home: Household, ledger: Ledger) -> None:
+def test_a_command_in_flight_survives_a_broker_restart_and_state_resynchronizes(
+        mosquitto_factory: Callable[[str], Mosquitto], maple_home: Household, ledger: Ledger) -> None:
     """mosquitto stops and starts on the same port while a command waits: resent after the reconnect, confirmed."""
     mosquitto = mosquitto_factory("")
     address = mosquitto.address
@@ -203,14 +204,9 @@ def test_a_command_survives_a_broker_restart_and_state_resynchronizes(
         outcome: list[DeviceOutcome] = []
         command = threading.Thread(target=lambda: outcome.append(runtime.controller.set("garage_light",
                                                                                          {"state": "on"})))
-        if when == "before_publish":
-            mosquitto.stop()
-            assert eventually(lambda: not runtime.connection.connected)
-            command.start()
-        else:
-            command.start()
-            assert eventually(lambda: home.state("garage_light")["state"] == "on")  # the device took it
-            mosquitto.stop()
+        command.start()
+        assert eventually(lambda: home.state("garage_light")["state"] == "on")  # the device took it
+        mosquitto.stop()
         ledger.inject()
         assert eventually(lambda: not runtime.connection.connected and not home.connection.connected)
         home.report("front_door_contact", {"state": "on"})  # the door opens while nobody can hear it
@@ -227,28 +223,99 @@ def test_a_command_survives_a_broker_restart_and_state_resynchronizes(
         assert runtime.registry.state(SHED.id) == {"value": 7.5}
 
 
-def test_a_command_while_the_broker_stays_away_is_reported_not_lost(
-        mosquitto_factory: Callable[[str], Mosquitto], maple_home: Household, tmp_path: Path, ledger: Ledger) -> None:
-    mosquitto = mosquitto_factory("")
-    with (DeviceRuntime.start(mosquitto.address.settings(confirm_timeout=0.5), maple_home, virtual=True) as runtime,
+class Outage:
+    """A real broker that goes away and comes back on the same port: mosquitto, or the embedded amqtt."""
+
+    def __init__(self, kind: str, mosquitto_factory: Callable[[str], Mosquitto]) -> None:
+        self.mosquitto = mosquitto_factory("") if kind == "mosquitto" else None
+        self.amqtt = EmbeddedBroker() if self.mosquitto is None else None
+        if self.amqtt is not None:
+            self.amqtt.start()
+        port = self.mosquitto.port if self.mosquitto is not None else self.amqtt.port  # type: ignore[union-attr]
+        self.address = BrokerAddress(kind, "127.0.0.1", port)
+
+    def stop(self) -> None:
+        if self.mosquitto is not None:
+            self.mosquitto.stop()
+        elif self.amqtt is not None:
+            self.amqtt.stop()
+
+    def start(self) -> None:
+        if self.mosquitto is not None:
+            self.mosquitto.start()
+        else:
+            self.amqtt = EmbeddedBroker(port=self.address.port)
+            self.amqtt.start()
+
+    def close(self) -> None:
+        if self.amqtt is not None:
+            self.amqtt.stop()
+
+
+@pytest.fixture(params=["mosquitto", "amqtt"])
+def outage(request: pytest.FixtureRequest, mosquitto_factory: Callable[[str], Mosquitto]) -> Iterator[Outage]:
+    broker = Outage(request.param, mosquitto_factory)
+    yield broker
+    broker.close()
+
+
+def quiet_after_reconnect(address: BrokerAddress, runtime: DeviceRuntime, home: VirtualHome) -> list[tuple[str, bytes]]:
+    """The commands the broker passes on once both sides are back, until a round trip through each."""
+    with spy(address, "zigbee2mqtt/+/set", "zigbee2mqtt/spy/set", 5.0) as commands:
+        assert eventually(lambda: runtime.connection.connected and home.connection.connected, 8.0)
+        assert home.connection.sync() and runtime.connection.sync()
+        time.sleep(0.3)
+    return commands
+
+
+def test_a_command_while_the_broker_is_away_is_answered_so_and_never_carried_out_later(
+        outage: Outage, maple_home: Household, tmp_path: Path, ledger: Ledger) -> None:
+    """Issue 18: "I can't reach the devices right now", and nothing happens when the broker is back."""
+    with (DeviceRuntime.start(outage.address.settings(confirm_timeout=0.5), maple_home, virtual=True) as runtime,
           assistant_on(runtime, maple_home, tmp_path / "home.db") as memory):
-        mosquitto.stop()
+        home = home_of(runtime)
+        outage.stop()
         ledger.inject()
         assert eventually(lambda: not runtime.connection.connected)
         result = memory.assistant.turn("turn on the garage light", new_conversation("garage"))
         ledger.turn(result)
-        assert result.outcomes[0].status == "timed_out"
-        assert "lost the MQTT broker" in result.outcomes[0].message
-        assert "garage light didn't respond" in result.reply.lower()
-        mosquitto.start()
-        assert eventually(lambda: runtime.connection.connected and home_of(runtime).connection.connected, 8.0)
-        # connected is not yet subscribed again: a round trip through the broker says the renewed
-        # subscriptions, sent before it, are in place (a command before that is reported, as above)
-        assert home_of(runtime).connection.sync() and runtime.connection.sync()
+        assert [(o.status, o.message) for o in result.outcomes] == [("offline", BROKER_AWAY)]
+        assert result.reply == "I can't reach the devices right now."
+        outage.start()
+        assert quiet_after_reconnect(outage.address, runtime, home) == []  # nothing was kept for later
+        assert home.state("garage_light")["state"] == "off"
         result = memory.assistant.turn("turn on the garage light", new_conversation("garage"))
         ledger.turn(result)
-        # paho may deliver the queued first command on reconnect: the light is on either way, nothing lost
-        assert [o.status for o in result.outcomes] in (["confirmed"], ["already"])
+        assert [o.status for o in result.outcomes] == ["confirmed"]
+
+
+def test_a_publish_the_broker_never_acknowledged_is_not_delivered_after_the_reconnect(
+        mosquitto_factory: Callable[[str], Mosquitto], maple_home: Household, ledger: Ledger) -> None:
+    """A frozen broker takes the command but never acknowledges it; homebody reports that, the broker dies.
+
+    paho would publish the unacknowledged message again once reconnected, long after the person
+    heard the device didn't respond; homebody drops it instead.
+    """
+    mosquitto = mosquitto_factory("")
+    address = mosquitto.address
+    with (VirtualHome(maple_home.devices, address.host, address.port) as home,
+          DeviceRuntime.start(address.settings(confirm_timeout=0.5), maple_home, virtual=False) as runtime):
+        frozen = mosquitto.process
+        assert frozen is not None
+        frozen.send_signal(signal.SIGSTOP)  # alive for TCP, deaf to MQTT
+        ledger.inject()
+        try:
+            outcome = runtime.controller.set("garage_light", {"state": "on"})
+        finally:
+            frozen.kill()
+            frozen.wait(5)
+            mosquitto.process = None
+        ledger.commands([outcome])
+        assert outcome.status == "timed_out" and "didn't respond" in outcome.message
+        assert eventually(lambda: not runtime.connection.connected)
+        mosquitto.start()
+        assert quiet_after_reconnect(address, runtime, home) == []
+        assert home.state("garage_light")["state"] == "off"
 
 
 # ---- devices misbehave ----

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from devices.binding import Binding
-from devices.ha_discovery import expand, parse_config, render
+from devices.ha_config import expand
+from devices.ha_discovery import parse_config
+from devices.ha_templates import render_value
 from devices.household import load_household
 from devices.model import Kind
 from devices.mqtt import MqttConnection
@@ -113,8 +115,8 @@ def test_cover_lock_climate() -> None:
 def test_fan_speeds_are_coarse_and_the_expectation_says_so() -> None:
     fan = parse("fan", BATH_FAN)
     assert fan.command({"state": "on", "percentage": 50}) == [("fan/set", b"ON"), ("fan/speed/set", b"2")]
-    assert fan.readers["fan/speed"](b"2") == {"percentage": 67}
-    assert fan.expected({"percentage": 50}) == {"percentage": 67}
+    assert fan.readers["fan/speed"](b"2") == {"percentage": 66}  # Home Assistant's ranged_value_to_percentage
+    assert fan.expected({"percentage": 50}) == {"percentage": 66}
 
 
 def test_sensors_with_templates() -> None:
@@ -153,9 +155,9 @@ def test_node_id_and_availability_list() -> None:
 
 def test_expand_and_render() -> None:
     assert expand({"~": "base", "stat_t": "~/state", "name": "x"}) == {"state_topic": "base/state", "name": "x"}
-    assert render("{{ value_json['a'].b }}", '{"a": {"b": 3}}') == 3
-    assert render("{{ value }}", "12") == "12"
-    assert render(None, "raw") == "raw"
+    assert render_value("{{ value_json['a'].b }}", '{"a": {"b": 3}}') == "3"
+    assert render_value("{{ value }}", "12") == "12"
+    assert render_value(None, "raw") == "raw"
 
 
 def test_discovered_devices_are_controlled_over_a_real_broker(fresh_amqtt_broker: BrokerAddress) -> None:

@@ -11,7 +11,7 @@ from helpers import context, household, make_assistant
 
 from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner, habits
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, tool_call
 from agent.memory.store import HouseholdStore, TurnRecord
 
 
@@ -52,7 +52,7 @@ def test_an_unknown_speaker_teaches_nothing(tmp_path: Path, home: str):
 def test_the_same_setting_at_the_same_time_on_three_days_is_a_habit(tmp_path: Path):
     store = HouseholdStore(tmp_path / "home.db")
     morning = datetime(2026, 11, 20, 7, 5)
-    plan = Plan([ToolCall("set_state", {"devices": ["kitchen_ceiling"], "changes": {"brightness": 40}})])
+    plan = Plan([tool_call("set_state", {"devices": ["kitchen_ceiling"], "changes": {"brightness": 40}})])
     for day in range(3):
         at = (morning + timedelta(days=day, minutes=10 * day)).timestamp()
         store.record_turn(TurnRecord(at, "kitchen light to 40", "Done.", "matcher", "kitchen", "sam", plan.to_json()))

@@ -21,6 +21,7 @@ from devices.errors import HomebodyError, InvalidChange, OutOfRange
 from devices.model import (
     Device,
     Kind,
+    RUNNING_SPEED,
     apply_change,
     attributes_of,
     clamp_change,
@@ -286,6 +287,26 @@ def test_apply_change_gives_the_state_reached_with_implied_attributes(device, st
     before = dict(state)
     assert apply_change(DEVICES[device], state, change) == reached
     assert state == before
+
+
+@pytest.mark.parametrize(
+    "state, reached",
+    [
+        ({"state": "off", "percentage": 0}, {"state": "on", "percentage": RUNNING_SPEED}),
+        ({"state": "off"}, {"state": "on", "percentage": RUNNING_SPEED}),
+        ({"state": "off", "percentage": 70}, {"state": "on", "percentage": 70}),
+        ({"state": "on", "percentage": 20}, {"state": "on", "percentage": 20}),
+    ],
+)
+def test_a_fan_switched_on_runs_at_its_last_speed_else_at_a_running_speed(state, reached):
+    assert apply_change(DEVICES["fan"], state, {"state": "on"}) == reached
+
+
+def test_a_fan_switched_off_keeps_the_speed_it_goes_back_to():
+    fan = DEVICES["fan"]
+    off = apply_change(fan, {"state": "on", "percentage": 70}, {"state": "off"})
+    assert apply_change(fan, off, {"state": "on"}) == {"state": "on", "percentage": 70}
+    assert apply_change(Device("vent", "Vent", Kind.FAN), {"state": "off"}, {"state": "on"}) == {"state": "on"}
 
 
 @pytest.mark.parametrize("change", [{"volume": 40}, {"muted": False}])

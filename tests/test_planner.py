@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from agent.config import LlmSettings
 from agent.llm.models import LocalModel, Prompt, RemoteModel, locate_model, parse_model_spec
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, tool_call
 from agent.llm.planner import (
     LlmPlanner,
     Rejected,
@@ -141,9 +141,9 @@ def test_the_schema_becomes_a_grammar_llama_cpp_accepts(registry: Registry, mapl
      '"delta":1}}]}', None,
      [("adjust", {"devices": ["emma_radiator"], "attribute": "target_temperature", "delta": 1})]),
     ('{"calls":[{"tool":"get_state","args":{"area":"home","kind":"lock","value":"locked","quantifier":"all"}}]}',
-     None, [("get_state", {"devices": ["front_door", "back_door"], "value": "locked", "quantifier": "all"})]),
+     None, [("get_state", {"devices": ["front_door", "back_door"], "attribute": None, "value": "locked", "quantifier": "all"})]),
     ('{"calls":[{"tool":"get_state","args":{"devices":["tv","tv"]}}]}', None,
-     [("get_state", {"devices": ["tv"], "quantifier": "one"})]),
+     [("get_state", {"devices": ["tv"], "attribute": None, "value": None, "quantifier": "one"})]),
     ('{"calls":[{"tool":"run_routine","args":{"routine":"good_night"}}]}', None,
      [("run_routine", {"routine": "good_night"})]),
 ])
@@ -193,7 +193,7 @@ def test_skill_calls_are_checked_against_their_schema(registry: Registry, maple_
 
 # ---- grounding -------------------------------------------------------------------------------
 
-KITCHEN_ON = Plan([ToolCall("set_state", {"devices": ["kitchen_ceiling"], "changes": {"state": "on"}})])
+KITCHEN_ON = Plan([tool_call("set_state", {"devices": ["kitchen_ceiling"], "changes": {"state": "on"}})])
 
 
 @pytest.mark.parametrize(("text", "area", "last", "plan", "expected"), [
@@ -203,12 +203,12 @@ KITCHEN_ON = Plan([ToolCall("set_state", {"devices": ["kitchen_ceiling"], "chang
     ("it's too dark in here", "kitchen", [], KITCHEN_ON, True),
     ("turn it off", None, ["kitchen_ceiling"], KITCHEN_ON, True),
     ("set the thermo stat to 21", None, [],
-     Plan([ToolCall("set_state", {"devices": ["living_thermostat"], "changes": {"target_temperature": 21}})]), True),
-    ("movie night", None, [], Plan([ToolCall("run_routine", {"routine": "movie_time"})]), True),
+     Plan([tool_call("set_state", {"devices": ["living_thermostat"], "changes": {"target_temperature": 21}})]), True),
+    ("movie night", None, [], Plan([tool_call("run_routine", {"routine": "movie_time"})]), True),
     ("blah blah purple monkey", None, [], KITCHEN_ON, False),
     ("turn on", "office", [], KITCHEN_ON, False),
     ("turn on the sauna", None, [], KITCHEN_ON, False),
-    ("what time is it", None, [], Plan([ToolCall("run_routine", {"routine": "movie_time"})]), False),
+    ("what time is it", None, [], Plan([tool_call("run_routine", {"routine": "movie_time"})]), False),
     ("switch off the living room light", None, [], KITCHEN_ON, False),
     ("turn on the reading lamp", None, [], KITCHEN_ON, False),
     ("set the floor lamp to half brightness", None, [], KITCHEN_ON, False),

@@ -9,7 +9,7 @@ import pytest
 from helpers import context, household, make_assistant
 
 from agent.config import SafetySettings, Settings
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, ToolCall, tool_call
 from agent.turn.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
 from devices.model import Device, Kind
 from devices.registry import Registry
@@ -24,11 +24,11 @@ FRONT_DOORS = {"maple": ("hallway", "front_door"), "example": ("porch", "front_l
 
 
 def set_state(device: str, **changes: object) -> ToolCall:
-    return ToolCall("set_state", {"devices": [device], "changes": changes})
+    return tool_call("set_state", {"devices": [device], "changes": changes})
 
 
 def adjust(device: str, attribute: str, delta: float) -> ToolCall:
-    return ToolCall("adjust", {"devices": [device], "attribute": attribute, "delta": delta})
+    return tool_call("adjust", {"devices": [device], "attribute": attribute, "delta": delta})
 
 
 @pytest.mark.parametrize(
@@ -57,15 +57,15 @@ def adjust(device: str, attribute: str, delta: float) -> ToolCall:
         ("tiny", set_state("kettle", state="off"), []),
         ("tiny", set_state("porch_gate", state="closed"), []),
         # tools that change no lock or cover, and ids that are not devices
-        ("maple", ToolCall("get_state", {"devices": ["front_door"], "value": "unlocked"}), []),
-        ("maple", ToolCall("media_control", {"devices": ["tv"], "command": "resume"}), []),
+        ("maple", tool_call("get_state", {"devices": ["front_door"], "value": "unlocked"}), []),
+        ("maple", tool_call("media_control", {"devices": ["tv"], "command": "resume"}), []),
         ("maple", set_state("no_such_device", state="unlocked"), []),
+        ("maple", tool_call("set_state", {"devices": []}), []),
         ("example", set_state("front_lock", state="unlocked"), [("front_lock", "unlock")]),
         ("example", set_state("front_lock", state="locked"), []),
         ("example", set_state("sitting_curtains", state="open"), []),
         ("example", set_state("kettle", state="on"), []),
         ("hazel", set_state("garden_gate", state="unlocked"), [("garden_gate", "unlock")]),
-        ("maple", ToolCall("set_state", {}), []),
     ],
 )
 def test_risky_actions(home: str, call: ToolCall, risky: list[tuple[str, str]]):
@@ -87,7 +87,7 @@ def test_opening_a_door_gate_or_garage_cover_or_any_sensitive_cover_is_risky(dev
 
 
 def test_every_risky_call_of_a_plan_is_found():
-    plan = Plan(calls=[set_state("kitchen_ceiling", state="on"), ToolCall("set_state", {
+    plan = Plan(calls=[set_state("kitchen_ceiling", state="on"), tool_call("set_state", {
         "devices": ["front_door", "back_door"], "changes": {"state": "unlocked"}}), set_state("garage_door", state="open")])
     found = risky_actions(plan, registry_of("maple"))
     assert [(r.device.id, r.verb) for r in found] == [("front_door", "unlock"), ("back_door", "unlock"),

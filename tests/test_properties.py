@@ -12,8 +12,7 @@ from helpers import household as load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.understanding.frames import ATTRIBUTE_WORDS, DOWN_WORDS, INDIRECT, UP_WORDS
-from agent.understanding.lexicon import ALL_WORDS, COLOR_TEMPERATURES, HOUSE_WORDS, KIND_WORDS
+from agent.understanding.language import language
 from agent.understanding.matcher import Matcher
 from agent.understanding.mentions import find_mentions
 from agent.understanding.normalize import plain_name
@@ -99,8 +98,10 @@ NEUTRAL_CANDIDATES = NEUTRAL_TEXT.split()
 @functools.cache
 def neutral_words(name: str) -> list[str]:
     """The candidates that name nothing in the household and imply no kind, by the matcher's own index."""
-    implying = set(KIND_WORDS) | ALL_WORDS | HOUSE_WORDS | set(ATTRIBUTE_WORDS) | set(INDIRECT) | set(NAMED_COLORS) \
-        | set(COLOR_TEMPERATURES) | {w for w, a in (UP_WORDS | DOWN_WORDS).items() if a} | {"here", "room", "area"}
+    words, values = language(), language().values
+    implying = set(words.kinds) | words.scope.all | words.scope.house | set(values.attributes) | set(values.indirect) \
+        | set(NAMED_COLORS) | set(values.color_temperatures) | {w for w, a in (values.up | values.down).items() if a} \
+        | {"here", "room", "area"}
     index = matcher(name).index
     words = []
     for word in NEUTRAL_CANDIDATES:
@@ -126,7 +127,7 @@ def test_text_of_non_household_words_acts_on_no_device(data: st.DataObject, room
 
 def named_devices(name: str) -> list[tuple[str, str, str]]:
     """(household, device id, device name) for every device whose name is not just a kind word."""
-    return [(name, d.id, d.name) for d in household(name).devices if plain_name(d.name) not in KIND_WORDS]
+    return [(name, d.id, d.name) for d in household(name).devices if plain_name(d.name) not in language().kinds]
 
 
 def sharing_the_name(home: Household, name: str) -> set[str]:

@@ -19,7 +19,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agent.turn.assistant import Assistant
 from agent.cli.main import main
-from agent.turn.plan import ToolCall
+from agent.turn.plan import tool_call
 from agent.turn.context import TurnContext
 from devices.registry import Registry
 from skills import clock, timers
@@ -207,7 +207,7 @@ def test_missing_arguments_get_an_apology_not_a_crash():
 
 
 def test_a_tool_nobody_has_is_answered():
-    assert registry_of(echo_skill).run(ToolCall("bake_bread"), TurnContext()) == "Sorry, I can't do bake bread."
+    assert registry_of(echo_skill).run(tool_call("bake_bread"), TurnContext()) == "Sorry, I can't do bake bread."
 
 
 def test_a_failing_tick_does_not_stop_the_others(caplog):
@@ -247,7 +247,7 @@ def assistant_with(*factories, timeout: float = 5.0) -> Assistant:
     context = SkillContext(UTC, registry=registry)
     skills = SkillRegistry.from_factories([("s", "tests", f) for f in factories], context, tool_timeout=timeout)
     return Assistant(registry, FakeController(registry), household,
-                     understanders=[skills.understand], skill_runner=skills.run)
+                     sources=[skills], skill_runner=skills.run)
 
 
 def test_the_assistant_answers_skills_and_still_controls_devices():

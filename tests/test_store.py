@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agent.config import HouseholdSettings
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, tool_call
 from agent.memory.store import (
     MIGRATIONS,
     Actuation,
@@ -126,7 +126,7 @@ def test_turns_round_trip_newest_first(store: HouseholdStore) -> None:
 
 
 def test_turn_record_from_a_turn_result() -> None:
-    plan = Plan([ToolCall("set", {"device": "tv", "state": "on"})], 0.9, "matcher")
+    plan = Plan([tool_call("set", {"device": "tv", "state": "on"})], 0.9, "matcher")
     result = TurnResult(text="turn on the telly", reply="TV on.", plan=plan, path="matcher",
                         outcomes=[DeviceOutcome("tv", "confirmed", {"state": "on"})], timings_ms={"total": 40.0})
     record = TurnRecord.from_turn(result, TurnContext(area="living_room", person="sam"), at=5.0)

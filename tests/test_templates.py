@@ -3,7 +3,7 @@ import pytest
 
 from agent.understanding.templates import (
     BUILTIN_SLOTS,
-    Candidate,
+    Sentence,
     SlotType,
     TemplateError,
     best_match,
@@ -100,7 +100,7 @@ def test_a_slot_can_reject_what_it_matched():
     (["what time is it"], "turn on the light", None),
 ])
 def test_the_most_specific_template_wins(templates, utterance, winner):
-    candidates = [Candidate(compile_template(t, TYPES), i) for i, t in enumerate(templates)]
+    candidates = [Sentence(compile_template(t, TYPES), i) for i, t in enumerate(templates)]
     found = best_match(candidates, sentence_text(utterance))
     assert (found[0].target if found else None) == winner
 

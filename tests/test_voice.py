@@ -21,7 +21,7 @@ from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.cli.voice import show_exchange
 from agent.config import Settings
 from agent.voice.listen import DIDNT_HEAR, NO_MICROPHONE, ArrayInput
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, tool_call
 from agent.voice.stt import Transcriber, Transcript, said_once
 from agent.voice.tts import Synthesizer
 from agent.turn.context import TurnContext
@@ -276,7 +276,7 @@ def test_replies_in_quiet_hours_are_softer(tmp_path: Path, quiet: bool, level: i
 
 
 def _plan(calls: int, confidence: float, say: str | None = None) -> Plan:
-    return Plan([ToolCall("set_state")] * calls, confidence, say=say)
+    return Plan([tool_call("set_state", {"devices": []})] * calls, confidence, say=say)
 
 
 @pytest.mark.parametrize(("plans", "ranks", "best"), [

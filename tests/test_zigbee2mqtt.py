@@ -16,9 +16,9 @@ from devices.zigbee2mqtt import (
     decode_state,
     encode_command,
     encode_state,
-    kelvin_from_mired,
     read_availability,
 )
+from devices.zigbee2mqtt_values import kelvin_from_mired
 from devices.zigbee2mqtt_bridge import bridge_devices, devices_from_bridge, slug
 
 
@@ -99,14 +99,6 @@ COMMANDS: list[tuple[Device, State, dict[str, Any]]] = [
 def test_encode_command_and_the_device_reads_it_back(dev: Device, change: State, payload: dict[str, Any]) -> None:
     assert encode_command(dev, change) == payload
     assert decode_command(dev, payload) == (change, None)
-
-
-def test_fan_known_only_by_fan_mode_is_commanded_through_it() -> None:
-    fan = device("fan", features=["percentage", "fan_mode"])
-    assert encode_command(fan, {"percentage": 50}) == {"fan_mode": "medium"}
-    assert encode_command(fan, {"state": "off"}) == {"fan_mode": "off"}
-    assert encode_command(fan, {"state": "on"}) == {"fan_mode": "on"}
-    assert decode_command(fan, {"fan_mode": "high"}) == ({"state": "on", "percentage": 100}, None)
 
 
 def test_set_payload_colours_in_every_form_zigbee2mqtt_accepts() -> None:

@@ -26,7 +26,7 @@ from langchain_core.tools import BaseTool
 
 from agent.config import LlmSettings
 from agent.llm.models import Completion, LanguageModel, Prompt, open_model
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Plan, RunRoutine, ToolCall, devices_of, tool_call
 from agent.llm.tools import device_tools
 from agent.turn.context import TurnContext
 from devices.colors import NAMED_COLORS
@@ -380,7 +380,10 @@ def _call_from(tool: str, args: dict[str, Any], registry: Registry, context: Tur
         args["devices"] = list(dict.fromkeys(args["devices"]))
     if tool == "get_state":
         args.setdefault("quantifier", "one" if len(args.get("devices", [])) == 1 else "which")
-    return ToolCall(tool, args)
+    try:
+        return tool_call(tool, args)
+    except (TypeError, ValueError, KeyError) as error:
+        raise Rejected(f"{tool}: {error}") from None
 
 
 def _in_place(registry: Registry, place: Any, kind: Any, context: TurnContext) -> list[Device]:
@@ -427,7 +430,7 @@ def plan_problems(plan: Plan, registry: Registry, routines: list[Routine], tools
         except Exception as error:  # noqa: BLE001 - pydantic's ValidationError, or a schema that is not a model
             problems.append(f"{call.tool}: arguments do not fit its schema ({error})".replace("\n", " "))
             continue
-        devices = call.args.get("devices", [])
+        devices = devices_of(call)
         unknown = [d for d in devices if d not in registry.devices]
         if unknown:
             problems.append(f"{call.tool}: unknown devices {unknown}")
@@ -436,8 +439,8 @@ def plan_problems(plan: Plan, registry: Registry, routines: list[Routine], tools
         for device in (registry.devices[d] for d in devices if d in registry.devices):
             if call.tool in ("set_state", "adjust") and not _accepts(device, call.tool, call.args):
                 problems.append(f"{call.tool}: {device.id} cannot take {call.args}")
-        if call.tool == "run_routine" and call.args.get("routine") not in {r.id for r in routines}:
-            problems.append(f"unknown routine {call.args.get('routine')!r}")
+        if isinstance(call, RunRoutine) and call.routine not in {r.id for r in routines}:
+            problems.append(f"unknown routine {call.routine!r}")
     return problems
 
 
@@ -482,12 +485,12 @@ def grounded(plan: Plan, text: str, registry: Registry, routines: list[Routine],
     """
     said = words(text, joined=True) | (set(text.lower().replace("'", " ").split()) & (PRONOUNS | HERE_WORDS))
     for call in plan.calls:
-        if call.tool == "run_routine":
-            routine = next((r for r in routines if r.id == call.args.get("routine")), None)
+        if isinstance(call, RunRoutine):
+            routine = next((r for r in routines if r.id == call.routine), None)
             if routine is None or not any(words(name) <= said for name in [routine.name, *routine.aliases]):
                 return False
-        elif "devices" in call.args and not any(
-                _refers_to(registry.devices[d], said, registry, context) for d in call.args["devices"]):
+        elif devices_of(call) and not any(
+                _refers_to(registry.devices[d], said, registry, context) for d in devices_of(call)):
             return False
     return True
 

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 from agent.memory.history import HistoryWriter
-from agent.understanding.matcher import CORRECTIONS
+from agent.understanding.language import language
 from agent.understanding.normalize import normalize
 from agent.memory.store import HouseholdStore, Suggestion
 from agent.turn.context import TurnContext, TurnResult
@@ -47,7 +47,7 @@ class CorrectionLearner:
 
     def _corrected_temperature(self, result: TurnResult) -> float | None:
         tokens = normalize(result.text)
-        if not tokens or tokens[0] not in CORRECTIONS:
+        if not tokens or tokens[0] not in language().commands.corrections:
             return None
         for outcome in result.outcomes:
             device = self.registry.devices.get(outcome.device_id)

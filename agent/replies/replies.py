@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from agent.replies.answers import answer_question
 from agent.turn.executor import CallResult
-from agent.turn.plan import ToolCall
-from devices.outcome import DeviceOutcome, Status
+from agent.turn.plan import Adjust, MediaControl, SetState
+from devices.outcome import BROKER_AWAY, DeviceOutcome, Status
 from agent.replies.wording import capital, name_list, plural_name, state_phrase
 from devices.model import Device
 from devices.registry import Registry
@@ -28,10 +28,10 @@ def _merged(results: list[CallResult]) -> list[CallResult]:
         if previous is not None and result.call.tool in COMMANDS and previous.call.tool in COMMANDS \
                 and {o.device_id for o in result.outcomes} & {o.device_id for o in previous.outcomes}:
             outcomes = {o.device_id: o for o in previous.outcomes + result.outcomes}
-            changes = {**previous.call.args.get("changes", {}), **result.call.args.get("changes", {})}
-            if result.call.tool == "adjust":
-                changes[result.call.args["attribute"]] = None
-            call = ToolCall("set_state", {"devices": list(outcomes), "changes": changes})
+            changes = {**_changes(previous.call), **_changes(result.call)}
+            if isinstance(result.call, Adjust):
+                changes[result.call.attribute] = None
+            call = SetState(tuple(outcomes), changes)
             merged[-1] = CallResult(call, list(outcomes.values()))
         else:
             merged.append(result)
@@ -49,9 +49,9 @@ def _sentence(result: CallResult, registry: Registry) -> str:
     parts: list[str] = []
     done = [o for o in outcomes if o.status == Status.CONFIRMED]
     already = [o for o in outcomes if o.status == Status.ALREADY]
-    if result.call.tool == "media_control" and result.call.args.get("command") in MEDIA_WORDS and done:
+    if isinstance(result.call, MediaControl) and result.call.command in MEDIA_WORDS and done:
         devices = [registry.devices[o.device_id] for o in done if o.device_id in registry.devices]
-        parts.append(f"{MEDIA_WORDS[result.call.args['command']]} on the {name_list(devices)}.")
+        parts.append(f"{MEDIA_WORDS[result.call.command]} on the {name_list(devices)}.")
     elif result.call.tool == "run_routine":
         parts.append(f"{result.data.get('routine', 'The routine')} is done." if not _failed(outcomes) else "")
     elif done:
@@ -66,9 +66,13 @@ def _sentence(result: CallResult, registry: Registry) -> str:
 
 
 def _changed(result: CallResult) -> frozenset[str]:
-    if result.call.tool == "adjust":
-        return frozenset({result.call.args.get("attribute", "")})
-    return frozenset(result.call.args.get("changes", {}))
+    if isinstance(result.call, Adjust):
+        return frozenset({result.call.attribute})
+    return frozenset(_changes(result.call))
+
+
+def _changes(call: object) -> dict[str, object]:
+    return dict(call.changes) if isinstance(call, SetState) else {}
 
 
 def _failed(outcomes: list[DeviceOutcome]) -> bool:
@@ -79,6 +83,8 @@ def _failure(status: str, outcomes: list[DeviceOutcome], registry: Registry) -> 
     names = name_list([registry.devices[o.device_id] for o in outcomes if o.device_id in registry.devices])
     if status == Status.TIMED_OUT:
         return f"The {names} didn't respond."
+    if status == Status.OFFLINE and all(o.message == BROKER_AWAY for o in outcomes):
+        return "I can't reach the devices right now."
     if status == Status.OFFLINE:
         return f"The {names} {'is' if len(outcomes) == 1 else 'are'} offline."
     messages = list(dict.fromkeys(o.message for o in outcomes if o.message))

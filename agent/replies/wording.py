@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from agent.understanding.lexicon import BINARY_PREDICATES, BINARY_STATE_WORDS, CLASS_NOUNS, KIND_STATE_WORDS, UNIT_WORDS
+from agent.understanding.language import language
 from devices.colors import nearest_color_name
 from devices.model import Device, Kind, State
+
+_Q = language().questions
+BINARY_PREDICATES, BINARY_STATE_WORDS, CLASS_NOUNS = _Q.binary_predicates, _Q.binary_state_words, _Q.class_nouns
+KIND_STATE_WORDS, UNIT_WORDS = _Q.kind_state_words, _Q.unit_words
 
 #: Kinds whose `state` is simply on or off (or more, for media players).
 SWITCHED = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER, Kind.CLIMATE)

@@ -14,7 +14,8 @@ from agent.replies.answers import referred_to
 from agent.config import Settings
 from agent.turn.executor import CallResult, Controller, Executor, SkillRunner
 from agent.understanding.matcher import Matcher
-from agent.turn.plan import Plan
+from agent.understanding.recognizer import CandidateSource, Recognizer
+from agent.turn.plan import GetState, Plan, SetState, devices_of
 from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
@@ -33,8 +34,6 @@ class Planner(Protocol):
 
 
 TurnObserver = Callable[[TurnResult, TurnContext], None]
-Understander = Callable[[str, TurnContext], Plan | None]
-"""A stage that may claim an utterance before the device matcher (skills do)."""
 
 
 @dataclass
@@ -45,7 +44,8 @@ class Assistant:
     controller: Controller
     household: Household
     settings: Settings = field(default_factory=Settings)
-    understanders: list[Understander] = field(default_factory=list)
+    sources: list[CandidateSource] = field(default_factory=list)
+    """Sentence readers beside the device reader (the skills); the recognizer weighs them all."""
     skill_runner: SkillRunner | None = None
     planner: Planner | None = None
     """The LLM planner, asked when the matcher is unsure (see understanding.llm)."""
@@ -56,6 +56,7 @@ class Assistant:
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.registry, self.household.routines, self.preference)
+        self.recognizer = Recognizer(self.matcher, self.sources)
         self.routines = {r.id: r for r in self.household.routines}
         self.rate_limiter = RateLimiter(self.settings.safety.actuations_per_minute)
         self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner)
@@ -83,18 +84,18 @@ class Assistant:
         result.timings_ms["understand"] = (understood - started) * 1000
         return self._finish(result, context, started)
 
+    def recognize(self, text: str, context: TurnContext) -> Plan:
+        """The recognizer's best reading of a text, acting on nothing (never the LLM)."""
+        return self.recognizer.recognize(text, context).plan
+
     def understand(self, text: str, context: TurnContext) -> Plan:
-        """Skills' sentences first, then the matcher; the LLM planner as configured (off|fallback|always)."""
-        for understander in self.understanders:
-            plan = understander(text, context)
-            if plan is not None:
-                return plan
+        """The recognizer's best reading; the LLM planner as configured (off|fallback|always)."""
         mode = self.settings.understanding.llm if self.planner is not None else "off"
         if mode == "always":
             planned = self.planner.plan(text, context) if self.planner else None
             if planned is not None:
                 return planned
-        plan = self.matcher.match(text, context)
+        plan = self.recognize(text, context)
         if mode == "fallback" and plan.confidence < self.settings.understanding.confidence and self.planner:
             planned = self.planner.plan(text, context)
             if planned is not None and (planned.calls or not plan.say):
@@ -159,13 +160,13 @@ class Assistant:
 
     def _remember(self, plan: Plan, context: TurnContext, results: list[CallResult]) -> None:
         devices = [d for r in results
-                   for d in (referred_to(r.data, self.registry) if r.call.tool == "get_state" and r.data
-                             else r.call.args.get("devices", []))]
+                   for d in (referred_to(r.data, self.registry) if isinstance(r.call, GetState) and r.data
+                             else devices_of(r.call))]
         if devices:
             context.conversation.last_devices = list(dict.fromkeys(devices))
         first = plan.calls[0] if plan.calls else None
-        if first is not None and first.tool == "set_state":
-            changes = first.args.get("changes", {})
+        if isinstance(first, SetState):
+            changes = dict(first.changes)
             action = next((SET_ACTIONS[(k, v)] for k, v in changes.items() if (k, v) in SET_ACTIONS), None)
             context.conversation.last_call = {"tool": first.tool, "action": action or "set", "changes": changes}
 

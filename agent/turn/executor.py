@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from agent.turn.plan import Plan, ToolCall
+from agent.turn.plan import Adjust, GetState, MediaControl, Plan, RunRoutine, SetState, SkillCall, ToolCall
 from agent.turn.context import TurnContext
 from devices.outcome import DeviceOutcome, Status
 from devices.errors import InvalidChange, OutOfRange
@@ -17,11 +17,10 @@ from devices.registry import Registry
 
 log = logging.getLogger(__name__)
 
-DEVICE_TOOLS = frozenset({"set_state", "adjust", "get_state", "media_control", "run_routine"})
 ADJUST_LIMITS = {"color_temp": COLOR_TEMP_RANGE, "brightness": (1, 100), "percentage": (0, 100), "volume": (0, 100), "position": (0, 100)}
 
 
-SkillRunner = Callable[[ToolCall, TurnContext], str]
+SkillRunner = Callable[[SkillCall, TurnContext], str]
 """Runs a skill's tool (with its time limit) and returns the sentence to speak."""
 
 
@@ -54,37 +53,42 @@ class Executor:
     def run(self, plan: Plan, context: TurnContext) -> list[CallResult]:
         results: list[CallResult] = []
         for call in plan.calls:
-            if call.tool in DEVICE_TOOLS:
-                results.append(getattr(self, f"_{call.tool}")(call))
-            elif self.skill_runner is not None:
-                results.append(CallResult(call, answer=self.skill_runner(call, context)))
-            else:
-                results.append(CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet."))
+            results.append(self.run_call(call, context))
         return results
 
-    def _set_state(self, call: ToolCall) -> CallResult:
-        commands = [(device_id, dict(call.args.get("changes", {}))) for device_id in call.args.get("devices", [])]
-        return CallResult(call, self.apply(commands))
+    def run_call(self, call: ToolCall, context: TurnContext) -> CallResult:
+        if isinstance(call, SetState):
+            return CallResult(call, self.apply([(device_id, dict(call.changes)) for device_id in call.devices]))
+        if isinstance(call, Adjust):
+            return self._adjust(call)
+        if isinstance(call, MediaControl):
+            return self._media_control(call)
+        if isinstance(call, RunRoutine):
+            return self._run_routine(call)
+        if isinstance(call, GetState):
+            return self._get_state(call)
+        if self.skill_runner is not None:
+            return CallResult(call, answer=self.skill_runner(call, context))
+        return CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet.")
 
-    def _adjust(self, call: ToolCall) -> CallResult:
-        attribute, delta = call.args["attribute"], float(call.args["delta"])
+    def _adjust(self, call: Adjust) -> CallResult:
+        attribute, delta = call.attribute, call.delta
         commands = []
-        for device_id in call.args.get("devices", []):
+        for device_id in call.devices:
             device = self.registry.devices.get(device_id)
             if device is None:
                 continue
             commands.append((device_id, adjusted(device, self.registry.state(device_id), attribute, delta)))
         return CallResult(call, self.apply(commands))
 
-    def _media_control(self, call: ToolCall) -> CallResult:
-        command = call.args["command"]
-        change = {"pause": {"state": "paused"}, "resume": {"state": "playing"}}.get(command)
+    def _media_control(self, call: MediaControl) -> CallResult:
+        change = {"pause": {"state": "paused"}, "resume": {"state": "playing"}}.get(call.command)
         if change is not None:
-            return CallResult(call, self.apply([(d, change) for d in call.args.get("devices", [])]))
-        return CallResult(call, [self.controller.media(d, command) for d in call.args.get("devices", [])])
+            return CallResult(call, self.apply([(d, change) for d in call.devices]))
+        return CallResult(call, [self.controller.media(d, call.command) for d in call.devices])
 
-    def _run_routine(self, call: ToolCall) -> CallResult:
-        routine = self.routines.get(call.args.get("routine", ""))
+    def _run_routine(self, call: RunRoutine) -> CallResult:
+        routine = self.routines.get(call.routine)
         if routine is None:
             return CallResult(call, answer="Sorry, I don't know that routine.")
         commands: list[tuple[str, State]] = []
@@ -96,8 +100,8 @@ class Executor:
                 commands += [(d.id, dict(action.set)) for d in self.registry.select(action.kinds, area=area)]
         return CallResult(call, self.apply(commands, quiet_already=True), data={"routine": routine.name})
 
-    def _get_state(self, call: ToolCall) -> CallResult:
-        devices = [self.registry.devices[d] for d in call.args.get("devices", []) if d in self.registry.devices]
+    def _get_state(self, call: GetState) -> CallResult:
+        devices = [self.registry.devices[d] for d in call.devices if d in self.registry.devices]
         states = {d.id: self.registry.state(d.id) for d in devices}
         return CallResult(call, data={"states": states, **call.args})
 

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.turn.plan import Plan
+from agent.turn.plan import Adjust, Plan, RunRoutine, SetState
 from agent.turn.context import PendingConfirmation
 from devices.household import Routine
 from devices.model import Device, Kind
@@ -36,26 +36,26 @@ class RiskyAction:
 def risky_actions(plan: Plan, registry: Registry, routines: dict[str, Routine] | None = None) -> list[RiskyAction]:
     """The tier-2 actions in a plan: unlocking, and opening a door, gate or garage door (routines included)."""
     risky: list[RiskyAction] = []
-    for _tool, args in _device_calls(plan, registry, routines or {}):
-        for device_id in args.get("devices", []):
+    for call in device_commands(plan, registry, routines or {}):
+        for device_id in call.devices:
             device = registry.devices.get(device_id)
-            if device is not None and (verb := _risky_verb(device, args)):
+            if device is not None and (verb := _risky_verb(device, call)):
                 risky.append(RiskyAction(device, verb))
     return risky
 
 
-def _device_calls(plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[tuple[str, dict]]:
+def device_commands(plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[SetState | Adjust]:
     """Every set_state/adjust a plan will make, a routine's actions unfolded into set_state calls."""
-    calls: list[tuple[str, dict]] = []
+    calls: list[SetState | Adjust] = []
     for call in plan.calls:
-        if call.tool in ("set_state", "adjust"):
-            calls.append((call.tool, call.args))
-        elif call.tool == "run_routine" and call.args.get("routine") in routines:
-            for action in routines[call.args["routine"]].actions:
+        if isinstance(call, SetState | Adjust):
+            calls.append(call)
+        elif isinstance(call, RunRoutine) and call.routine in routines:
+            for action in routines[call.routine].actions:
                 area = None if action.area in (None, "*") else action.area
                 devices = [action.device] if action.device else [
                     d.id for d in registry.select(action.kinds, area=area)]
-                calls.append(("set_state", {"devices": devices, "changes": action.set}))
+                calls.append(SetState(tuple(devices), dict(action.set)))
     return calls
 
 
@@ -70,7 +70,7 @@ class RateLimiter:
     def refused(self, plan: Plan, registry: Registry, routines: dict[str, Routine]) -> list[Device]:
         """The sensitive devices this plan would command once too often; records the rest."""
         now = self.clock()
-        devices = {d for _, args in _device_calls(plan, registry, routines) for d in args.get("devices", [])}
+        devices = {d for call in device_commands(plan, registry, routines) for d in call.devices}
         guarded = [registry.devices[d] for d in devices if d in registry.devices and _guarded(registry.devices[d])]
         over = []
         for device in guarded:
@@ -97,14 +97,14 @@ def pin_matches(text: str, pin_sha256: str) -> bool:
     return bool(digits) and hmac.compare_digest(hashlib.sha256(digits.encode()).hexdigest(), pin_sha256.lower())
 
 
-def _risky_verb(device: Device, args: dict) -> str | None:
-    changes = args.get("changes", {})
+def _risky_verb(device: Device, call: SetState | Adjust) -> str | None:
+    changes = call.changes if isinstance(call, SetState) else {}
     if device.kind is Kind.LOCK and changes.get("state") == "unlocked":
         return "unlock"
     opening = device.kind is Kind.COVER and (device.sensitive or (device.device_class or "") in OPENING_CLASSES)
     if opening:
         position = changes.get("position")
-        delta = args.get("delta", 0) if args.get("attribute") == "position" else 0
+        delta = call.delta if isinstance(call, Adjust) and call.attribute == "position" else 0
         if changes.get("state") == "open" or (position is not None and position > 0) or delta > 0:
             return "open"
     if device.sensitive and device.kind not in (Kind.LOCK, Kind.COVER) and changes.get("state") == "on":

@@ -14,7 +14,7 @@ from typing import Literal
 import jellyfish
 from rapidfuzz import fuzz
 
-from agent.understanding.lexicon import COMMAND_WORDS, FUNCTION_WORDS, KIND_WORDS
+from agent.understanding.language import language
 from agent.understanding.normalize import plain_name
 from devices.household import Routine
 from devices.model import Kind
@@ -24,6 +24,7 @@ MentionType = Literal["device", "area", "floor", "kind", "routine"]
 TYPE_RANK = {"device": 0, "routine": 1, "area": 2, "floor": 3, "kind": 4}
 FUZZY_THRESHOLD = 78.0
 MAX_SPAN = 7
+WORDS = language()
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,15 @@ class NameIndex:
 
 def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
     index = NameIndex()
-    for word, (kind, device_class) in KIND_WORDS.items():
-        index.add(word, _Entry("kind", [], kind, device_class, plural=word.endswith("s") and kind != Kind.SWITCH))
+    for word, meaning in WORDS.kinds.items():
+        index.add(word, _Entry("kind", [], meaning.kind, meaning.device_class,
+                               plural=word.endswith("s") and meaning.kind != Kind.SWITCH))
     for device in registry.devices.values():
         for name in [device.name, *device.aliases]:
-            kind_word = KIND_WORDS.get(plain_name(name))
-            if kind_word is not None and kind_word[0] != device.kind:
+            kind_word = WORDS.kinds.get(plain_name(name))
+            if kind_word is not None and kind_word.kind != device.kind:
                 continue  # a binary sensor called "Light": the word means lights
-            device_class = kind_word[1] if kind_word is not None else device.device_class
+            device_class = kind_word.device_class if kind_word is not None else device.device_class
             index.add(name, _Entry("device", [device.id], device.kind, device_class, generic=kind_word is not None))
     for area in registry.areas.values():
         for name in [area.name, *area.aliases]:
@@ -138,12 +140,12 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     key = phrase if phrase in index.phrases else index.compact.get(phrase.replace(" ", ""))
     if key is not None:
         return [_mention(e, start, end, 1.0) for e in index.phrases[key]]
-    singular = " ".join(_without_s(w, index) for w in words)
-    if singular != phrase and singular in index.phrases:
-        return [_mention(e, start, end, 0.95) for e in index.phrases[singular] if e.type != "kind"]
+    for other in (" ".join(_without_s(w, index) for w in words), *_number_forms(words, index)):
+        if other != phrase and other in index.phrases:  # "Macrotorrent's", "the bedside lamp" of "Bedside lamps"
+            return [_mention(e, start, end, 0.95) for e in index.phrases[other] if e.type != "kind"]
     if all(w in index.words or w.isdigit() for w in words) or len(phrase) < 4:
         return []
-    if any(w in COMMAND_WORDS for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
+    if any(w in WORDS.words.command for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
         return []
     best_key, best_score = _fuzzy(tuple(words), index)
     if best_key is None:
@@ -151,8 +153,19 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     return [_mention(e, start, end, best_score / 100) for e in index.phrases[best_key] if e.type != "kind"]
 
 
-EDGE_STOP = FUNCTION_WORDS - {"light", "lights", "room"}
+EDGE_STOP = WORDS.words.function - WORDS.words.name_endings
 """A similar-sounding span never starts or ends on these; names often end in "light" or "room"."""
+
+
+def _number_forms(words: list[str], index: NameIndex) -> tuple[str, ...]:
+    """A name said in the other number: "bedside lamp" for "Bedside lamps" (Whisper often drops the s),
+    "the bedside lamps" for "Bedside lamp" — but "the kitchen lights" are the kitchen's lights."""
+    head, last = " ".join([*words[:-1], ""]), words[-1]
+    if not last.isalpha():
+        return ()
+    place = any(e.type in ("area", "floor") for e in index.phrases.get(head.strip(), []))
+    singular = (f"{head}{last[:-1]}",) if last.endswith("s") and len(last) > 3 and not place else ()
+    return (*singular, f"{head}{last}s", f"{head}{last}es")
 
 
 def _without_s(word: str, index: NameIndex) -> str:

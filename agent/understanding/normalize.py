@@ -5,26 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from agent.understanding.language import language
 from agent.understanding.numbers import words_to_numbers
 
 MAX_CHARS = 500
 """Longer input is cut: no spoken command is that long, and matching stays fast."""
 
-CONTRACTIONS = {
-    "it's": "it is", "what's": "what is", "that's": "that is", "there's": "there is", "how's": "how is",
-    "isn't": "is not", "aren't": "are not", "don't": "do not", "doesn't": "does not", "i'm": "i am",
-    "let's": "let us", "we're": "we are", "they're": "they are", "can't": "can not", "won't": "will not",
-    "i'd": "i would", "who's": "who is", "where's": "where is", "when's": "when is", "here's": "here is",
-}
-
-FILLERS = {"um", "uh", "erm", "er", "hmm", "please", "kindly", "hey", "homebody"}
-OPENERS = {"okay", "ok", "so", "alright"}
-"""Dropped only at the start: "okay, turn it on" — but "is the battery ok" keeps its meaning."""
-
-POLITE_PREFIXES = (
-    "could you", "can you", "would you", "will you", "i want you to", "i would like you to",
-    "i'd like you to", "i need you to", "would you mind", "go ahead and", "be so kind and",
-)
+_TOKENS = language().tokens
+CONTRACTIONS, FILLERS, OPENERS, POLITE_PREFIXES = _TOKENS.contractions, _TOKENS.fillers, _TOKENS.openers, \
+    _TOKENS.polite_prefixes
+"""OPENERS are dropped only at the start: "okay, turn it on" — but "is the battery ok" keeps its meaning."""
 
 MISHEARINGS = {
     "turn of": "turn off", "switch of": "switch off", "lite": "light", "lites": "lights",

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-PRONOUN_ONE_BEFORE = {"the", "that", "this", "which", "each", "every", "any", "no", "some", "other"}
-"""After these, "one" is a pronoun ("the one in the garage"), not a number."""
+from agent.understanding.language import language
 
-ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30,
-}
+_NUMBERS = language().numbers
+UNITS, TENS, ORDINALS, ORDINAL_SUFFIXES = _NUMBERS.units, _NUMBERS.tens, _NUMBERS.ordinals, _NUMBERS.ordinal_suffixes
+PRONOUN_ONE_BEFORE = _NUMBERS.pronoun_one_before
+"""After these, "one" is a pronoun ("the one in the garage"), not a number."""
 
 
 def words_to_numbers(tokens: list[str]) -> list[str]:
@@ -25,7 +16,7 @@ def words_to_numbers(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         value, used = _read_number(tokens, i)
-        if used == 1 and tokens[i] == "one" and i and tokens[i - 1] in PRONOUN_ONE_BEFORE:
+        if used == 1 and UNITS.get(tokens[i]) == 1 and i and tokens[i - 1] in PRONOUN_ONE_BEFORE:
             used = 0
         if used:
             out.append(_format(value))
@@ -41,7 +32,7 @@ def _read_number(tokens: list[str], start: int) -> tuple[float, int]:
     if not used:
         return 0, 0
     i = start + used
-    if i + 1 < len(tokens) and tokens[i] == "point":
+    if i + 1 < len(tokens) and tokens[i] == _NUMBERS.point:
         digits = []
         j = i + 1
         while j < len(tokens) and ((tokens[j] in UNITS and UNITS[tokens[j]] < 10) or tokens[j].isdigit()):
@@ -49,8 +40,9 @@ def _read_number(tokens: list[str], start: int) -> tuple[float, int]:
             j += 1
         if digits:
             return float(f"{int(whole)}.{''.join(digits)}"), j - start
-    if i + 2 < len(tokens) and tokens[i] == "and" and tokens[i + 1] == "a" and tokens[i + 2] == "half":
-        return whole + 0.5, used + 3
+    half = _NUMBERS.and_a_half
+    if tuple(tokens[i : i + len(half)]) == half:
+        return whole + 0.5, used + len(half)
     return whole, used
 
 
@@ -64,19 +56,16 @@ def _read_whole(tokens: list[str], start: int) -> tuple[float, int]:
         return value, 1
     if token in UNITS:
         nxt = tokens[start + 1] if start + 1 < len(tokens) else ""
-        if nxt == "hundred":
+        if nxt == _NUMBERS.hundred:
             return UNITS[token] * 100, 2
         return UNITS[token], 1
-    if token == "hundred":
+    if token == _NUMBERS.hundred:
         return 100, 1
     return 0, 0
 
 
 def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def parse_number(token: str) -> float | None:

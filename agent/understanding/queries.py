@@ -9,59 +9,42 @@ their live states. Every word list lives in agent/lexicon.py; names come from th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from agent.understanding.frames import Frame
-from agent.understanding.lexicon import (
-    ANY_THING_WORDS,
-    BINARY_PREDICATES,
-    BINARY_STATE_WORDS,
-    CLASS_NOUNS,
-    KIND_STATE_WORDS,
-    KIND_WORDS,
-    MEASURE_WORDS,
-    SENSED_NOUNS,
-)
+from agent.understanding.language import language
 from agent.understanding.normalize import normalize_name_tokens
-from agent.turn.plan import ToolCall
+from agent.turn.plan import GetState
+from agent.understanding.commands import Reading, Reply
 from agent.understanding.targets import Targets
 from agent.turn.context import TurnContext
 from agent.replies.wording import can_hold
 from devices.model import Device, Kind
 from devices.registry import Registry
 
-PRESENCE_WORDS = {"anyone", "anybody", "someone", "somebody", "people", "person", "everyone", "everybody"}
+_Q = language().questions
+ANY_THING_WORDS, BINARY_PREDICATES, BINARY_STATE_WORDS = _Q.any_things, _Q.binary_predicates, _Q.binary_state_words
+CLASS_NOUNS, KIND_STATE_WORDS, MEASURE_WORDS, SENSED_NOUNS = _Q.class_nouns, _Q.kind_state_words, _Q.measure_words, \
+    _Q.sensed_nouns
+KIND_WORDS = language().kinds
+PRESENCE_WORDS = _Q.presence
 PRESENCE_CLASSES = ("motion", "occupancy", "presence")
-TEMPERATURE_WORDS = {"temperature", "temp", "degrees", "chilly", "thermometer"}
-FEEL_WORDS = {"warm", "hot", "cold", "cool", "chilly", "freezing"}
-"""After "how", a temperature question ("how warm is it"); otherwise a yes/no about a sensor."""
-TARGET_PHRASES = ("set to", "set at", "target", "setpoint", "set point", "thermostat setting", "heating set")
-ATTRIBUTE_WORDS: dict[str, str] = {
-    "brightness": "brightness", "bright": "brightness", "dim": "brightness",
-    "volume": "volume", "loud": "volume",
-    "position": "position",
-    "color": "color", "colour": "color",
-    "speed": "percentage", "fast": "percentage",
-}
+TEMPERATURE_WORDS, FEEL_WORDS, TARGET_PHRASES = _Q.temperature, _Q.feel, _Q.target_phrases
+"""FEEL_WORDS: after "how", a temperature question ("how warm is it"); otherwise a yes/no about a sensor."""
+ATTRIBUTE_WORDS = _Q.attributes
 #: Which kinds answer an attribute question.
 ATTRIBUTE_KINDS: dict[str, tuple[Kind, ...]] = {
     "temperature": (Kind.SENSOR, Kind.CLIMATE), "target_temperature": (Kind.CLIMATE,),
     "brightness": (Kind.LIGHT,), "volume": (Kind.MEDIA_PLAYER,), "position": (Kind.COVER,),
     "color": (Kind.LIGHT,), "percentage": (Kind.FAN,),
 }
-YES_NO_STARTS = {"is", "are", "does", "do", "did", "was", "were", "has", "have", "any", "can"}
-#: Measurement words too general to pick sensors without a name ("what's the time" is not a sensor's).
-WEAK_MEASURE_WORDS = {"date", "day", "when", "time", "long", "size", "rate", "much", "total", "used", "usage",
-                      "stored", "far", "fast", "speed", "current", "charge", "using", "drawing", "produced"}
-PRESENCE_VALUES = {None, "home", "at home", "present", "detected", "here"}
-_MEASURE_TOKENS = {w for words in MEASURE_WORDS.values() for w in words if " " not in w} - {"much", "when", "far", "long"}
+YES_NO_STARTS, WEAK_MEASURE_WORDS = _Q.yes_no_starts, _Q.weak_measures
+PRESENCE_VALUES = {None, *_Q.presence_values}
+_MEASURE_TOKENS = {w for words in MEASURE_WORDS.values() for w in words if " " not in w} - _Q.vague_measures
 #: Attributes a sensor's measurement can mean instead ("how fast is the wind", "the download speed").
 SENSOR_LIKE = {"percentage", "brightness", "volume"}
-STATUS_WORDS = {"state", "status", "doing", "reading", "value", "level", "current", "currently"}
-#: "on" before a place is a preposition ("the temperature on the first floor"), not the state.
-DETERMINERS = {"the", "my", "our", "this", "that", "a"}
-#: Words that are a place, not a state, when another state word is heard ("which lights are on at home").
-PLACE_LIKE = {"home", "at home", "up", "down", "on"}
+STATUS_WORDS, DETERMINERS, PLACE_LIKE = _Q.status, _Q.determiners, _Q.place_like
 #: Nouns for things in a room that name kinds of sensors in a question ("doors" may be door sensors).
 KIND_SENSED_EXTRA = {"door": ("garage_door",)}
 
@@ -98,21 +81,17 @@ class Question:
 
 
 def query_call(frame: Frame, targets: Targets, registry: Registry,
-               context: TurnContext | None = None) -> list[ToolCall] | str:
-    """A get_state call: which devices, which attribute, the value asked about, and how many."""
+               context: TurnContext | None = None) -> tuple[Reading, Frame]:
+    """A get_state call (which devices, which attribute, the value asked about, and how many), or why
+    there is none; with the frame whose words the question understood are no longer unknown."""
     named, unnamed = _named(frame, registry)
     question = read_question(frame, named, unnamed)
-    _forget_understood(frame, question)
+    frame = _forget_understood(frame, question)
     area, floor = _place(frame, targets, context, question, named)
     devices, attribute, value = choose(question, named, registry, targets, area, floor)
     if not devices:
-        return _nothing_found(frame, question, targets, registry)
-    return [ToolCall("get_state", {
-        "devices": [d.id for d in devices],
-        "attribute": attribute,
-        "value": value,
-        "quantifier": question.quantifier,
-    })]
+        return Reply(_nothing_found(frame, question, targets, registry)), frame
+    return [GetState(tuple(d.id for d in devices), attribute, value, question.quantifier)], frame  # type: ignore[arg-type]
 
 
 # ---- reading the question ------------------------------------------------------------------
@@ -132,7 +111,7 @@ def read_question(frame: Frame, named: list[Device], unnamed: set[int] | None = 
     return question
 
 
-def _state_word(tokens: list[str], named_span: set[int], question: Question) -> str | None:
+def _state_word(tokens: Sequence[str], named_span: set[int], question: Question) -> str | None:
     """The longest state phrase heard outside a name; place-like words only when nothing else is."""
     found: list[tuple[int, int, str]] = []
     i = 0
@@ -207,7 +186,7 @@ def _read_subject(frame: Frame, named_span: set[int], question: Question) -> Non
             question.used.add(i)
 
 
-def _read_measure(tokens: list[str], named_span: set[int], question: Question) -> None:
+def _read_measure(tokens: Sequence[str], named_span: set[int], question: Question) -> None:
     text = f" {' '.join(tokens)} "
     free = [t for i, t in enumerate(tokens) if i not in named_span]
     free_text = f" {' '.join(free)} "
@@ -232,11 +211,11 @@ def _read_measure(tokens: list[str], named_span: set[int], question: Question) -
                 break
 
 
-def _after_how(tokens: list[str], words: set[str]) -> bool:
+def _after_how(tokens: Sequence[str], words: set[str]) -> bool:
     return any(t == "how" and i + 1 < len(tokens) and tokens[i + 1] in words for i, t in enumerate(tokens))
 
 
-def quantifier(tokens: list[str], question: Question | None = None) -> str:
+def quantifier(tokens: Sequence[str], question: Question | None = None) -> str:
     """one | any | all | which | count, from the question's wording."""
     text = f" {' '.join(tokens)} "
     if " how many " in text or " number of " in text:
@@ -255,7 +234,7 @@ def quantifier(tokens: list[str], question: Question | None = None) -> str:
     return "one"
 
 
-def _plural_subject(tokens: list[str]) -> bool:
+def _plural_subject(tokens: Sequence[str]) -> bool:
     return len(tokens) > 1 and (tokens[1].endswith("s") and tokens[1] not in {"is", "was", "its", "whats", "this"})
 
 
@@ -328,7 +307,7 @@ def _in_places(device: Device, places: list[tuple[str, str]], registry: Registry
     return any(device.area == place if kind == "area" else registry.floor_of(device) == place for kind, place in places)
 
 
-def _exact_inside(words: list[str], table: dict[str, list[str]]) -> tuple[list[str], int, int] | None:
+def _exact_inside(words: Sequence[str], table: dict[str, list[str]]) -> tuple[list[str], int, int] | None:
     """The longest exact name inside a similar-sounding match: (device ids, start, end)."""
     for length in range(len(words) - 1, 0, -1):
         for start in range(len(words) - length + 1):
@@ -338,11 +317,11 @@ def _exact_inside(words: list[str], table: dict[str, list[str]]) -> tuple[list[s
     return None
 
 
-def _possessive_ids(tokens: list[str], frame: Frame, table: dict[str, list[str]]) -> list[str]:
+def _possessive_ids(tokens: Sequence[str], frame: Frame, table: dict[str, list[str]]) -> list[str]:
     return [i for start, end in _possessives(tokens, frame, table) for i in table[_singular_key(tokens, start, end)]]
 
 
-def _possessive_spans(tokens: list[str], named: list[Device]) -> set[int]:
+def _possessive_spans(tokens: Sequence[str], named: list[Device]) -> set[int]:
     """Token positions of possessive names ("macrotorrents download speed"), found again by words."""
     names = {" ".join(normalize_name_tokens(n)) for d in named for n in [d.name, *d.aliases]}
     spans: set[int] = set()
@@ -355,7 +334,7 @@ def _possessive_spans(tokens: list[str], named: list[Device]) -> set[int]:
     return spans
 
 
-def _possessives(tokens: list[str], frame: Frame, table: dict[str, list[str]]) -> list[tuple[int, int]]:
+def _possessives(tokens: Sequence[str], frame: Frame, table: dict[str, list[str]]) -> list[tuple[int, int]]:
     """Spans whose last word is a name's last word plus "s": the possessive ("the illuminance's")."""
     taken = {i for m in frame.mentions if m.type == "device" and not m.generic for i in range(m.start, m.end)}
     places = {i for m in frame.mentions if m.type in ("area", "floor") for i in range(m.start, m.end)}
@@ -377,7 +356,7 @@ def _possessives(tokens: list[str], frame: Frame, table: dict[str, list[str]]) -
     return found
 
 
-def _singular_key(tokens: list[str], start: int, end: int) -> str:
+def _singular_key(tokens: Sequence[str], start: int, end: int) -> str:
     return " ".join([*tokens[start : end - 1], tokens[end - 1][:-1]])
 
 
@@ -538,7 +517,7 @@ def _kind_classes(question: Question, value: str) -> set[str]:
     for word in question.kind_words:
         singular = word[:-1] if word.endswith("s") and word[:-1] in KIND_WORDS else word
         singular = singular.replace(" ", "_")
-        kind = KIND_WORDS.get(word, (None, None))[0]
+        kind = KIND_WORDS[word].kind if word in KIND_WORDS else None
         specific = singular in BINARY_STATE_WORDS.get(value, {})
         if singular in BINARY_PREDICATES and (kind is None or specific or not _kind_holds(kind, value)):
             classes.add(singular)
@@ -699,12 +678,13 @@ def _missing_sensor(frame: Frame, question: Question) -> str:
     return ""
 
 
-def _forget_understood(frame: Frame, question: Question) -> None:
+def _forget_understood(frame: Frame, question: Question) -> Frame:
     """Words the question vocabulary understood are not unknown names (they don't lower confidence)."""
     understood = {frame.tokens[i] for i in question.used}
     vocabulary = set(BINARY_STATE_WORDS) | set(KIND_STATE_WORDS) | STATUS_WORDS | TEMPERATURE_WORDS | FEEL_WORDS
     measure_words = {w for words in MEASURE_WORDS.values() for phrase in words for w in phrase.split()}
-    frame.unknown = [w for w in frame.unknown
-                     if w not in understood and w not in vocabulary and w not in measure_words
-                     and w not in SENSED_NOUNS and w not in ANY_THING_WORDS and w not in PRESENCE_WORDS]
+    unknown = tuple(w for w in frame.unknown
+                    if w not in understood and w not in vocabulary and w not in measure_words
+                    and w not in SENSED_NOUNS and w not in ANY_THING_WORDS and w not in PRESENCE_WORDS)
+    return replace(frame, unknown=unknown)
 

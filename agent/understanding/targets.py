@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.understanding.frames import Frame
-from agent.understanding.lexicon import KIND_WORDS
+from agent.understanding.language import language
 from agent.turn.context import TurnContext
 from devices.model import READ_ONLY_KINDS, Device, Kind
 from devices.registry import Registry
@@ -37,7 +37,6 @@ ACTION_KINDS: dict[str, tuple[Kind, ...]] = {
     "next": (Kind.MEDIA_PLAYER,),
     "previous": (Kind.MEDIA_PLAYER,),
 }
-LIGHT_VERBS = {"light up", "illuminate", "dim", "brighten"}
 #: "Everything in the bathroom": the kinds that have an on/off state worth switching.
 SWITCHABLE = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER)
 
@@ -69,11 +68,11 @@ def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
         return (Kind.LIGHT,)
     if frame.attribute in ATTRIBUTE_KINDS:
         return ATTRIBUTE_KINDS[frame.attribute]
-    if frame.unit == "degrees" or (frame.indirect and frame.indirect[0] == "climate"):
+    if frame.unit == "degrees" or (frame.indirect and frame.indirect.kind == "climate"):
         return (Kind.CLIMATE,)
     if frame.indirect:
         return (Kind.LIGHT,)
-    if frame.verb in LIGHT_VERBS:
+    if frame.verb in language().commands.light_verbs:
         return (Kind.LIGHT,)
     return ACTION_KINDS.get(frame.action or "", ())
 
@@ -121,7 +120,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
-WINDOW_COVERINGS = {"blind", "shade", "curtain", "shutter", "awning"}
+WINDOW_COVERINGS = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
 """Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
 
 
@@ -177,8 +176,8 @@ def _related(devices: list[Device], kinds: tuple[Kind, ...], registry: Registry)
 
 
 def kind_of_word(word: str) -> Kind | None:
-    found = KIND_WORDS.get(word)
-    return found[0] if found else None
+    found = language().kinds.get(word)
+    return found.kind if found else None
 
 
 def resolve_kinds_for_question(frame: Frame, registry: Registry, kinds: tuple[Kind, ...], targets: Targets) -> list[Device]:

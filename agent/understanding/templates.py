@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.understanding.normalize import normalize
+from agent.understanding.times import DURATION, parse_duration
 
 __all__ = [
-    "BUILTIN_SLOTS", "Candidate", "Match", "SlotType", "Template", "TemplateError", "choice",
+    "BUILTIN_SLOTS", "Match", "Sentence", "SlotType", "Template", "TemplateError", "choice",
     "compile_template", "parse_duration", "sentence_text",
 ]
 
@@ -53,42 +54,11 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
-_UNIT = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)"
-_PART = (
-    rf"(?P<count>\d+(?:\.\d+)?|an?) (?:more |extra )?(?P<half_before>and a half )?(?P<unit>{_UNIT})"
-    r"(?P<half_after> and a half)?"
-    rf"|half an? (?P<half_unit>{_UNIT})"
-    r"|(?:a )?(?P<quarter>quarter) (?:of an )?hour"
-    r"|(?:an? )?(?P<half_hour>half) hour"
-)
-_PART_RE = re.compile(_PART)
-_PLAIN_PART = re.sub(r"\?P<\w+>", "?:", _PART)
-DURATION_PATTERN = rf"(?:{_PLAIN_PART})(?: (?:and )?(?:{_PLAIN_PART}))*"
-
-
-def parse_duration(text: str) -> int | None:
-    """Whole seconds in a spoken duration ("1 hour and 15 minutes", "half a minute"); None if none."""
-    total = 0.0
-    for part in _PART_RE.finditer(text):
-        if part["quarter"]:
-            total += 900
-        elif part["half_hour"]:
-            total += 1800
-        elif part["half_unit"]:
-            total += _UNIT_SECONDS[part["half_unit"][0]] / 2
-        else:
-            count = 1.0 if part["count"] in ("a", "an") else float(part["count"])
-            half = 0.5 if part["half_before"] or part["half_after"] else 0.0
-            total += (count + half) * _UNIT_SECONDS[part["unit"][0]]
-    return round(total) or None
-
-
 FREE_TEXT = r"[a-z0-9][^ ]*(?: [^ ]+)*?"
 
 BUILTIN_SLOTS: dict[str, SlotType] = {
     "number": SlotType(r"\d+(?:\.\d+)?", _number),
-    "duration": SlotType(DURATION_PATTERN, parse_duration),
+    "duration": SlotType(DURATION, parse_duration),
     "text": SlotType(FREE_TEXT, free=True),
 }
 """Types every template may use; skills add their own (and the registry adds `area`)."""
@@ -118,6 +88,8 @@ class Match:
     """Characters taken by free-text slots: the fewer, the surer."""
     literal_chars: int
     """Characters matched by the template's own words: the more, the surer."""
+    free_texts: tuple[str, ...] = ()
+    """The text each free-text slot took, as heard."""
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -143,7 +115,8 @@ def match(template: Template, text: str) -> Match | None:
     if found is None:
         return None
     values: dict[str, Any] = {}
-    free = used = 0
+    free_texts: list[str] = []
+    used = 0
     for group, value in found.groupdict().items():
         if value is None:
             continue
@@ -153,26 +126,28 @@ def match(template: Template, text: str) -> Match | None:
             return None
         values[name] = converted
         used += len(value)
-        free += len(value) if slot.free else 0
-    return Match(values, free, len(text) - used)
+        if slot.free:
+            free_texts.append(value.strip())
+    return Match(values, sum(len(t) for t in free_texts), len(text) - used, tuple(free_texts))
 
 
 @dataclass
-class Candidate:
+class Sentence:
     """A compiled template and what it stands for (for the registry: skill, tool, fixed arguments)."""
 
     template: Template
     target: Any
 
 
-def best_match(candidates: Iterable[Candidate], text: str) -> tuple[Candidate, Match] | None:
+def best_match(sentences: Iterable[Sentence], text: str) -> tuple[Sentence, Match] | None:
     """The most specific fit: least free text, then most template words; the first declared on a tie."""
-    best: tuple[Candidate, Match] | None = None
-    for candidate in candidates:
-        found = match(candidate.template, text)
-        if found is not None and (best is None or found.rank < best[1].rank):
-            best = (candidate, found)
-    return best
+    fits = all_matches(sentences, text)
+    return min(fits, key=lambda fit: fit[1].rank) if fits else None
+
+
+def all_matches(sentences: Iterable[Sentence], text: str) -> list[tuple[Sentence, Match]]:
+    """Every template that fits, in declaration order."""
+    return [(sentence, found) for sentence in sentences if (found := match(sentence.template, text)) is not None]
 
 
 _TOKEN = re.compile(r"\{[^{}]*\}|[\[\]()|]|[^\s\[\]()|{}]+")

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,10 +36,7 @@ from agent.turn.plan import Plan
 from agent.voice.stt import Transcriber, Transcript
 from agent.voice.tts import Synthesizer
 from agent.turn.context import TurnContext, TurnResult
-from agent.voice.pipeline import QUIET_VOLUME, VoicePipeline
-
-if TYPE_CHECKING:
-    from agent.app import App
+from agent.voice.pipeline import QUIET_VOLUME, Host, VoicePipeline
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +207,7 @@ class _SessionVoice(Synthesizer):
 class Listener:
     """The live voice loop, ready to listen once built; AudioError when there is no microphone or speaker."""
 
-    def __init__(self, app: App, context: TurnContext, audio_in: AudioInput | None = None,
+    def __init__(self, app: Host, context: TurnContext, audio_in: AudioInput | None = None,
                  audio_out: AudioOutput | None = None):
         self.audio_in = audio_in if audio_in is not None else Microphone()
         self.audio_out = audio_out if audio_out is not None else Speaker()

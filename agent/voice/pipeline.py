@@ -17,16 +17,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
 from agent.config import VoiceSettings
 from agent.understanding.frames import COMPARATIVES
-from agent.understanding.lexicon import lexicon_words
+from agent.understanding.language import known_words
 from agent.voice.listen import APOLOGY, DIDNT_HEAR
-from agent.turn.plan import Plan
+from agent.turn.plan import Plan, SetState
 from agent.turn.policy import answer_kind
 from agent.voice.soundalike import SoundAlikes, repaired_texts
 from agent.voice.stt import Transcriber, Transcript, WhisperTranscriber, resolve_stt_model, vocabulary_prompt
@@ -37,8 +37,15 @@ from devices.errors import ConfigError, InvalidChange
 from devices.model import validate_change
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.config import Settings
     from agent.turn.assistant import Assistant
+
+
+class Host(Protocol):
+    """What the voice layer needs of the running application (agent.app.App is one)."""
+
+    assistant: Assistant
+    settings: Settings
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +180,7 @@ class VoicePipeline:
         self._vocabulary_of: tuple[int, str, SoundAlikes] | None = None
 
     @classmethod
-    def from_app(cls, app: App, **engines: object) -> VoicePipeline:
+    def from_app(cls, app: Host, **engines: object) -> VoicePipeline:
         return cls(app.assistant, app.settings.voice, **engines)  # type: ignore[arg-type]
 
     def load(self) -> dict[str, float]:
@@ -202,7 +209,7 @@ class VoicePipeline:
             names = household_vocabulary(self.assistant)
             self._word_cost = self._word_cost or whisper_word_cost(self.settings)
             rare = rare_words(names, self._word_cost) if self._word_cost is not None else []
-            known = self.assistant.matcher.index.words | lexicon_words()
+            known = self.assistant.matcher.index.words | known_words()
             people = [person.name for person in self.assistant.household.people]
             alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people, endings=COMPARATIVES)
             self._vocabulary_of = (version, vocabulary_prompt(rare or names), alikes)
@@ -265,21 +272,17 @@ class VoicePipeline:
         devices = self.assistant.registry.devices
         try:
             for call in plan.calls:
-                if call.tool == "set_state":
-                    for device_id in call.args.get("devices", []):
+                if isinstance(call, SetState):
+                    for device_id in call.devices:
                         if device_id in devices:
-                            validate_change(devices[device_id], call.args.get("changes", {}))
+                            validate_change(devices[device_id], call.changes)
         except InvalidChange:
             return False
         return True
 
     def parse(self, text: str, context: TurnContext) -> Plan:
         """What the skills' sentences or the matcher make of a text, acting on nothing (never the LLM)."""
-        for understander in self.assistant.understanders:
-            plan = understander(text, context)
-            if plan is not None:
-                return plan
-        return self.assistant.matcher.match(text, context)
+        return self.assistant.recognize(text, context)
 
     def hear(self, audio: np.ndarray, context: TurnContext, transcript: Transcript | None = None) -> TurnResult:
         """One spoken turn: nothing is changed unless speech was heard and understood; never raises."""

@@ -17,16 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jellyfish
-from rapidfuzz import fuzz
-
 from agent.understanding.normalize import CONTRACTIONS, FILLERS, OPENERS
 from agent.understanding.numbers import TENS, UNITS
+from agent.understanding.similarity import similarity
 
 MIN_SIMILARITY = 50.0
 """Spelling or sound similarity (0–100) below which a word is not offered as a repair."""
-SAME_SHORT_SOUND = 75.0
-"""Similarity of two words whose sounds are the same one or two consonants ("daily", "telly")."""
 PER_SPAN = 3
 """Repairs offered for one stretch of heard words (more when several are equally similar)."""
 PAIRED = 6
@@ -159,23 +155,6 @@ def _stems(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=65536)
-def similarity(heard: str, name: str) -> float:
-    """The better of spelling and sound (metaphone) similarity of two compact words, 0–100.
-
-    Sounds of one or two consonants ("ten": TN) are too alike to grade: they count only when
-    they are the same ("daily" and "telly": TL), and then as SAME_SHORT_SOUND.
-    """
-    sounds = _sound(heard), _sound(name)
-    spelled = fuzz.ratio(heard, name)
-    if min(map(len, sounds)) < 3:
-        return max(spelled, SAME_SHORT_SOUND) if sounds[0] == sounds[1] else spelled
-    return max(spelled, fuzz.ratio(*sounds))
-
-
-def _sound(key: str) -> str:
-    return jellyfish.metaphone(key) if key.isalpha() else key
-
-
 def _compact(words: str) -> str:
     """Lower case letters and digits only: "Mid-side" → "midside", "Emma's" → "emmas"."""
     return re.sub(r"[^a-z0-9]", "", words.lower())

@@ -20,6 +20,7 @@ from agent.evaluation.cases import Case, load_cases, percentiles
 from agent.llm.models import LocalModel
 from agent.llm.planner import Attempt, LlmPlanner, plan_problems
 from agent.turn.context import TurnContext
+from agent.turn.plan import devices_of
 from devices.household import Household, load_household
 from devices.registry import Registry
 
@@ -118,7 +119,7 @@ def _run_case(planner: LlmPlanner, registry: Registry, household: Household, cas
         attempt = planner.attempt(turn.utterance, context)
         plan = attempt.parsed
         problems = plan_problems(plan, registry, household.routines, planner.tools) if plan else []
-        devices = [d for call in (plan.calls if plan else []) for d in call.args.get("devices", [])]
+        devices = [d for call in (plan.calls if plan else []) for d in devices_of(call)]
         if devices:
             context.conversation.last_devices = list(dict.fromkeys(devices))
         completion = attempt.completion

@@ -1,0 +1,90 @@
+"""An utterance split into clauses, and what later clauses share with earlier ones.
+
+"Turn on the desk lamp and the space heater": two clauses, one verb. "Turn on the kitchen and
+living room lights": two places, one kind. "… and make it warm white": a value for the devices
+of the clause before.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from agent.turn.context import TurnContext
+from agent.understanding.frames import Frame
+from agent.understanding.language import language
+from agent.understanding.mentions import NameIndex
+
+WORDS = language()
+
+
+def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:
+    """Split on "and"/"then"/"also"/commas, except inside a household name or a fixed phrase."""
+    splitters = WORDS.commands.splitters
+    clauses: list[list[str]] = [[]]
+    for i, token in enumerate(tokens):
+        if token in splitters and len(clauses) > 1 and not clauses[-1]:
+            continue  # ", then": one split, not a clause of its own
+        if token in splitters and clauses[-1] and not _inside_name(tokens, i, index):
+            clauses.append([])
+        else:
+            clauses[-1].append(token)
+    return [c for c in clauses if c]
+
+
+def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
+    """Whether the splitter at `i` belongs to a name ("Salt and Pepper lamp") or a phrase ("each and every")."""
+    for phrase in WORDS.commands.unsplit:
+        words = phrase.split()
+        at = words.index(tokens[i]) if tokens[i] in words else -1
+        if at >= 0 and tokens[i - at : i - at + len(words)] == words:
+            return True
+    for start in range(max(0, i - 4), i):
+        for end in range(i + 2, min(len(tokens), i + 5) + 1):
+            if " ".join(tokens[start:end]) in index.phrases:
+                return True
+    return False
+
+
+def inherit(frames: list[Frame], context: TurnContext) -> list[Frame]:
+    """Share verbs, values and kind words between clauses; repeat the last turn's action ("… too")."""
+    shared: list[Frame] = []
+    for frame in _kinds_shared_backwards(frames):
+        previous = shared[-1] if shared else None
+        if previous is not None and frame.action is None and not frame.question:
+            frame = _with_verb_of(frame, previous)
+        if previous is None and frame.action is None and frame.too and context.conversation.last_call:
+            frame = replace(frame, action=context.conversation.last_call.get("action"))
+        shared.append(frame)
+    for i, (earlier, later) in enumerate(itertools.pairwise(list(shared))):
+        if earlier.action == "set" and not earlier.has_value and later.has_value and later.action in (None, "set"):
+            shared[i] = replace(earlier, number=later.number, unit=later.unit, color=later.color,
+                                color_temp=later.color_temp, attribute=earlier.attribute or later.attribute)
+    return shared
+
+
+def _with_verb_of(frame: Frame, previous: Frame) -> Frame:
+    """"… and the space heater": the verb (and its value) of the clause before."""
+    changes: dict[str, object] = {"action": previous.action}
+    if not frame.has_value and not frame.direction:
+        changes.update(number=previous.number, unit=previous.unit, color=previous.color)
+    if _place_only(frame):
+        changes["mentions"] = frame.mentions + tuple(previous.of_type("kind"))
+    return replace(frame, **changes)  # type: ignore[arg-type]
+
+
+def _kinds_shared_backwards(frames: list[Frame]) -> list[Frame]:
+    """"The kitchen and living room lights": a place said alone takes the kind word of the place list
+    it begins, so the kitchen's lights are meant, not everything in the kitchen."""
+    shared = list(frames)
+    for i in range(len(shared) - 2, -1, -1):
+        earlier, later = shared[i], shared[i + 1]
+        if _place_only(earlier) and later.action is None and later.of_type("area") and later.of_type("kind") \
+                and not later.of_type("device") and not earlier.question:
+            shared[i] = replace(earlier, mentions=earlier.mentions + tuple(later.of_type("kind")))
+    return shared
+
+
+def _place_only(frame: Frame) -> bool:
+    return bool(frame.of_type("area") or frame.of_type("floor")) and not frame.of_type("device") \
+        and not frame.of_type("kind") and not frame.has_value

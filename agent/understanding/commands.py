@@ -1,0 +1,220 @@
+"""A command frame and its resolved devices become tool calls: switch, set a value, adjust, media.
+
+Each device gets the change it can take ("turn on" locks a lock? no: "on" means locked only for
+locks, open for covers, a heating mode for a thermostat); a device that can take none is said so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.replies.wording import plural_name
+from agent.turn.plan import Adjust, MediaControl, SetState, ToolCall
+from agent.understanding.frames import Frame
+from agent.understanding.language import language
+from agent.understanding.targets import Targets
+from devices.model import Device, Kind
+from devices.registry import Registry
+
+REPLIES = language().replies
+RELATIVE_ATTRIBUTE = {
+    Kind.LIGHT: "brightness", Kind.CLIMATE: "target_temperature", Kind.FAN: "percentage",
+    Kind.MEDIA_PLAYER: "volume", Kind.COVER: "position",
+}
+"""The attribute "up", "down" or a bare number changes on each kind of device."""
+NUMBER_ATTRIBUTE = RELATIVE_ATTRIBUTE
+ATTRIBUTE_OF_WORD = {"brightness": "brightness", "volume": "volume", "position": "position",
+                     "percentage": "percentage", "temperature": "target_temperature"}
+"""An attribute as the language file names it -> the device attribute it sets."""
+SWITCHES = {
+    Kind.LOCK: {"lock": {"state": "locked"}, "unlock": {"state": "unlocked"}, "close": {"state": "locked"},
+                "open": {"state": "unlocked"}, "on": {"state": "locked"}, "off": {"state": "unlocked"}},
+    Kind.COVER: {"open": {"state": "open"}, "close": {"state": "closed"}, "up": {"state": "open"},
+                 "down": {"state": "closed"}, "on": {"state": "open"}, "off": {"state": "closed"}},
+}
+"""What switching means for kinds that are not simply on/off."""
+MEDIA_ACTIONS = frozenset({"pause", "resume", "next", "previous"})
+RELATIVE_ACTIONS = frozenset({"up", "down", "dim", "brighten"})
+UP_ACTIONS = frozenset({"up", "brighten", "open"})
+SWITCH = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say instead of acting: a question back, or why it cannot be done."""
+
+    text: str
+    sure: bool = False
+    """Said with certainty ("I don't have a device called sauna"): no LLM is asked to do better."""
+
+
+Reading = list[ToolCall] | Reply
+"""What a clause comes to: the calls to make, or a reply instead."""
+
+
+def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading:
+    devices = targets.devices
+    ids = tuple(d.id for d in devices)
+    action = frame.action
+    if frame.indirect:
+        return _indirect_calls(frame, devices, registry)
+    if action in MEDIA_ACTIONS:
+        return [MediaControl(ids, action)]  # type: ignore[arg-type]
+    if action in {"mute", "unmute"}:
+        return [SetState(ids, {"muted": action == "mute"})]
+    if frame.mode is not None and any(d.kind is Kind.CLIMATE for d in devices):
+        return _mode_calls(frame.mode, devices)
+    if frame.direction or (action in RELATIVE_ACTIONS and frame.number is None) or frame.by \
+            or (frame.small and action in {"open", "close"}):
+        return _adjust_calls(frame, devices, registry)
+    if frame.has_value:
+        return _value_calls(frame, devices)
+    if action in SWITCH:
+        usable = [(d, c) for d in devices if (c := switch_change(d, action, registry)) is not None]
+        return _group_set(usable) if usable else _cannot(devices, action)
+    if action == "set":
+        return Reply(REPLIES["set_to_what"].format(names=names(devices)))
+    return []
+
+
+def switch_change(device: Device, action: str, registry: Registry | None = None) -> dict | None:
+    """The change that switches `device` as asked, or None when it cannot be switched that way."""
+    kind = device.kind
+    if kind in (Kind.SENSOR, Kind.BINARY_SENSOR):
+        return None
+    if kind in SWITCHES:
+        return SWITCHES[kind].get(action)
+    if kind is Kind.CLIMATE:
+        heat = next((m for m in device.modes if m != "off"), None)
+        return {"on": {"mode": heat} if heat else None, "off": {"mode": "off"} if "off" in device.modes else None}.get(action)
+    if action in {"on", "open"}:
+        return {"state": "on"}
+    if action in {"off", "close"}:
+        return {"state": "off"}
+    return None
+
+
+def _mode_calls(mode: str, devices: list[Device]) -> Reading:
+    """"Put the heating on eco": a climate mode the device has."""
+    fitting = [d for d in devices if d.kind is Kind.CLIMATE and mode in d.modes]
+    if not fitting:
+        return _cannot(devices, "set")
+    return [SetState(tuple(d.id for d in fitting), {"mode": mode})]
+
+
+def _value_calls(frame: Frame, devices: list[Device]) -> Reading:
+    pairs = [(device, change) for device in devices if (change := _value_change(frame, device)) is not None]
+    return _group_set(pairs) if pairs else _cannot(devices, "set")
+
+
+def _value_change(frame: Frame, device: Device) -> dict | None:
+    kind = device.kind
+    if frame.color_temp is not None and kind is Kind.LIGHT:
+        if device.has("color_temp"):
+            return {"color_temp": frame.color_temp}
+        if device.has("color"):
+            return {"color": "warm white" if frame.color_temp < 3500 else "white"}
+        return None
+    if frame.color is not None and kind is Kind.LIGHT:
+        fits = device.has("color") or (frame.color == "white" and device.has("color_temp"))
+        return {"color": frame.color} if fits else None
+    if frame.number is None:
+        return None
+    attribute = _number_attribute(frame, device)
+    if attribute is None:
+        return None
+    if attribute == "brightness" and kind is Kind.LIGHT and not device.has("brightness"):
+        return {"state": "on" if frame.number > 0 else "off"}
+    return {attribute: frame.number}
+
+
+def _number_attribute(frame: Frame, device: Device) -> str | None:
+    wanted = ATTRIBUTE_OF_WORD.get(frame.attribute or "")
+    natural = NUMBER_ATTRIBUTE.get(device.kind)
+    if wanted:
+        return wanted if wanted == natural else None
+    if frame.unit == "degrees" and natural != "target_temperature":
+        return None
+    return natural
+
+
+def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Reading:
+    direction = frame.direction or (1 if frame.action in UP_ACTIONS else -1)
+    lit = {d.id for d in devices if d.kind is Kind.LIGHT and registry.state(d.id).get("state") == "on"}
+    calls: list[ToolCall] = []
+    for device in devices:
+        attribute = _relative_attribute(frame, device)
+        if attribute is None:
+            continue
+        if attribute == "brightness" and device.id not in lit and (direction < 0 or lit):
+            continue  # dimming never turns a light on; brightening changes the lit ones first
+        amount = frame.number if frame.number is not None else step(attribute, frame.small)
+        delta = -direction * amount if attribute == "color_temp" else direction * amount
+        calls.append(Adjust((device.id,), attribute, delta))
+    if not calls and direction < 0 and devices and all(d.kind is Kind.LIGHT for d in devices):
+        return Reply(REPLIES["already_off"].format(names=names(devices), are=_are(devices)), sure=True)
+    return calls or _cannot(devices, "adjust")
+
+
+def _relative_attribute(frame: Frame, device: Device) -> str | None:
+    """What "up", "warmer", "louder" change on this device; "warmer" on a light is a warmer white."""
+    if device.kind is Kind.LIGHT and frame.attribute == "temperature":
+        return "color_temp" if device.has("color_temp") else None
+    if frame.attribute == "volume" and device.kind is not Kind.MEDIA_PLAYER:
+        return None
+    if frame.attribute == "temperature" and device.kind is not Kind.CLIMATE:
+        return None  # "make the telly warmer" is not louder
+    return RELATIVE_ATTRIBUTE.get(device.kind)
+
+
+def step(attribute: str, small: bool) -> float:
+    """How much "up" or "a bit up" changes an attribute."""
+    if attribute == "target_temperature":
+        return 1.0
+    if attribute == "color_temp":
+        return 300 if small else 600
+    if attribute == "volume":
+        return 5 if small else 10
+    return 15 if small else 25
+
+
+def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> list[ToolCall]:
+    """"It's dark in here" switches a light on (or brightens it); "it's cold" warms the heating."""
+    up = frame.indirect is None or frame.indirect.direction == "up"
+    if frame.indirect is not None and frame.indirect.kind == "climate":
+        climates = tuple(d.id for d in devices if d.kind is Kind.CLIMATE)
+        return [Adjust(climates, "target_temperature", 1.0 if up else -1.0)]
+    lights = [d for d in devices if d.kind is Kind.LIGHT]
+    if up:
+        off = [d for d in lights if registry.state(d.id).get("state") != "on"]
+        if off:
+            return [SetState(tuple(d.id for d in off), {"state": "on"})]
+    else:
+        lights = [d for d in lights if registry.state(d.id).get("state") == "on"]
+    dimmable = tuple(d.id for d in lights if d.has("brightness"))
+    return [Adjust(dimmable, "brightness", 25 if up else -25)] if dimmable else []
+
+
+def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
+    """One set_state call per distinct change, naming all its devices."""
+    groups: dict[str, tuple[list[str], dict]] = {}
+    for device, change in pairs:
+        groups.setdefault(repr(sorted(change.items())), ([], change))[0].append(device.id)
+    return [SetState(tuple(ids), change) for ids, change in groups.values()]
+
+
+def _cannot(devices: list[Device], action: str | None) -> Reply:
+    key = {"on": "cannot_turn", "off": "cannot_turn"}.get(action or "") or \
+        ("cannot_action" if action in ("open", "close", "lock", "unlock") else "cannot_do")
+    return Reply(REPLIES[key].format(names=names(devices), action=action), sure=True)
+
+
+def names(devices: list[Device]) -> str:
+    """Up to three device names as said in a sentence: "kitchen spotlights and desk lamp"."""
+    listed = [d.name for d in devices[:3]]
+    text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
+def _are(devices: list[Device]) -> str:
+    return "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"

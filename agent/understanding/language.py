@@ -1,0 +1,363 @@
+"""The words homebody knows, read once from a language file (`lang/<code>.toml`) into frozen tables.
+
+Every English word the understanding code compares against lives in `lang/en.toml`; the code
+names a table (`WORDS.commands.verbs`), never a word. Each section below is a frozen dataclass
+whose field types say how its TOML is read: `frozenset[str]` from an array, `Mapping[str, X]`
+from a table, and so on. A file that does not fit is a `ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from devices.errors import ConfigError
+from devices.model import Kind
+
+LANG_DIR = Path(__file__).parent / "lang"
+
+
+@dataclass(frozen=True)
+class KindWord:
+    """A generic word for a kind of device: "lamps", "curtains" (a cover of class curtain)."""
+
+    kind: Kind
+    device_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Indirect:
+    """A feeling ("cold", "dark") and what changes it: the kind of device and which way."""
+
+    kind: str
+    direction: str
+    """"up" or "down"."""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    fillers: frozenset[str]
+    openers: frozenset[str]
+    polite_prefixes: tuple[str, ...]
+    contractions: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Numbers:
+    ordinal_suffixes: tuple[str, ...]
+    pronoun_one_before: frozenset[str]
+    point: str
+    hundred: str
+    and_a_half: tuple[str, ...]
+    units: Mapping[str, int]
+    tens: Mapping[str, int]
+    ordinals: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Commands:
+    verb_starters: frozenset[str]
+    corrections: frozenset[str]
+    splitters: frozenset[str]
+    unsplit: tuple[str, ...]
+    continuers: frozenset[str]
+    negations: tuple[tuple[str, ...], ...]
+    references: frozenset[str]
+    house_verbs: frozenset[str]
+    light_verbs: frozenset[str]
+    leading_only: frozenset[str]
+    leading_split: Mapping[str, str]
+    asking: frozenset[str]
+    addressee: str
+    name_articles: frozenset[str]
+    numbers_as_names_after: frozenset[str]
+    prepositions: frozenset[str]
+    previous_words: frozenset[str]
+    next_words: frozenset[str]
+    particles: Mapping[str, str]
+    verbs: Mapping[str, tuple[str, ...]]
+    """Action -> the verb phrases that ask for it."""
+    verb_actions: Mapping[str, str] = field(init=False)
+    """Verb phrase -> action: the reverse of `verbs`."""
+
+    def __post_init__(self) -> None:
+        actions = {phrase: action for action, phrases in self.verbs.items() for phrase in phrases}
+        object.__setattr__(self, "verb_actions", types.MappingProxyType(actions))
+
+
+@dataclass(frozen=True)
+class Scope:
+    all: frozenset[str]
+    needs_kind: frozenset[str]
+    standalone_all: frozenset[str]
+    here: frozenset[str]
+    house: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Words, phrases anywhere, or phrases at the start, any of which marks something."""
+
+    words: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+
+    def heard(self, tokens: list[str]) -> bool:
+        text = f" {' '.join(tokens)} "
+        return bool(self.words.intersection(tokens)) or any(f" {p} " in text for p in self.phrases) \
+            or any(text.startswith(f" {p} ") for p in self.starts)
+
+
+@dataclass(frozen=True)
+class StrayQuestion:
+    words: frozenset[str]
+    verbs: frozenset[str]
+    article: str
+
+    def starts(self, tokens: list[str]) -> bool:
+        return len(tokens) >= 3 and tokens[0] in self.words and tokens[1] in self.verbs and tokens[2] == self.article
+
+
+@dataclass(frozen=True)
+class ModeCues:
+    before: frozenset[str]
+    after: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Values:
+    setting_prepositions: frozenset[str]
+    percent: frozenset[str]
+    degrees: frozenset[str]
+    shade_cue: str
+    mode_cues: ModeCues
+    by: str
+    also: tuple[str, ...]
+    indirect_cues: Cues
+    small: frozenset[str]
+    personal: tuple[str, ...]
+    attributes: Mapping[str, str]
+    up: Mapping[str, str]
+    """Word -> the attribute it implies ("" for none)."""
+    down: Mapping[str, str]
+    named_amounts: Mapping[str, int]
+    color_temperatures: Mapping[str, int]
+    modes: Mapping[str, tuple[str, ...]]
+    """Climate mode -> the words that name it."""
+    indirect: Mapping[str, Indirect]
+
+
+@dataclass(frozen=True)
+class Words:
+    name_endings: frozenset[str]
+    function: frozenset[str]
+    command: frozenset[str]
+    on_verbs: tuple[str, ...]
+    off_verbs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Questions:
+    stray_question: StrayQuestion
+    starts: frozenset[str]
+    yes_no_starts: frozenset[str]
+    any_things: frozenset[str]
+    presence: frozenset[str]
+    temperature: frozenset[str]
+    feel: frozenset[str]
+    target_phrases: tuple[str, ...]
+    weak_measures: frozenset[str]
+    presence_values: frozenset[str]
+    vague_measures: frozenset[str]
+    status: frozenset[str]
+    determiners: frozenset[str]
+    place_like: frozenset[str]
+    attributes: Mapping[str, str]
+    binary_predicates: Mapping[str, tuple[str, str]]
+    binary_state_words: Mapping[str, Mapping[str, bool]]
+    kind_state_words: Mapping[str, str]
+    sensed_nouns: Mapping[str, frozenset[str]]
+    measure_words: Mapping[str, tuple[str, ...]]
+    class_nouns: Mapping[str, tuple[str, str]]
+    unit_words: Mapping[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Answers:
+    yes: frozenset[str]
+    no: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TimeInCommands:
+    impossible: frozenset[str]
+    time_words: frozenset[str]
+    every_day: tuple[str, ...]
+    then: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Time:
+    """Days, times of day and durations."""
+
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    today: str
+    tonight: str
+    tomorrow: str
+    day_after_tomorrow: tuple[str, ...]
+    weekend: str
+    week: str
+    this: tuple[str, ...]
+    coming: tuple[str, ...]
+    next: tuple[str, ...]
+    rest_of: tuple[str, ...]
+    day_prepositions: tuple[str, ...]
+    time_prepositions: tuple[str, ...]
+    hour_prepositions: tuple[str, ...]
+    am: tuple[str, ...]
+    pm: tuple[str, ...]
+    oclock: tuple[str, ...]
+    half: str
+    quarter: str
+    past: tuple[str, ...]
+    to: tuple[str, ...]
+    minutes: tuple[str, ...]
+    later: Mapping[str, str]
+    """Words after an hour that say am or pm ("in the morning": am)."""
+    after: tuple[str, ...]
+    during: tuple[str, ...]
+    every: tuple[str, ...]
+    weekdays_word: tuple[str, ...]
+    weekends_word: tuple[str, ...]
+    daily: tuple[str, ...]
+    extra: tuple[str, ...]
+    a: tuple[str, ...]
+    and_: str
+    of: str
+    the: str
+    weekday_aliases: Mapping[str, int]
+    month_aliases: Mapping[str, int]
+    parts: Mapping[str, tuple[int, int]]
+    named: Mapping[str, str]
+    units: Mapping[str, int]
+    commands: TimeInCommands
+
+    @property
+    def weekday_numbers(self) -> dict[str, int]:
+        """Every way a weekday is said -> its number, Monday 0."""
+        return {**{d: n for n, d in enumerate(self.weekdays)}, **self.weekday_aliases}
+
+    @property
+    def month_numbers(self) -> dict[str, int]:
+        return {**{m: n for n, m in enumerate(self.months, 1)}, **self.month_aliases}
+
+
+@dataclass(frozen=True)
+class Language:
+    """Every table of one language."""
+
+    code: str
+    tokens: Tokens
+    numbers: Numbers
+    commands: Commands
+    scope: Scope
+    values: Values
+    words: Words
+    kinds: Mapping[str, KindWord]
+    questions: Questions
+    answers: Answers
+    replies: Mapping[str, str]
+    """What understanding says instead of acting, by name (str.format templates)."""
+    time: Time
+
+
+def load_language(path: Path) -> Language:
+    """Read and check a language file; ConfigError says what does not fit, and where."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return typing.cast(Language, _read(data, Language, path.name))
+
+
+@cache
+def language(code: str = "en") -> Language:
+    """The language `code`, loaded once per process."""
+    return load_language(LANG_DIR / f"{code}.toml")
+
+
+@cache
+def known_words(code: str = "en") -> frozenset[str]:
+    """The single words of the vocabulary that mean something on their own ("fire" only means "on" in
+    "fire up"): sound-alike repairs never replace them."""
+    words = language(code)
+    phrases = [*words.words.function, *words.words.command, *words.words.on_verbs, *words.words.off_verbs,
+               *words.kinds, *words.scope.all, *words.scope.here, *words.scope.house, *words.values.color_temperatures,
+               *words.questions.any_things, *words.questions.measure_words, *words.questions.class_nouns,
+               *words.questions.unit_words, *words.questions.kind_state_words, *words.questions.sensed_nouns]
+    return frozenset(phrase for phrase in phrases if " " not in phrase)
+
+
+def _read(value: Any, hint: Any, where: str) -> Any:
+    """`value` from TOML as the type `hint` describes (frozen containers, dataclasses, Kind)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if is_dataclass(hint):
+        return _read_dataclass(value, typing.cast(type, hint), where)
+    if origin is types.UnionType or origin is typing.Union:
+        return None if value in (None, "") and type(None) in args else _read(value, args[0], where)
+    if origin is tuple and isinstance(value, str):
+        return tuple(value.split())  # a phrase read as its words: "do not"
+    if origin in (frozenset, tuple):
+        if not isinstance(value, list):
+            raise ConfigError(f"language file: {where} must be an array")
+        if origin is tuple and len(args) == 2 and args[1] is not Ellipsis:
+            return tuple(_read(v, a, f"{where}[{i}]") for i, (v, a) in enumerate(zip(value, args, strict=True)))
+        items = [_read(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
+        return frozenset(items) if origin is frozenset else tuple(items)
+    if origin is Mapping:
+        if not isinstance(value, dict):
+            raise ConfigError(f"language file: {where} must be a table")
+        return types.MappingProxyType({k: _read(v, args[1], f"{where}.{k}") for k, v in value.items()})
+    return _read_scalar(value, hint, where)
+
+
+def _read_scalar(value: Any, hint: Any, where: str) -> Any:
+    if hint is Kind:
+        try:
+            return Kind(value)
+        except ValueError:
+            raise ConfigError(f"language file: {where}: unknown kind {value!r}") from None
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise ConfigError(f"language file: {where} must be {hint.__name__}, not {value!r}")
+    return value
+
+
+def _read_dataclass(value: Any, cls: type, where: str) -> Any:
+    if not isinstance(value, dict):
+        raise ConfigError(f"language file: {where} must be a table")
+    hints = typing.get_type_hints(cls)
+    names = {f.name: f for f in fields(cls) if f.init}
+    keys = {_toml_key(name): name for name in names}
+    unknown = set(value) - set(keys)
+    if unknown:
+        raise ConfigError(f"language file: {where}: unknown key {', '.join(sorted(unknown))}")
+    missing = [key for key, name in keys.items() if key not in value and not _has_default(names[name])]
+    if missing:
+        raise ConfigError(f"language file: {where}: missing {', '.join(missing)}")
+    return cls(**{name: _read(value[key], hints[name], f"{where}.{key}") for key, name in keys.items() if key in value})
+
+
+def _toml_key(field_name: str) -> str:
+    """The TOML key of a field: `device_class` is "class", a trailing _ (a Python keyword) is dropped."""
+    return "class" if field_name == "device_class" else field_name.removesuffix("_")
+
+
+def _has_default(spec: Field[Any]) -> bool:
+    return spec.default is not MISSING or spec.default_factory is not MISSING

@@ -1,0 +1,168 @@
+"""Times said inside a command: "in ten minutes", "at half past four", "tomorrow at 6:30", "for 15 minutes",
+"every weekday at 7", "tomorrow" alone — and numbers that look like times but are none ("at 25 o'clock").
+
+A number inside a time is never a level: the frame reader marks these spans used. The moment a
+time names is resolved against the clock only when the command is carried out (`due`), so
+understanding stays a pure function of the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from agent.understanding.language import language
+from agent.understanding.times.clock import _TIME_RE, clock_time, parse_duration
+from agent.understanding.times.days import period
+from agent.understanding.times.patterns import DAY, DURATION, TIME, WEEKDAY, T, alternatives, unnamed
+
+WhenKind = Literal["at", "after", "for", "every", "day", "invalid"]
+_C = T.commands
+_DAY, _TIME, _DUR = unnamed(DAY), unnamed(TIME), unnamed(DURATION)
+_EVERY_WHAT = alternatives((*_C.every_day, *T.weekdays_word, *T.weekends_word, *T.weekday_numbers))
+_WHEN = re.compile(
+    r"(?<![^ ])(?:"
+    rf"(?P<every>(?:{alternatives(T.every)}) (?P<every_what>{_EVERY_WHAT})(?: (?P<every_time>{_TIME}))?)"
+    rf"|(?P<after>(?:{alternatives(T.after)}) (?P<after_d>{_DUR}))"
+    rf"|(?P<for>(?:{alternatives(T.during)}) (?P<for_d>{_DUR}))"
+    rf"|(?P<more>{_DUR})"
+    rf"|(?P<at>(?:(?P<day1>{_DAY}) )?(?P<clock>{_TIME})(?: (?P<day2>{_DAY}))?)"
+    rf"|(?P<day>{_DAY})"
+    r")(?![^ ])"
+)
+_NUMBER_TIME = re.compile(rf"(?<![^ ])(?:\d+ (?:{alternatives(_C.time_words)})|(?:{alternatives(T.hour_prepositions)}) "
+                          rf"\d+ (?:{alternatives(_C.time_words)}))(?![^ ])")
+_WEEKDAY_ONLY = re.compile(rf"(?:{WEEKDAY})")
+_SETTING_UNITS = language().values.percent | language().values.degrees
+SMALL_HOURS = (1, 7)
+"""Local hours [from, to) nobody means by an hour said without am or pm."""
+
+
+@dataclass(frozen=True)
+class When:
+    """A time said in a command, and the token span it takes."""
+
+    kind: WhenKind
+    start: int
+    end: int
+    seconds: int | None = None
+    """For "after" and "for": the duration, in seconds."""
+    clock: time | None = None
+    """For "at" and "every": the time of day."""
+    half_said: bool = True
+    """Whether the time of day said which half of the day ("9 pm", "21:00"); "at 9" did not."""
+    day: str | None = None
+    """The day as said ("tomorrow", "on friday"), in token form."""
+    repeat: str | None = None
+    """For "every": an RFC 5545 rule (FREQ=DAILY, FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR)."""
+    said: str = ""
+    """The words, in token form."""
+
+
+def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[int] = frozenset()) -> list[When]:
+    """Every time said in the tokens outside `skip` (names), left to right."""
+    text = " ".join(tokens)
+    starts = _token_starts(tokens)
+    found: list[When] = []
+    for match in _WHEN.finditer(text):
+        start, end = starts.index(match.start()), _end_token(starts, match.end())
+        if skip.intersection(range(start, end)) or (end < len(tokens) and tokens[end] in _SETTING_UNITS):
+            continue  # a name, or "at 10 percent": a setting
+        when = _read(match, start, end)
+        if when is not None:
+            found.append(_impossible(tokens, when))
+    taken = {i for w in found for i in range(w.start, w.end)}
+    for match in _NUMBER_TIME.finditer(text):
+        start, end = starts.index(match.start()), _end_token(starts, match.end())
+        if not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
+            found.append(When("invalid", start, end, said=match.group()))  # "at 25 o'clock"
+    return sorted(found, key=lambda w: w.start)
+
+
+def _read(match: re.Match[str], start: int, end: int) -> When | None:
+    g, said = match.groupdict(), match.group()
+    if g["every"]:
+        return _every(g, start, end, said)
+    if g["after"] or g["for"] or g["more"]:
+        seconds = parse_duration(g["after_d"] or g["for_d"] or g["more"])
+        kind: WhenKind = "after" if g["after"] else "for"
+        return When(kind, start, end, seconds=seconds, said=said) if seconds else When("invalid", start, end, said=said)
+    if g["at"]:
+        clock = clock_time(g["clock"])
+        if clock is None:
+            return When("invalid", start, end, said=said)
+        return When("at", start, end, clock=clock, half_said=_half_said(g["clock"]), day=g["day1"] or g["day2"],
+                    said=said)
+    return When("day", start, end, day=g["day"], said=said)
+
+
+def _every(g: dict[str, str | None], start: int, end: int, said: str) -> When:
+    what = g["every_what"] or ""
+    clock = clock_time(g["every_time"]) if g["every_time"] else None
+    if what in T.weekdays_word:
+        rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+    elif what in T.weekends_word:
+        rule = "FREQ=WEEKLY;BYDAY=SA,SU"
+    elif _WEEKDAY_ONLY.fullmatch(what):
+        rule = f"FREQ=WEEKLY;BYDAY={('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')[T.weekday_numbers[what]]}"
+    else:
+        rule = "FREQ=DAILY"
+    half = _half_said(g["every_time"]) if g["every_time"] else True
+    return When("every", start, end, clock=clock, half_said=half, repeat=rule, said=said)
+
+
+def _impossible(tokens: list[str] | tuple[str, ...], when: When) -> When:
+    """ "In minus five minutes": a time before now is no time."""
+    if when.kind in ("after", "for") and any(t in _C.impossible for t in tokens[max(0, when.start - 1):when.start + 2]):
+        return When("invalid", when.start, when.end, said=when.said)
+    return when
+
+
+def _half_said(spoken: str) -> bool:
+    found = _TIME_RE.fullmatch(spoken)
+    if found is None:
+        return True
+    g = found.groupdict()
+    if g["named"] or g["ap1"] or g["ap2"] or g["late"]:
+        return True
+    hour = next((int(g[k]) for k in ("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8") if g[k]), 0)
+    return hour == 0 or hour > 12
+
+
+def due(when: When, now: datetime) -> datetime | None:
+    """The moment a time names, from `now` (aware, local): the next such time; None when it names none."""
+    if when.kind in ("after", "for") and when.seconds:
+        return now + timedelta(seconds=when.seconds)
+    if when.clock is None:
+        return None
+    days = period(when.day, now.date()).days if when.day and period(when.day, now.date()) else None
+    return _next_time(when.clock, when.half_said, now, days[0] if days else None)
+
+
+def _next_time(clock: time, half_said: bool, now: datetime, day: date | None) -> datetime | None:
+    """The next time the clock shows `clock` (on `day` when said); an hour said without am/pm is the sooner
+    of its two halves ("at 9" said at 8 pm is 9 pm), but never the small hours ("at 3" is 3 pm)."""
+    other = time((clock.hour + 12) % 24, clock.minute)
+    candidates = [clock] if half_said or SMALL_HOURS[0] <= other.hour < SMALL_HOURS[1] else [clock, other]
+    moments = []
+    for choice in candidates:
+        first = datetime.combine(day or now.date(), choice, tzinfo=now.tzinfo)
+        if day is None and first <= now:
+            first += timedelta(days=1)
+        moments.append(first)
+    future = [m for m in moments if m > now]
+    return min(future) if future else None
+
+
+def _token_starts(tokens: list[str] | tuple[str, ...]) -> list[int]:
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    return starts
+
+
+def _end_token(starts: list[int], end: int) -> int:
+    return next((i for i, s in enumerate(starts) if s > end), len(starts))
