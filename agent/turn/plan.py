@@ -91,6 +91,33 @@ class RunRoutine(_Call):
 
 
 @dataclass(frozen=True)
+class Later(_Call):
+    """Device calls to make at a time said with them: "in ten minutes", "at 9 pm", "every weekday at 7"; or,
+    with `undo`, to put the devices back how they were after "for 15 minutes"."""
+
+    tool: ClassVar[str] = "later"
+    calls: tuple[SetState | Adjust | MediaControl | RunRoutine, ...]
+    seconds: int | None = None
+    """After this long from now."""
+    clock: str | None = None
+    """Or at this local time of day, `HH:MM` (on `day` when said)."""
+    half_said: bool = True
+    """Whether `clock` was said with its half of the day; "at 9" may be 9 am or 9 pm, whichever comes first."""
+    day: str | None = None
+    """The day as said ("tomorrow", "on friday")."""
+    repeat: str | None = None
+    """An RFC 5545 rule for a command that repeats ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")."""
+    undo: bool = False
+    """Put the devices `calls` change back to their state before the turn, instead of making the calls."""
+    said: str = ""
+    """The time as said, for replies."""
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return {**super().args, "calls": [call.to_json() for call in self.calls]}
+
+
+@dataclass(frozen=True)
 class SkillCall:
     """A call of a skill's tool; its arguments are validated by the skill's own schema."""
 
@@ -105,10 +132,10 @@ class SkillCall:
         return cls(data["tool"], dict(data.get("args", {})))
 
 
-DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine
+DeviceCall = SetState | Adjust | GetState | MediaControl | RunRoutine | Later
 ToolCall = DeviceCall | SkillCall
 DEVICE_CALLS: dict[str, type[DeviceCall]] = {cls.tool: cls for cls in (SetState, Adjust, GetState, MediaControl,
-                                                                       RunRoutine)}
+                                                                       RunRoutine, Later)}
 DEVICE_TOOLS = frozenset(DEVICE_CALLS)
 
 
@@ -130,6 +157,8 @@ def tool_call(tool: str, args: dict[str, Any] | None = None) -> ToolCall:
         raise ValueError("set_state: changes must be an object")
     if cls is Adjust:
         args["delta"] = float(args["delta"])
+    if cls is Later:
+        args["calls"] = tuple(call_from_json(call) for call in args.get("calls", []))
     return cls(**args)
 
 

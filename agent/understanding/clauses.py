@@ -20,16 +20,21 @@ WORDS = language()
 
 def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:
     """Split on "and"/"then"/"also"/commas, except inside a household name or a fixed phrase."""
+    return [clause for clause, _ in split_with_joiners(tokens, index)]
+
+
+def split_with_joiners(tokens: list[str], index: NameIndex) -> list[tuple[list[str], frozenset[str]]]:
+    """The clauses, each with the splitting words before it ("then" after "five more minutes, then off")."""
     splitters = WORDS.commands.splitters
-    clauses: list[list[str]] = [[]]
+    clauses: list[tuple[list[str], set[str]]] = [([], set())]
     for i, token in enumerate(tokens):
-        if token in splitters and len(clauses) > 1 and not clauses[-1]:
-            continue  # ", then": one split, not a clause of its own
-        if token in splitters and clauses[-1] and not _inside_name(tokens, i, index):
-            clauses.append([])
+        if token in splitters and len(clauses) > 1 and not clauses[-1][0]:
+            clauses[-1][1].add(token)  # ", then": one split, not a clause of its own
+        elif token in splitters and clauses[-1][0] and not _inside_name(tokens, i, index):
+            clauses.append(([], {token}))
         else:
-            clauses[-1].append(token)
-    return [c for c in clauses if c]
+            clauses[-1][0].append(token)
+    return [(clause, frozenset(joiners)) for clause, joiners in clauses if clause]
 
 
 def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:

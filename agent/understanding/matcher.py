@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.turn.context import TurnContext
 from agent.turn.plan import Plan, RunRoutine, ToolCall, devices_of
-from agent.understanding.clauses import inherit, split_clauses
+from agent.understanding.clauses import inherit, split_with_joiners
 from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
 from agent.understanding.frames import Frame, read_frame
@@ -22,6 +22,7 @@ from agent.understanding.mentions import NameIndex, build_index
 from agent.understanding.normalize import normalize
 from agent.understanding.queries import query_call
 from agent.understanding.targets import implied_kinds, resolve
+from agent.understanding.timed import then_after, with_time
 from devices.household import Routine
 from devices.model import Kind
 from devices.registry import Registry
@@ -67,7 +68,8 @@ class Matcher:
         correction = tokens[0] in WORDS.commands.corrections and len(tokens) > 1
         if correction:
             tokens = [t for t in tokens[1:] if t != ","] or tokens
-        frames = [read_frame(clause, self.index) for clause in split_clauses(tokens, self.index)]
+        clauses = split_with_joiners(tokens, self.index)
+        frames = [read_frame(clause, self.index) for clause, _ in clauses]
         if frames and tokens[0] in WORDS.commands.continuers:
             frames[0] = replace(frames[0], too=True)  # "and the counter lights": the last turn's action
         if correction:  # "no, the bedroom one": the last devices; "No Emma Emma is being on Friday" names none
@@ -75,7 +77,8 @@ class Matcher:
                       for f in frames]
         if frames and self._elliptical(frames[0], context):
             frames[0] = replace(frames[0], reference=True)  # "a bit brighter" after "turn on the lamp"
-        return inherit(frames, context)
+        frames = frames[:1] + [replace(f, reference=True) if _names_nothing(f) else f for f in frames[1:]]
+        return then_after(inherit(frames, context), [joiners for _, joiners in clauses])
 
     def _plan(self, frames: list[Frame], context: TurnContext) -> Plan:
         calls: list[ToolCall] = []
@@ -84,6 +87,8 @@ class Matcher:
             if calls and frame.reference:
                 context = _with_last_devices(context, calls)
             reading, frame = self._calls_for(frame, context)
+            if not isinstance(reading, Reply):
+                reading = with_time(frame, reading)
             if isinstance(reading, Reply):
                 sure = reading.sure or bool(calls)
                 return Plan(calls=calls, say=reading.text, path="matcher",
@@ -114,6 +119,8 @@ class Matcher:
             return query_call(frame, resolve(frame, self.registry, context), self.registry, context)
         if not _is_command(frame):
             return [], frame
+        if frame.when is not None and frame.when.kind in ("invalid", "day"):
+            return with_time(frame, []), frame  # no time understood: nothing acts, whatever the rest says
         if frame.personal:
             personal = self._personal_value(frame, context)
             if isinstance(personal, Reply):
@@ -154,6 +161,12 @@ def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnConte
     devices = [d for call in calls for d in devices_of(call)]
     conversation = replace(context.conversation, last_devices=list(dict.fromkeys(devices)))
     return replace(context, conversation=conversation)
+
+
+def _names_nothing(frame: Frame) -> bool:
+    """ "…, then off": a later clause with an action and no target goes on with the devices before it."""
+    return frame.action is not None and not frame.mentions and not frame.question \
+        and not (frame.here or frame.house or frame.every or frame.indirect)
 
 
 def _starts_with_a_verb(frame: Frame) -> bool:

@@ -137,8 +137,8 @@ def due(when: When, now: datetime) -> datetime | None:
         return now + timedelta(seconds=when.seconds)
     if when.clock is None:
         return None
-    days = period(when.day, now.date()).days if when.day and period(when.day, now.date()) else None
-    return _next_time(when.clock, when.half_said, now, days[0] if days else None)
+    span = period(when.day, now.date()) if when.day else None
+    return _next_time(when.clock, when.half_said, now, span.days[0] if span else None)
 
 
 def _next_time(clock: time, half_said: bool, now: datetime, day: date | None) -> datetime | None:
