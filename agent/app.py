@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner
 from agent.turn.plan import Plan, RunRoutine
 from agent.turn.routine_clock import RoutineClock
-from agent.memory.store import HouseholdStore, open_store
+from agent.memory.store import HouseholdStore, database_path, open_store
 from agent.turn.context import TurnContext
 from devices.errors import StoreError
 from devices.household import Household, Routine, load_household
@@ -43,22 +42,24 @@ class App:
     closers: list[Any] = field(default_factory=list)
 
     @classmethod
-    def start(cls, settings: Settings, virtual: bool | None = None, routines_on_time: bool = False) -> App:
+    def start(cls, settings: Settings, virtual: bool | None = None, routines_on_time: bool = False,
+              announce: Announce | None = None) -> App:
+        """`announce` says what skills say unprompted (a timer ringing); by default it is printed."""
         household = load_household(settings.household.file or None)
         runtime = DeviceRuntime.start(settings.mqtt, household, virtual=virtual)
         try:
-            return cls._assemble(settings, household, runtime, routines_on_time)
+            return cls._assemble(settings, household, runtime, routines_on_time, announce or print_announcement)
         except Exception:
             runtime.close()
             raise
 
     @classmethod
     def _assemble(cls, settings: Settings, household: Household, runtime: DeviceRuntime,
-                  routines_on_time: bool) -> App:
+                  routines_on_time: bool, announce: Announce) -> App:
         store = _open_memory(settings, household)
         if store is not None:
             household.routines = store.routines() or household.routines
-        skills = load_skills(runtime.registry, household, settings, store, announce=_print_announcement)
+        skills = load_skills(runtime.registry, household, settings, store, announce=announce)
         planner = build_planner(runtime.registry, household, settings, skills)
         assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner)
         app = cls(settings, household, runtime, assistant, store)
@@ -124,14 +125,16 @@ def build_planner(registry: Registry, household: Household, settings: Settings,
 
 def load_skills(registry: Registry, household: Household, settings: Settings, store: HouseholdStore | None,
                 announce: Announce = log_announcement) -> SkillRegistry:
-    """Every installed skill (built-ins through the same entry points), each with its own context."""
+    """Every installed skill (built-ins through the same entry points), each with its own context and a
+    folder of its own beside the household's database."""
+    database = store.path if store is not None else database_path(settings.household, household)
     context = SkillContext(ZoneInfo(household.home.timezone), registry=registry, store=store, announce=announce,
-                           data_dir=Path(settings.household.database).expanduser().parent / "skills")
+                           data_dir=database.parent / "skills" / database.stem)
     return SkillRegistry.discover(context, settings.skills)
 
 
-def _print_announcement(text: str, area: str | None) -> None:
-    """The console's way of speaking later (a timer ringing); the voice loop speaks instead."""
+def print_announcement(text: str, area: str | None) -> None:
+    """Speaking later (a timer ringing) where nobody is typing; the text console re-shows its prompt after."""
     print(f"\nhomebody ({area or 'everywhere'})> {text}", flush=True)
 
 

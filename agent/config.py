@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,12 +20,23 @@ from devices.errors import ConfigError
 from devices.settings import MqttSettings
 
 
-
 @dataclass
 class HouseholdSettings:
     file: str = ""
     """Household TOML; empty uses the example household shipped with homebody."""
-    database: str = "~/.local/share/homebody/homebody.db"
+    database: str = ""
+    """The SQLite file; empty gives each household its own, `<data dir>/<home name>.db` (see `data_dir`)."""
+
+
+def data_dir() -> Path:
+    """Where homebody keeps what it learns: `$XDG_DATA_HOME/homebody`, by default `~/.local/share/homebody`."""
+    base = os.environ.get("XDG_DATA_HOME") or "~/.local/share"
+    return Path(base).expanduser() / "homebody"
+
+
+def home_slug(name: str) -> str:
+    """"Maple House" → "maple-house": a home's name as part of a file name."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "home"
 
 
 @dataclass

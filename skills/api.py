@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.tools import BaseTool
 
 from agent.memory.schedule import (
-    WEEKDAYS, Occurrence, Schedule, add_entry, day_phrase, days_named, describe, describe_when, remove_entry,
-    skip_occurrence, spoken_time, title_words,
+    WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
 )
+from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
 from agent.memory.store import CalendarEntry, HouseholdStore, Timer
 from agent.understanding.language import Language, language
 from agent.understanding.normalize import normalize

@@ -1,19 +1,26 @@
-"""Shared fixtures: real brokers (embedded amqtt, and mosquitto when installed) and the Maple House."""
+"""Shared fixtures: real brokers (embedded amqtt, and mosquitto when installed), the Maple House, and a data
+dir of the test run's own."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from brokers import BrokerAddress, Mosquitto
+from helpers import HOUSEHOLDS, household, maple
 
 from devices.broker import EmbeddedBroker
-from devices.household import Household, load_household
+from devices.household import Household
 
-SHARED_EVAL = Path(__file__).parents[2] / "shared" / "eval"
-"""The evaluation contract; the shared folder sits beside the repository (`../shared`)."""
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_of_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A test run keeps its databases in a folder of its own, never in the user's data dir (the
+    default database is one per household under $XDG_DATA_HOME/homebody; child processes inherit it)."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data-home"))
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +74,11 @@ def broker(request: pytest.FixtureRequest) -> BrokerAddress:
 
 @pytest.fixture(scope="session")
 def maple_home() -> Household:
-    path = SHARED_EVAL / "home.toml"
-    if not path.exists():
-        pytest.skip(f"{path} is missing (the shared folder sits beside the repository)")
-    return load_household(path)
+    """The shared reference household (skips without the shared folder)."""
+    return maple()
+
+
+@pytest.fixture(scope="session", params=list(HOUSEHOLDS))
+def any_household(request: pytest.FixtureRequest) -> Household:
+    """Each test using it runs on every household: those the repository ships, and the shared ones."""
+    return household(request.param)

@@ -23,10 +23,15 @@ from devices.household import Household, load_household, parse_household
 from devices.model import State, apply_change
 from devices.registry import Registry
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+"""The project's shared folder, beside the repository in CI; a user's clone has none."""
+EVAL = SHARED / "eval"
 MAPLE_HOME = EVAL / "home.toml"
 HA_HOME = EVAL / "ha" / "home.toml"
-REPO = Path(__file__).resolve().parents[1]
+HOMES = Path(__file__).resolve().parent / "homes"
+"""Small households the tests run on, beside the example home the repository ships."""
+NEEDS_SHARED = "needs the project's shared evaluation data (../shared beside the repository, as in CI)"
 
 MORNING = datetime(2026, 11, 24, 10, 0)
 """Outside every household's quiet hours, so replies are never shortened."""
@@ -97,21 +102,44 @@ class FakeController:
         return DeviceOutcome(device_id, "confirmed", self.registry.state(device_id))
 
 
+def shared(path: Path) -> Path:
+    """A file of the shared folder. Without the folder the test is skipped, always for the same reason;
+    with it, a missing file fails the test (CI must run everything)."""
+    if not SHARED.is_dir():
+        pytest.skip(NEEDS_SHARED)
+    return path
+
+
 def maple() -> Household:
-    """The Maple House reference household; skips the test when the shared data is absent."""
-    if not MAPLE_HOME.exists():
-        pytest.skip(f"{MAPLE_HOME} is not present")
-    return load_household(MAPLE_HOME)
+    """The Maple House, the shared reference household."""
+    return load_household(shared(MAPLE_HOME))
 
 
 def ha_home() -> Household:
-    if not HA_HOME.exists():
-        pytest.skip(f"{HA_HOME} is not present")
-    return load_household(HA_HOME)
+    """The household of Home Assistant's own intent tests, from the shared folder."""
+    return load_household(shared(HA_HOME))
 
 
 def tiny() -> Household:
     return parse_household(copy.deepcopy(TINY_HOME), "<tiny>")
+
+
+def example() -> Household:
+    """Birch Cottage, the example home the repository ships and `make run` starts."""
+    return load_household()
+
+
+def hazel() -> Household:
+    """Hazel Court (tests/homes/hazel_court.toml): a week of schedule, three people."""
+    return load_household(HOMES / "hazel_court.toml")
+
+
+HOUSEHOLDS = {"maple": maple, "ha": ha_home, "tiny": tiny, "example": example, "hazel": hazel}
+"""Households by the name a parametrized test gives; maple and ha need the shared folder."""
+
+
+def household(name: str) -> Household:
+    return HOUSEHOLDS[name]()
 
 
 def matcher_for(household: Household) -> Matcher:

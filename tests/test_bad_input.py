@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import context, make_assistant, maple, tiny
+from helpers import context, household, make_assistant
 
 LONG_PROSE = " ".join(["walrus", "orbit", "pancake", "velvet", "tundra", "marble", "sonnet", "quiver"] * 200)
 assert len(LONG_PROSE) > 10_000
@@ -46,12 +46,18 @@ def polite(reply: str) -> bool:
         word in reply for word in ("Traceback", "Error", "Exception", "None", "{", "\x00"))
 
 
-@pytest.mark.parametrize("household", ["maple", "tiny"])
+ROOM = {"maple": "kitchen", "example": "kitchen", "tiny": "den"}
+"""A room of each household to speak from."""
+LOCK = {"maple": ("hallway", "front_door"), "example": ("porch", "front_lock")}
+"""A room with a front door lock, and the lock."""
+
+
+@pytest.mark.parametrize("home", ["maple", "example", "tiny"])
 @pytest.mark.parametrize("text", list(GARBAGE.values()), ids=list(GARBAGE))
-def test_garbage_gets_a_polite_reply_and_changes_nothing(household: str, text: str):
-    assistant, registry, controller = make_assistant(maple() if household == "maple" else tiny())
+def test_garbage_gets_a_polite_reply_and_changes_nothing(home: str, text: str):
+    assistant, registry, controller = make_assistant(household(home))
     before = registry.states.snapshot()
-    result = assistant.turn(text, context("kitchen" if household == "maple" else "den"))
+    result = assistant.turn(text, context(ROOM[home]))
     assert polite(result.reply), result.reply
     assert not result.awaiting_confirmation
     assert controller.sent == []
@@ -59,44 +65,55 @@ def test_garbage_gets_a_polite_reply_and_changes_nothing(household: str, text: s
 
 
 @pytest.mark.parametrize(
-    "text, says",
+    "home, text, says",
     [
-        ("set the heating to 99999999999999999999999", "28"),
-        ("set the heating to " + "9" * 5_000, "28"),
-        ("set the thermostat to 40 degrees", "28"),
-        ("set the thermostat to two degrees", "7"),
-        ("set the kitchen light to 1e400 percent", "100"),
-        ("set the kitchen light to 250 percent", "100"),
-        ("set the heating to inf degrees", "28"),
+        ("maple", "set the heating to 99999999999999999999999", "28"),
+        ("maple", "set the heating to " + "9" * 5_000, "28"),
+        ("maple", "set the thermostat to 40 degrees", "28"),
+        ("maple", "set the thermostat to two degrees", "7"),
+        ("maple", "set the kitchen light to 1e400 percent", "100"),
+        ("maple", "set the kitchen light to 250 percent", "100"),
+        ("maple", "set the heating to inf degrees", "28"),
+        ("example", "set the heating to 99999999999999999999999", "26"),
+        ("example", "set the stove to " + "9" * 5_000, "26"),
+        ("example", "set the thermostat to two degrees", "10"),
+        ("example", "set the kitchen light to 1e400 percent", "100"),
+        ("example", "set the heating to inf degrees", "26"),
+        ("tiny", "set the radiator to 40 degrees", "26"),
+        ("tiny", "set the reading lamp to 250 percent", "100"),
     ],
 )
-def test_out_of_range_numbers_are_refused_with_the_limit_and_change_nothing(text: str, says: str):
-    assistant, registry, controller = make_assistant(maple())
+def test_out_of_range_numbers_are_refused_with_the_limit_and_change_nothing(home: str, text: str, says: str):
+    assistant, registry, controller = make_assistant(household(home))
     before = registry.states.snapshot()
-    result = assistant.turn(text, context("living_room"))
+    result = assistant.turn(text, context(ROOM[home]))
     assert says in result.reply and polite(result.reply)
     assert controller.sent == [] and registry.states.snapshot() == before
 
 
-def test_a_negative_number_is_not_read_as_positive():
-    assistant, registry, _ = make_assistant(maple())
+@pytest.mark.parametrize("home", ["maple", "example"])
+def test_a_negative_number_is_not_read_as_positive(home: str):
+    assistant, registry, _ = make_assistant(household(home))
     before = registry.states.snapshot()
-    assistant.turn("set the kitchen light to -5 percent", context("living_room"))
+    assistant.turn("set the kitchen light to -5 percent", context(ROOM[home]))
     assert registry.states.snapshot() == before
 
 
-def test_garbage_while_a_confirmation_is_pending_cancels_it_and_changes_nothing():
-    assistant, registry, controller = make_assistant(maple())
-    conversation = context("hallway")
+@pytest.mark.parametrize("home", ["maple", "example"])
+def test_garbage_while_a_confirmation_is_pending_cancels_it_and_changes_nothing(home: str):
+    assistant, registry, controller = make_assistant(household(home))
+    room, lock = LOCK[home]
+    conversation = context(room)
     assert assistant.turn("unlock the front door", conversation).awaiting_confirmation
     result = assistant.turn("💡🔥" * 1000, conversation)
     assert polite(result.reply) and conversation.conversation.pending is None
     assert assistant.turn("yes", conversation).outcomes == []
-    assert controller.sent == [] and registry.state("front_door") == {"state": "locked"}
+    assert controller.sent == [] and registry.state(lock) == {"state": "locked"}
 
 
-def test_a_long_command_is_cut_and_answered_quickly():
-    assistant, _, _ = make_assistant(maple())
+@pytest.mark.parametrize("home", ["maple", "example"])
+def test_a_long_command_is_cut_and_answered_quickly(home: str):
+    assistant, _, _ = make_assistant(household(home))
     result = assistant.turn("turn on the kitchen light " * 400, context("kitchen"))
     assert result.timings_ms["total"] < 1_000
     assert polite(result.reply)

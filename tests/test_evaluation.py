@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EVAL
+from helpers import EVAL, shared
 
 from agent.evaluation.cases import Case, CaseTurn, check_turn, load_cases, percentiles, summarize, value_matches
-from devices.errors import HomebodyError
+from agent.cli.main import main
+from agent.config import Settings
+from agent.evaluation.runner import evaluate
+from devices.errors import ConfigError
 
 
 @pytest.mark.parametrize(
@@ -155,28 +158,84 @@ def test_load_cases_defaults_and_blank_lines(tmp_path: Path):
     file = write_cases(tmp_path, "", {"id": "a", "utterance": "hi"}, "   ", {"id": "b", "utterance": "yo"}, "")
     cases = load_cases(file)
     assert [c.id for c in cases] == ["a", "b"]
-    assert cases[0] == Case("a", [CaseTurn("hi")], source=str(file))
+    assert cases[0] == Case("a", [CaseTurn("hi")], source=str(file), line=2)
     assert cases[0].now == "2026-11-24T10:00:00"
 
 
-@pytest.mark.parametrize("path", [EVAL / "cases" / "dev.jsonl", EVAL / "ha" / "cases.jsonl"], ids=["dev", "ha"])
-def test_the_shared_case_files_load(path: Path):
-    if not path.exists():
-        pytest.skip(f"{path} is not present")
-    cases = load_cases(path)
+@pytest.mark.parametrize("path", ["cases/dev.jsonl", "cases/everyday.jsonl", "ha/cases.jsonl", "real-speech/cases.jsonl"])
+def test_the_shared_case_files_load(path: str):
+    cases = load_cases(shared(EVAL / path))
     assert cases and len({c.id for c in cases}) == len(cases)
-    assert all(c.turns and all(isinstance(t.utterance, str) for t in c.turns) for c in cases)
+    assert all(c.turns and all(t.utterance is None or isinstance(t.utterance, str) for t in c.turns) for c in cases)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: load_cases counts line numbers but never uses them: a malformed "
-                   "line raises a bare JSONDecodeError/KeyError/TypeError (a traceback from `homebody eval`) "
-                   "instead of a HomebodyError naming the file and line")
-@pytest.mark.parametrize("line", ['{"id": "a", "utterance": ', '{"utterance": "no id"}',
-                                  '{"id": "a", "turns": [{"utterance": "x", "bogus": 1}]}'])
-def test_a_malformed_case_line_is_reported_with_file_and_line(tmp_path: Path, line: str):
-    file = write_cases(tmp_path, {"id": "ok", "utterance": "fine"}, line)
-    with pytest.raises(HomebodyError, match=r"cases.jsonl.*2"):
+def test_every_field_of_the_contract_loads_onto_the_case_and_its_turns(tmp_path: Path):
+    file = write_cases(tmp_path, {
+        "id": "later", "now": "2026-11-24T21:00:00", "area": "living_room", "person": "alex",
+        "setup": {"tv": {"state": "on"}}, "tags": ["time"], "turns": [
+            {"utterance": "turn off the tv in ten minutes", "expect": {}, "say": ["10|ten"], "say_not": ["sorry"]},
+            {"now": "2026-11-24T21:11:00", "setup": {"hall_motion": {"state": "on"}}, "area": "hallway",
+             "person": "sam", "expect": {"tv": {"state": "off"}}, "announce": ["tv"], "announce_not": ["sorry"]}]})
+    [case] = load_cases(file)
+    said, later = case.turns
+    assert (case.now, case.area, case.person, case.setup, case.line) == (
+        "2026-11-24T21:00:00", "living_room", "alex", {"tv": {"state": "on"}}, 1)
+    assert (said.utterance, said.now, said.say_not) == ("turn off the tv in ten minutes", None, ["sorry"])
+    assert later == CaseTurn(None, {"tv": {"state": "off"}}, now="2026-11-24T21:11:00",
+                             setup={"hall_motion": {"state": "on"}}, area="hallway", person="sam",
+                             announce=["tv"], announce_not=["sorry"])
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('{"id": "a", "utterance": ', "not valid JSON"),
+    ('["a", "list"]', "expected a JSON object"),
+    ('{"utterance": "no id"}', "needs an id"),
+    ('{"id": "a"}', "needs an utterance, or turns"),
+    ('{"id": "a", "utterance": "x", "bogus": 1}', "unknown field 'bogus'"),
+    ('{"id": "a", "turns": [{"utterance": "x", "bogus": 1}]}', "turn 1: unknown field 'bogus'"),
+    ('{"id": "a", "turns": []}', "turns: expected a non-empty list"),
+    ('{"id": "a", "turns": [{"utterance": "x"}], "expect": {}}', "expect belong in the turns"),
+    ('{"id": "a", "utterance": 5}', "utterance: expected a string"),
+    ('{"id": "a", "utterance": "x", "confirm": "yes"}', "confirm: expected true or false"),
+    ('{"id": "a", "utterance": "x", "say": "kitchen"}', "say: expected a list of strings"),
+    ('{"id": "a", "utterance": "x", "say": ["(unclosed"]}', "not a regular expression"),
+    ('{"id": "a", "utterance": "x", "expect": {"lamp": "on"}}', "expect: expected"),
+    ('{"id": "a", "utterance": "x", "now": "tuesday"}', "not an ISO 8601 local time"),
+    ('{"id": "ok", "utterance": "again"}', "id 'ok' is used twice"),
+])
+def test_a_case_line_the_contract_does_not_allow_is_one_error_naming_file_and_line(
+        tmp_path: Path, line: str, problem: str):
+    file = write_cases(tmp_path, {"id": "ok", "utterance": "fine"}, "", line)
+    with pytest.raises(ConfigError) as error:
         load_cases(file)
+    message = str(error.value)
+    assert message.startswith(f"{file}:3: ") and problem in message and "\n" not in message
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "folder"])
+def test_a_case_file_that_cannot_be_read_is_one_error_naming_it(tmp_path: Path, name: str):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(ConfigError, match=rf"^{tmp_path / name}: "):
+        load_cases(tmp_path / name)
+
+
+def test_homebody_eval_on_a_bad_case_file_prints_one_line_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    file = write_cases(tmp_path, {"id": "a", "utterance": "x", "bogus": 1})
+    for cases in (str(file), str(tmp_path / "missing.jsonl")):
+        assert main(["eval", cases, "--no-llm"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("homebody: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_turn_without_an_utterance_is_checked_without_saying_anything(tmp_path: Path):
+    file = write_cases(tmp_path, {"id": "wait", "turns": [
+        {"utterance": "turn on the kettle", "expect": {"kettle": {"state": "on"}}},
+        {"expect": {}},
+        {"expect": {"kettle": {"state": "off"}}}]})
+    [result] = evaluate([str(file)], Settings(), None)
+    assert [t.utterance for t in result.turns] == ["turn on the kettle", None, None]
+    assert result.failures == ["turn 3: kettle.state = 'on', expected 'off'"]
 
 
 # ---- summaries -----------------------------------------------------------------------------------

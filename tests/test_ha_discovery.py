@@ -12,7 +12,7 @@ from devices.binding import Binding
 from devices.ha_config import expand
 from devices.ha_discovery import parse_config
 from devices.ha_templates import render_value
-from devices.household import Household
+from devices.household import load_household
 from devices.model import Kind
 from devices.mqtt import MqttConnection
 from devices.runtime import DeviceRuntime
@@ -160,8 +160,7 @@ def test_expand_and_render() -> None:
     assert render_value(None, "raw") == "raw"
 
 
-def test_discovered_devices_are_controlled_over_a_real_broker(fresh_amqtt_broker: BrokerAddress,
-                                                              maple_home: Household) -> None:
+def test_discovered_devices_are_controlled_over_a_real_broker(fresh_amqtt_broker: BrokerAddress) -> None:
     """A Tasmota-like plug announced by discovery joins the registry and confirms commands."""
     address = fresh_amqtt_broker
     plug = MqttConnection(address.settings(), client_id="fake-tasmota", status_topic=None)
@@ -174,7 +173,7 @@ def test_discovered_devices_are_controlled_over_a_real_broker(fresh_amqtt_broker
     try:
         plug.publish("homeassistant/switch/ABC123_RL_1/config", TASMOTA_PLUG, retain=True, wait=1.0)
         plug.publish("stat/tasmota_ABC123/RESULT", '{"POWER":"OFF"}', retain=True, wait=1.0)
-        with DeviceRuntime.start(address.settings(), maple_home, virtual=True) as runtime:
+        with DeviceRuntime.start(address.settings(), load_household(), virtual=True) as runtime:
             deadline = time.monotonic() + 2
             while runtime.registry.state("abc123_rl_1") != {"state": "off"} and time.monotonic() < deadline:
                 time.sleep(0.01)

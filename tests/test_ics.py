@@ -10,8 +10,9 @@ from agent.memory.schedule import occurrences
 from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from devices.errors import ConfigError
 from devices.household import load_household
+from helpers import HOMES
 
-HOME = Path(__file__).parents[2] / "shared" / "eval" / "home.toml"
+HOME = HOMES / "hazel_court.toml"
 LONDON = ZoneInfo("Europe/London")
 WINDOW = (datetime(2026, 9, 1, tzinfo=LONDON), datetime(2027, 5, 1, tzinfo=LONDON))
 
@@ -78,7 +79,7 @@ def _starts(entries: list[CalendarEntry]) -> list[tuple[str, datetime, datetime 
 def test_a_recurring_entry_with_an_exception_round_trips(
     store: HouseholdStore, fresh: HouseholdStore, tmp_path: Path
 ) -> None:
-    swimming = new_entry("Swimming", "09:00", "10:00", "2026-10-04", "FREQ=WEEKLY;BYDAY=SU", "emma", "garden")
+    swimming = new_entry("Swimming", "09:00", "10:00", "2026-10-04", "FREQ=WEEKLY;BYDAY=SU", "lily", "garden")
     swimming.exdates = ["2026-10-25T09:00", "2027-03-28T09:00"]  # both daylight-saving Sundays
     store.save_entries([swimming])
     file = tmp_path / "family.ics"
@@ -92,9 +93,9 @@ def test_a_recurring_entry_with_an_exception_round_trips(
 def test_export_writes_tzid_rrule_and_exdate(store: HouseholdStore) -> None:
     text = to_ics(store.entries(), "Europe/London").decode()
     assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/London" in text
-    assert "DTSTART;TZID=Europe/London:20000104T170000" in text  # soccer's first Tuesday from 2000-01-03
+    assert "DTSTART;TZID=Europe/London:20000104T170000" in text  # the swimming lesson's first Tuesday from 2000-01-03
     assert "RRULE:FREQ=WEEKLY;BYDAY=TU,TH" in text
-    assert "X-HOMEBODY-PERSON:emma" in text
+    assert "X-HOMEBODY-PERSON:lily" in text
 
 
 def test_import_converts_another_calendar_to_home_time() -> None:

@@ -6,7 +6,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from helpers import context, make_assistant, maple
+import pytest
+from helpers import context, household, make_assistant
 
 from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner, habits
@@ -14,26 +15,33 @@ from agent.turn.plan import Plan, tool_call
 from agent.memory.store import HouseholdStore, TurnRecord
 
 
-def test_no_warmer_after_a_heating_change_suggests_the_corrected_temperature(tmp_path: Path):
+SPEAKER = {"maple": ("living_room", "alex"), "example": ("sitting_room", "robin")}
+"""A room with the heating, and someone who lives there."""
+
+
+@pytest.mark.parametrize("home", list(SPEAKER))
+def test_no_warmer_after_a_heating_change_suggests_the_corrected_temperature(tmp_path: Path, home: str):
     store = HouseholdStore(tmp_path / "home.db")
-    assistant, registry, _ = make_assistant(maple())
+    assistant, registry, _ = make_assistant(household(home))
     history = HistoryWriter(store)
     assistant.observers.append(CorrectionLearner(history, registry))
-    conversation = context("living_room", "alex")
+    room, person = SPEAKER[home]
+    conversation = context(room, person)
     assistant.turn("set the heating to 20.5", conversation)
     assistant.turn("no, warmer", conversation)
     history.flush()
     suggestions = store.suggestions()
-    assert [(s.person, s.key, s.value) for s in suggestions] == [("alex", "temperature", 21.5)]
+    assert [(s.person, s.key, s.value) for s in suggestions] == [(person, "temperature", 21.5)]
     history.close()
 
 
-def test_an_unknown_speaker_teaches_nothing(tmp_path: Path):
+@pytest.mark.parametrize("home", list(SPEAKER))
+def test_an_unknown_speaker_teaches_nothing(tmp_path: Path, home: str):
     store = HouseholdStore(tmp_path / "home.db")
-    assistant, registry, _ = make_assistant(maple())
+    assistant, registry, _ = make_assistant(household(home))
     history = HistoryWriter(store)
     assistant.observers.append(CorrectionLearner(history, registry))
-    conversation = context("living_room")
+    conversation = context(SPEAKER[home][0])
     assistant.turn("set the heating to 20.5", conversation)
     assistant.turn("no, warmer", conversation)
     history.flush()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,10 @@ import pytest
 from agent.config import LlmSettings
 from agent.llm.models import (
     CHATML,
+    FEED_CHUNK,
     GEMMA,
+    Completion,
+    LanguageModel,
     LocalModel,
     ModelSpec,
     Prompt,
@@ -26,7 +31,12 @@ from agent.llm.models import (
     open_model,
     parse_model_spec,
 )
+from agent.llm.planner import LlmPlanner
+from agent.llm.tools import device_tools
+from agent.turn.context import TurnContext
 from devices.errors import ConfigError, ModelUnavailable
+from devices.household import load_household
+from devices.registry import Registry
 
 SCHEMA = {"type": "object", "properties": {"device": {"enum": ["kitchen", "hall"]}, "state": {"enum": ["on", "off"]}},
           "required": ["device", "state"], "additionalProperties": False}
@@ -178,6 +188,42 @@ def test_data_is_tokenized_without_special_tokens(smollm2: LocalModel) -> None:
 def test_a_past_deadline_returns_at_once_with_no_text(smollm2: LocalModel) -> None:
     completion = smollm2.complete(Prompt("new system text " * 50, ["x"]), SCHEMA, 40, time.monotonic() - 1)
     assert completion.reason == "deadline" and not completion.finished and completion.text == ""
+
+
+def test_priming_stops_within_one_chunk_once_cancelled(smollm2: LocalModel) -> None:
+    prompt = Prompt("A long system prompt about a house with many rooms and lamps.\n" * 40, ["States: {}\n"])
+    assert len(smollm2.tokens(prompt, whole=False)) > 3 * FEED_CHUNK
+    smollm2.clear_cache()
+    asked: list[bool] = []
+    smollm2.prime(prompt, cancelled=lambda: asked.append(True) or len(asked) > 1)
+    assert len(asked) == 2  # one chunk evaluated, then it stopped
+
+
+class _SlowPriming(LanguageModel):
+    """Primes until cancelled, as a long prompt on a busy machine does."""
+
+    def __init__(self) -> None:
+        self.priming, self.cancelled = threading.Event(), threading.Event()
+
+    def complete(self, prompt: Prompt, schema: dict, max_tokens: int, deadline: float) -> Completion:
+        return Completion("{}", True)
+
+    def prime(self, prompt: Prompt, cancelled: Callable[[], bool] = lambda: False) -> None:
+        self.priming.set()
+        while not cancelled():
+            time.sleep(0.01)
+        self.cancelled.set()
+
+
+def test_closing_the_planner_cancels_a_prime_in_progress_instead_of_waiting_for_it() -> None:
+    household = load_household()
+    model = _SlowPriming()
+    planner = LlmPlanner(model, Registry.from_household(household), household.routines, device_tools(), 5.0,
+                         reprime=True)
+    planner.attempt("make it cosy", TurnContext())  # a turn starts the priming worker
+    assert model.priming.wait(10)
+    planner.close()
+    assert model.cancelled.is_set() and planner._worker is not None and not planner._worker.is_alive()
 
 
 def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> None:

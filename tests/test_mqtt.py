@@ -18,6 +18,7 @@ from devices.mqtt import MqttConnection
 from devices.runtime import DeviceRuntime
 from devices.virtual_home import VirtualHome
 from brokers import BrokerAddress, Mosquitto, eventually, spy
+from helpers import household
 
 
 @pytest.fixture
@@ -177,11 +178,13 @@ def test_devices_are_discovered_from_the_bridge(fresh_amqtt_broker: BrokerAddres
         assert runtime.controller.set("shed_light", {"brightness": 70}).status == "confirmed"
 
 
-def test_the_embedded_runtime_is_ready_with_every_state_when_start_returns(maple_home: Household) -> None:
+@pytest.mark.parametrize("name", ["maple", "example", "hazel", "tiny"])
+def test_the_embedded_runtime_is_ready_with_every_state_when_start_returns(name: str) -> None:
     """How fast it starts is measured by `homebody bench` (cold_start_s), not asserted here."""
-    with DeviceRuntime.start(MqttSettings(), maple_home) as runtime:
+    home = household(name)
+    with DeviceRuntime.start(MqttSettings(), home) as runtime:
         assert runtime.virtual_home is not None and runtime.broker is not None
-        assert not runtime.link.wait_reported([d.id for d in maple_home.devices], 0)
+        assert not runtime.link.wait_reported([d.id for d in home.devices], 0)
 
 
 def test_embedded_broker_sends_retained_messages_only_for_a_clients_own_filters(

@@ -6,19 +6,21 @@ import hashlib
 import time
 
 import pytest
-from helpers import context, make_assistant, maple, tiny
+from helpers import context, household, make_assistant
 
 from agent.config import SafetySettings, Settings
 from agent.turn.plan import Plan, ToolCall, tool_call
 from agent.turn.policy import RiskyAction, answer_kind, confirmation_question, pending_for, risky_actions
-from devices.household import Household
 from devices.model import Device, Kind
 from devices.registry import Registry
 
 
 def registry_of(name: str) -> Registry:
-    home: Household = maple() if name == "maple" else tiny()
-    return Registry.from_household(home)
+    return Registry.from_household(household(name))
+
+
+FRONT_DOORS = {"maple": ("hallway", "front_door"), "example": ("porch", "front_lock")}
+"""Per household: the room of the front door, and its lock."""
 
 
 def set_state(device: str, **changes: object) -> ToolCall:
@@ -59,6 +61,11 @@ def adjust(device: str, attribute: str, delta: float) -> ToolCall:
         ("maple", tool_call("media_control", {"devices": ["tv"], "command": "resume"}), []),
         ("maple", set_state("no_such_device", state="unlocked"), []),
         ("maple", tool_call("set_state", {"devices": []}), []),
+        ("example", set_state("front_lock", state="unlocked"), [("front_lock", "unlock")]),
+        ("example", set_state("front_lock", state="locked"), []),
+        ("example", set_state("sitting_curtains", state="open"), []),
+        ("example", set_state("kettle", state="on"), []),
+        ("hazel", set_state("garden_gate", state="unlocked"), [("garden_gate", "unlock")]),
     ],
 )
 def test_risky_actions(home: str, call: ToolCall, risky: list[tuple[str, str]]):
@@ -119,33 +126,39 @@ def test_a_pending_confirmation_expires_after_the_given_seconds(monkeypatch: pyt
 # ---- PIN and rate limits ---------------------------------------------------------------------------
 
 
-def with_safety(**safety: object) -> tuple:
-    return make_assistant(maple(), Settings(safety=SafetySettings(**safety)))
+def with_safety(home: str, **safety: object) -> tuple:
+    return make_assistant(household(home), Settings(safety=SafetySettings(**safety)))
 
 
+@pytest.mark.parametrize("home", list(FRONT_DOORS))
 @pytest.mark.parametrize("answer", ["4 3 2 1", "four three two one", "it's 4321"])
-def test_the_right_pin_spoken_in_words_or_digits_confirms(answer: str):
-    assistant, registry, _ = with_safety(pin_sha256=hashlib.sha256(b"4321").hexdigest())
-    conversation = context("hallway")
+def test_the_right_pin_spoken_in_words_or_digits_confirms(home: str, answer: str):
+    assistant, registry, _ = with_safety(home, pin_sha256=hashlib.sha256(b"4321").hexdigest())
+    room, lock = FRONT_DOORS[home]
+    conversation = context(room)
     assert "PIN" in assistant.turn("unlock the front door", conversation).reply
     assistant.turn(answer, conversation)
-    assert registry.state("front_door") == {"state": "unlocked"}
+    assert registry.state(lock) == {"state": "unlocked"}
 
 
+@pytest.mark.parametrize("home", list(FRONT_DOORS))
 @pytest.mark.parametrize("answer", ["1 2 3 4", "yes", "no"])
-def test_a_wrong_pin_or_a_bare_yes_cancels(answer: str):
-    assistant, registry, _ = with_safety(pin_sha256=hashlib.sha256(b"4321").hexdigest())
-    conversation = context("hallway")
+def test_a_wrong_pin_or_a_bare_yes_cancels(home: str, answer: str):
+    assistant, registry, _ = with_safety(home, pin_sha256=hashlib.sha256(b"4321").hexdigest())
+    room, lock = FRONT_DOORS[home]
+    conversation = context(room)
     assistant.turn("unlock the front door", conversation)
     assistant.turn(answer, conversation)
-    assert registry.state("front_door") == {"state": "locked"}
+    assert registry.state(lock) == {"state": "locked"}
     assert conversation.conversation.pending is None
 
 
-def test_a_lock_cannot_be_commanded_more_often_than_the_limit():
-    assistant, registry, _ = with_safety(actuations_per_minute=3)
-    conversation = context("kitchen")
-    replies = [assistant.turn("lock the back door", conversation).reply for _ in range(4)]
-    assert registry.state("back_door") == {"state": "locked"}
+@pytest.mark.parametrize("home", list(FRONT_DOORS))
+def test_a_lock_cannot_be_commanded_more_often_than_the_limit(home: str):
+    assistant, registry, _ = with_safety(home, actuations_per_minute=3)
+    room, lock = FRONT_DOORS[home]
+    conversation = context(room)
+    replies = [assistant.turn("lock the front door", conversation).reply for _ in range(4)]
+    assert registry.state(lock) == {"state": "locked"}
     assert "too often" not in " ".join(replies[:3])
     assert "too often" in replies[3]

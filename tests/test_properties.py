@@ -1,12 +1,14 @@
 """Properties of the matcher over generated text: it never raises, and it never acts on a device
-that was neither named nor implied."""
+that was neither named nor implied. Every property draws its household from all those at hand: the
+ones the repository ships, and the shared ones beside it in CI."""
 
 from __future__ import annotations
 
 import functools
 
 import pytest
-from helpers import TINY_HOME, acted_on, context, ha_home, maple, matcher_for, tiny
+from helpers import HOUSEHOLDS, SHARED, TINY_HOME, acted_on, context, matcher_for, tiny
+from helpers import household as load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,14 +23,13 @@ from devices.household import Household
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@functools.cache
-def maple_matcher() -> Matcher:
-    return matcher_for(maple())
+HOMES = [name for name in HOUSEHOLDS if name not in ("maple", "ha") or SHARED.is_dir()]
+"""The households at hand."""
 
 
 @functools.cache
 def household(name: str) -> Household:
-    return {"maple": maple, "ha": ha_home, "tiny": tiny}[name]()
+    return load(name)
 
 
 @functools.cache
@@ -36,46 +37,47 @@ def matcher(name: str) -> Matcher:
     return matcher_for(household(name))
 
 
-@pytest.fixture(autouse=True)
-def shared_data_present():
-    maple()  # skips every test here when the shared households are absent
-
-
-def maple_areas() -> list[str | None]:
-    return [None, *(a.id for a in maple().areas)]
+@st.composite
+def rooms(draw: st.DrawFn) -> tuple[str, str | None]:
+    """A household, and one of its areas or none."""
+    name = draw(st.sampled_from(HOMES))
+    return name, draw(st.sampled_from([None, *(a.id for a in household(name).areas)]))
 
 
 # ---- never raises ------------------------------------------------------------------------------
 
 
 @FAST
-@given(text=st.text(max_size=600), area=st.sampled_from(["kitchen", "bedroom", "garage", None]))
-def test_the_matcher_never_raises_on_arbitrary_text(text: str, area: str | None):
-    plan = maple_matcher().match(text, context(area))
+@given(text=st.text(max_size=600), room=rooms())
+def test_the_matcher_never_raises_on_arbitrary_text(text: str, room: tuple[str, str | None]):
+    name, area = room
+    plan = matcher(name).match(text, context(area))
     assert isinstance(plan, Plan)
     assert plan.calls or plan.say
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.text(min_size=2_000, max_size=12_000))
-def test_the_matcher_never_raises_on_long_unicode_text(text: str):
-    assert isinstance(maple_matcher().match(text, context("living_room")), Plan)
+@given(text=st.text(min_size=2_000, max_size=12_000), room=rooms())
+def test_the_matcher_never_raises_on_long_unicode_text(text: str, room: tuple[str, str | None]):
+    name, area = room
+    assert isinstance(matcher(name).match(text, context(area)), Plan)
 
 
 @functools.cache
-def house_vocabulary() -> list[str]:
-    words = {w for key in maple_matcher().index.phrases for w in key.split()}
+def house_vocabulary(name: str) -> list[str]:
+    words = {w for key in matcher(name).index.phrases for w in key.split()}
     return [*sorted(words), "turn", "on", "off", "set", "to", "the", "and", "then", "it", "them", "too", "up", "down", "percent", "degrees", "half", "twenty", "one", "point", "five", "a", "bit", "brighter", "warmer", "red", "warm", "white", "in", "here", "is", "too", "dark", ",", "yes", "no", "what", "unlock", "open", "close", "lock", "dim", "mute", "pause", "my", "usual", "every", "all", "everything", "house", "50%", "nineteen", "by", "two"]
 
 
 @FAST
-@given(data=st.data(), area=st.sampled_from(["kitchen", "living_room", "bedroom", "garage", "hallway", None]),
-       person=st.sampled_from(["alex", "emma", None]))
-def test_the_matcher_never_raises_on_household_word_salad(data: st.DataObject, area: str | None, person: str | None):
-    words = data.draw(st.lists(st.sampled_from(house_vocabulary()), max_size=25))
-    plan = maple_matcher().match(" ".join(words), context(area, person))
+@given(data=st.data(), room=rooms())
+def test_the_matcher_never_raises_on_household_word_salad(data: st.DataObject, room: tuple[str, str | None]):
+    name, area = room
+    person = data.draw(st.sampled_from([None, *(p.id for p in household(name).people)]))
+    words = data.draw(st.lists(st.sampled_from(house_vocabulary(name)), max_size=25))
+    plan = matcher(name).match(" ".join(words), context(area, person))
     assert isinstance(plan, Plan)
-    assert acted_on(plan) <= set(maple_matcher().registry.devices)
+    assert acted_on(plan) <= set(matcher(name).registry.devices)
 
 
 # ---- never acts on what was not named or implied -----------------------------------------------------
@@ -94,13 +96,13 @@ NEUTRAL_CANDIDATES = NEUTRAL_TEXT.split()
 
 
 @functools.cache
-def neutral_words() -> list[str]:
+def neutral_words(name: str) -> list[str]:
     """The candidates that name nothing in the household and imply no kind, by the matcher's own index."""
     words, values = language(), language().values
     implying = set(words.kinds) | words.scope.all | words.scope.house | set(values.attributes) | set(values.indirect) \
         | set(NAMED_COLORS) | set(values.color_temperatures) | {w for w, a in (values.up | values.down).items() if a} \
         | {"here", "room", "area"}
-    index = maple_matcher().index
+    index = matcher(name).index
     words = []
     for word in NEUTRAL_CANDIDATES:
         if word in implying or find_mentions([word], index):
@@ -109,16 +111,18 @@ def neutral_words() -> list[str]:
     return words
 
 
-def test_the_neutral_vocabulary_is_large_enough_to_mean_something():
-    assert len(neutral_words()) > 60
+@pytest.mark.parametrize("name", HOMES)
+def test_the_neutral_vocabulary_is_large_enough_to_mean_something(name: str):
+    assert len(neutral_words(name)) > 60
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), area=st.deferred(lambda: st.sampled_from(maple_areas())))
-def test_text_of_non_household_words_acts_on_no_device(data: st.DataObject, area: str | None):
-    words = data.draw(st.lists(st.sampled_from(neutral_words()), min_size=1, max_size=12))
-    plan = maple_matcher().match(" ".join(words), context(area))
-    assert acted_on(plan) == set(), (" ".join(words), plan)
+@given(data=st.data(), room=rooms())
+def test_text_of_non_household_words_acts_on_no_device(data: st.DataObject, room: tuple[str, str | None]):
+    name, area = room
+    words = data.draw(st.lists(st.sampled_from(neutral_words(name)), min_size=1, max_size=12))
+    plan = matcher(name).match(" ".join(words), context(area))
+    assert acted_on(plan) == set(), (name, " ".join(words), plan)
 
 
 def named_devices(name: str) -> list[tuple[str, str, str]]:
@@ -133,7 +137,7 @@ def sharing_the_name(home: Household, name: str) -> set[str]:
 
 @st.composite
 def named_requests(draw: st.DrawFn) -> tuple[str, str, str | None, str]:
-    name = draw(st.sampled_from(["maple", "ha", "tiny"]))
+    name = draw(st.sampled_from(HOMES))
     _, device_id, device_name = draw(st.sampled_from(named_devices(name)))
     area = draw(st.sampled_from([None, *(a.id for a in household(name).areas)]))
     verb = draw(st.sampled_from(["turn on the", "switch off the", "please turn off the", "um turn on the"]))
@@ -150,7 +154,7 @@ def test_turning_a_named_device_on_or_off_acts_only_on_devices_of_that_name(requ
     assert acted_on(plan) <= same, (text, area, plan)
 
 
-@pytest.mark.parametrize("name", ["maple", "ha", "tiny"])
+@pytest.mark.parametrize("name", HOMES)
 def test_every_named_device_is_found_by_its_name_with_no_room_given(name: str):
     home = household(name)
     for _, device_id, device_name in named_devices(name):

@@ -16,15 +16,15 @@ from agent.understanding.matcher import Matcher
 from agent.understanding.recognizer import Recognizer
 from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
 from agent.turn.context import TurnContext
-from devices.household import Household, Person, load_household, parse_household
+from devices.household import Household, Person, parse_household
 from devices.registry import Registry
 from skills import schedule, timers
 from skills.api import SkillContext
 from agent.skill_host import SkillRegistry
 from skills.schedule import People, clean_title, clock_time, period, repeats
-from tests.helpers import FakeController
+from tests.helpers import FakeController, hazel
+from tests.helpers import maple as maple_house
 
-SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 LONDON = ZoneInfo("Europe/London")
 TUESDAY = datetime(2026, 11, 24, 10, 0)
 """The evaluation's default moment: a Tuesday morning."""
@@ -61,19 +61,16 @@ def say(skills: SkillRegistry, text: str, person: str | None = None, now: dateti
 
 @pytest.fixture
 def maple_home() -> Household:
-    if not (SHARED_EVAL / "home.toml").exists():
-        pytest.skip(f"{SHARED_EVAL} is not present")
-    return load_household(SHARED_EVAL / "home.toml")
+    return maple_house()
 
 
 @pytest.fixture(scope="module")
 def seeded_maple(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Maple House seeded once; each test gets its own copy of the file."""
-    if not (SHARED_EVAL / "home.toml").exists():
-        pytest.skip(f"{SHARED_EVAL} is not present")
+    home = maple_house()
     path = tmp_path_factory.mktemp("maple") / "seeded.db"
     with HouseholdStore(path) as store:
-        store.seed(load_household(SHARED_EVAL / "home.toml"))
+        store.seed(home)
     return path
 
 
@@ -269,6 +266,38 @@ def test_removing_added_and_seeded_entries(maple: SkillRegistry) -> None:
     assert say(maple, "remove the gym") == "Removed Alex's gym from the schedule; it was every Monday, Wednesday and Friday."
     assert "couldn't find" in say(maple, "when is the gym")
     assert "couldn't find" in say(maple, "cancel the plumber")
+
+
+# -- Hazel Court, a week of schedule the tests ship ------------------------------------------------
+
+@pytest.fixture
+def hazel_court(tmp_path: Path) -> Iterator[SkillRegistry]:
+    home = hazel()
+    with HouseholdStore(tmp_path / "hazel.db") as store:
+        store.seed(home)
+        yield start(home, store)
+
+
+@pytest.mark.parametrize(("text", "person", "reply"), [
+    ("what's on today", None, "Today: Omar is teaching at the college from 9 am and Lily has a swimming lesson at 5 pm."),
+    ("what's happening tomorrow", None, "Tomorrow: Nina has yoga at 6:45 am and bottle collection at 7 am."),
+    ("anything on this weekend", None, "Yes. On Sunday the 29th: dinner at Uncle Raj's at 6 pm."),
+    ("what's on my schedule today", "omar", "Today: Omar is teaching at the college from 9 am."),
+    ("does Lily have anything on Friday", None,
+     "Yes. On Friday the 27th: Lily has an orthodontist appointment at 3:30 pm."),
+    ("is Lily free on Saturday", None, "Yes. Lily has nothing on the schedule for Saturday the 28th."),
+    ("when is Lily's swimming lesson", None,
+     "Lily's swimming lesson is today at 5 pm — that's every Tuesday and Thursday."),
+    ("when's the bottle collection", None, "Bottle collection is tomorrow at 7 am — that's every Wednesday."),
+    ("when is the piano lesson", None, "I couldn't find the piano lesson on the schedule."),
+    ("what's next for Nina", None, "Next: Nina's yoga is tomorrow at 6:45 am."),
+    ("add a haircut for Nina on Thursday at 4 pm", "omar", "Added a haircut for Nina on Thursday at 4 pm."),
+    ("cancel the swimming lesson on Thursday", None,
+     "Cancelled Lily's swimming lesson on Thursday at 5 pm; it is still on every Tuesday and Thursday."),
+    ("remove the yoga", None, "Removed Nina's yoga from the schedule; it was every Monday, Wednesday and Friday."),
+])
+def test_hazel_court(hazel_court: SkillRegistry, text: str, person: str | None, reply: str) -> None:
+    assert say(hazel_court, text, person) == reply
 
 
 # -- a household of its own ----------------------------------------------------------------------

@@ -18,13 +18,15 @@ from agent.memory.store import (
     Suggestion,
     Timer,
     TurnRecord,
+    database_path,
     open_store,
 )
 from agent.turn.context import DeviceOutcome, TurnContext, TurnResult
 from devices.errors import StoreError
 from devices.household import Household, Person, load_household
+from helpers import HOMES
 
-HOME = Path(__file__).parents[2] / "shared" / "eval" / "home.toml"
+HOME = HOMES / "hazel_court.toml"
 
 
 @pytest.fixture
@@ -57,18 +59,18 @@ def test_seeding_twice_leaves_one_copy(tmp_path: Path, household: Household) -> 
         first = store.seed(household)
         counts = store.counts()
         second = store.seed(household)
-        assert (first.people, first.preferences, first.schedule, first.routines) == (3, 8, 6, 3)
+        assert (first.people, first.preferences, first.schedule, first.routines) == (3, 8, 6, 2)
         assert (second.people, second.preferences, second.schedule, second.routines) == (0, 0, 0, 0)
         assert store.counts() == counts
         assert len({e.uid for e in store.entries()}) == 6
 
 
 def test_seeding_again_keeps_what_changed_since(store: HouseholdStore, household: Household) -> None:
-    store.set_preference("alex", "temperature", 19.5)
+    store.set_preference("nina", "temperature", 19.5)
     removed = store.entries()[0].uid
     store.delete_entry(removed)
     store.seed(household)
-    assert store.preference("alex", "temperature") == 19.5
+    assert store.preference("nina", "temperature") == 19.5
     assert removed not in {e.uid for e in store.entries()}
 
 
@@ -81,21 +83,21 @@ def test_seeded_content_matches_the_household_file(store: HouseholdStore, househ
 
 @pytest.mark.parametrize("value", [21.5, 70, "06:30", True, None, ["warm white", 40], {"start": "22:00"}])
 def test_preferences_keep_their_types(store: HouseholdStore, value: Any) -> None:
-    store.set_preference("sam", "anything", value)
-    assert store.preference("sam", "anything") == value
+    store.set_preference("omar", "anything", value)
+    assert store.preference("omar", "anything") == value
 
 
 def test_unknown_preference_is_none(store: HouseholdStore) -> None:
-    assert store.preference("alex", "favourite_colour") is None
+    assert store.preference("nina", "favourite_colour") is None
     assert store.preference("nobody", "temperature") is None
 
 
 def test_save_person_adds_and_updates(store: HouseholdStore) -> None:
     store.save_person(Person("gran", "Grandma", {"temperature": 23.0}))
-    store.save_person(Person("alex", "Alexandra", {"wake": "07:00"}))
+    store.save_person(Person("nina", "Nina Shah", {"wake": "07:00"}))
     assert store.person("gran") == Person("gran", "Grandma", {"temperature": 23.0})
-    assert store.person("alex") == Person("alex", "Alexandra", {"temperature": 21.0, "wake": "07:00",
-                                                                "light_brightness": 80})
+    assert store.person("nina") == Person("nina", "Nina Shah", {"temperature": 21.0, "wake": "07:00",
+                                                               "light_brightness": 80})
 
 
 def test_preference_of_unknown_person_is_a_store_error(store: HouseholdStore) -> None:
@@ -149,10 +151,23 @@ def test_suggestions_are_stored(store: HouseholdStore) -> None:
 def test_open_store_seeds_a_new_database_once(tmp_path: Path) -> None:
     settings = HouseholdSettings(file=str(HOME), database=str(tmp_path / "sub" / "homebody.db"))
     with open_store(settings) as store:
-        store.set_preference("emma", "bedtime", "20:00")
+        store.set_preference("lily", "bedtime", "20:00")
     with open_store(settings) as store:
         assert store.counts()["people"] == 3
-        assert store.preference("emma", "bedtime") == "20:00"
+        assert store.preference("lily", "bedtime") == "20:00"
+
+
+def test_by_default_each_household_has_a_database_of_its_own_in_the_data_dir(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    with open_store(HouseholdSettings()) as example:
+        assert example.path == tmp_path / "homebody" / "birch-cottage.db"
+        assert {p.id for p in example.people()} == {"robin", "kai"}
+    with open_store(HouseholdSettings(file=str(HOME))) as hazel:
+        assert hazel.path == tmp_path / "homebody" / "hazel-court.db"
+        assert {p.id for p in hazel.people()} == {"nina", "omar", "lily"}
+    assert database_path(HouseholdSettings(database="~/elsewhere.db"), load_household(HOME)) == \
+        Path("~/elsewhere.db").expanduser()
 
 
 def test_another_household_file_gets_its_own_database_beside_the_first(tmp_path: Path) -> None:
@@ -160,9 +175,9 @@ def test_another_household_file_gets_its_own_database_beside_the_first(tmp_path:
     with open_store(HouseholdSettings(file="", database=str(database))) as example:
         example.set_preference("robin", "temperature", 19.0)
         example_people = {p.id for p in example.people()}
-    with open_store(HouseholdSettings(file=str(HOME), database=str(database))) as maple:
-        assert maple.path == tmp_path / "homebody-maple-house.db"
-        assert {p.id for p in maple.people()} == {"alex", "sam", "emma"}
+    with open_store(HouseholdSettings(file=str(HOME), database=str(database))) as hazel:
+        assert hazel.path == tmp_path / "homebody-hazel-court.db"
+        assert {p.id for p in hazel.people()} == {"nina", "omar", "lily"}
     with open_store(HouseholdSettings(file="", database=str(database))) as example:
         assert {p.id for p in example.people()} == example_people
         assert example.preference("robin", "temperature") == 19.0
@@ -227,7 +242,7 @@ def _read_then_write(path: Path) -> tuple[str, str]:
     with store:
         names = ", ".join(p.name for p in store.people())
         try:
-            store.set_preference("alex", "temperature", 25.0)
+            store.set_preference("nina", "temperature", 25.0)
         except StoreError as error:
             return names, str(error)
     return names, "written"
@@ -240,7 +255,7 @@ def open_folder() -> Iterator[Path]:
         yield Path(name)
 
 
-@pytest.mark.parametrize(("folder_mode", "read"), [(0o777, "Alex, Sam, Emma"), (0o755, "open failed")])
+@pytest.mark.parametrize(("folder_mode", "read"), [(0o777, "Nina, Omar, Lily"), (0o755, "open failed")])
 def test_read_only_file_reads_or_fails_clearly(
     open_folder: Path, household: Household, folder_mode: int, read: str
 ) -> None:

@@ -37,19 +37,16 @@ from agent.voice.pipeline import (
     whisper_word_cost,
 )
 from agent.voice.live import Listener, SpeculativeEnd
+from devices.household import load_household
 
-SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-HOME = SHARED_EVAL / "home.toml"
 DRIFTING = ("current_temperature", "value")
 """Sensor readings the virtual home may change on its own."""
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    if not HOME.exists():
-        pytest.skip(f"{HOME} is not present")
+    """The example home, on the embedded broker."""
     settings = Settings()
-    settings.household.file = str(HOME)
     settings.household.database = str(tmp_path_factory.mktemp("voice") / "home.db")
     with App.start(settings) as started:
         yield started
@@ -82,7 +79,7 @@ def test_a_recorded_command_is_heard_done_and_answered_aloud(
     answer = answer_recording(pipeline, recording, TurnContext(now=MORNING), say=tmp_path / "reply.wav")
     assert answer.problem == ""
     assert "kitchen light" in answer.result.text.lower()
-    assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
+    assert home.runtime.registry.state("kitchen_spots")["state"] == "on"
     assert "kitchen" in answer.result.reply.lower()
     reply = read_wav(tmp_path / "reply.wav")
     words = len(answer.result.reply.split())
@@ -135,7 +132,7 @@ def test_a_bad_recording_gets_a_clear_message_and_changes_nothing(
     (0.5 * np.ones(11 * SAMPLE_RATE, np.float32), TOO_LONG),
 ], ids=["nothing", "silence", "too long"])
 def test_hear_refuses_audio_that_holds_no_command(audio: np.ndarray, reply: str):
-    assistant, _, controller = make_assistant(maple())
+    assistant, _, controller = make_assistant(load_household())
     engine = Hypotheses("turn on the kitchen light")
     result = VoicePipeline(assistant, Settings().voice, engine).hear(audio, TurnContext())
     assert result.reply == reply and controller.sent == []
@@ -268,7 +265,7 @@ class Beep(Synthesizer):
 
 @pytest.mark.parametrize(("quiet", "level"), [(False, 20_000), (True, 10_000)])
 def test_replies_in_quiet_hours_are_softer(tmp_path: Path, quiet: bool, level: int):
-    assistant, _, _ = make_assistant(maple())
+    assistant, _, _ = make_assistant(load_household())
     pipeline = VoicePipeline(assistant, Settings().voice, Hypotheses("x"), Beep())
     result = nothing_done("Sorry, I didn't hear anything.")
     result.quiet = quiet
@@ -422,16 +419,13 @@ def test_the_live_loop_hears_the_wake_word_acts_and_speaks(tmp_path: Path, home:
     assert len(exchanges) == 1
     exchange, result = exchanges[0]
     assert "kitchen light" in exchange.heard.lower() and result is not None
-    assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
+    assert home.runtime.registry.state("kitchen_spots")["state"] == "on"
     assert {"stt", "assistant", "first_audio"} <= exchange.timings_ms.keys()
     assert sum(chunk.size for chunk in speaker.audio) > 0.5 * listener.pipeline.synthesizer.sample_rate
 
 
 @pytest.fixture
 def no_microphone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    if not HOME.exists():
-        pytest.skip(f"{HOME} is not present")
-
     def missing(kind: str) -> None:
         raise AudioError(NO_MICROPHONE)
 
@@ -443,7 +437,7 @@ def no_microphone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["listen", "run"])
 def test_without_a_microphone_listen_and_run_fall_back_to_the_text_console(
         no_microphone: None, capsys: pytest.CaptureFixture[str], command: str):
-    assert cli.main([command, "--home", str(HOME)]) == 0
+    assert cli.main([command]) == 0
     out, err = capsys.readouterr()
     assert "no microphone found" in err and "text console" in err
     assert "kitchen" in out.lower()
@@ -451,25 +445,25 @@ def test_without_a_microphone_listen_and_run_fall_back_to_the_text_console(
 
 def test_ask_audio_prints_what_was_heard_and_writes_the_spoken_reply(
         no_microphone: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    recording = espeak_wav("turn on the desk lamp", tmp_path / "in.wav")
-    assert cli.main(["ask", "--audio", str(recording), "--say", str(tmp_path / "out.wav"), "--home", str(HOME)]) == 0
+    recording = espeak_wav("turn on the studio light", tmp_path / "in.wav")
+    assert cli.main(["ask", "--audio", str(recording), "--say", str(tmp_path / "out.wav")]) == 0
     out, _ = capsys.readouterr()
-    assert "heard: " in out and "desk lamp" in out.lower()
+    assert "heard: " in out and "studio light" in out.lower()
     assert not is_silent(read_wav(tmp_path / "out.wav"))
     (tmp_path / "bad.wav").write_text("not audio")
-    assert cli.main(["ask", "--audio", str(tmp_path / "bad.wav"), "--home", str(HOME)]) == 1
+    assert cli.main(["ask", "--audio", str(tmp_path / "bad.wav")]) == 1
     out, err = capsys.readouterr()
     assert f"homebody: {tmp_path / 'bad.wav'}: not a WAV file" in err and UNUSABLE in out
 
 
 def test_the_console_view_shows_what_was_heard_done_and_said():
-    assistant, _, _ = make_assistant(maple())
+    assistant, _, _ = make_assistant(load_household())
     result = assistant.turn("turn on the kitchen light", TurnContext())
     out = io.StringIO()
     show_exchange("Turn on the kitchen light.", result.reply, {"stt": 140.0, "first_audio": 612.0}, result, out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "heard  'Turn on the kitchen light.'  (speech to text 140 ms)"
-    assert lines[1].startswith("did    kitchen_ceiling: confirmed state=on")
+    assert lines[1].startswith("did    kitchen_spots: confirmed state=on")
     assert lines[-1].startswith("said   ") and lines[-1].endswith("(first audio 612 ms after you stopped)")
 
 

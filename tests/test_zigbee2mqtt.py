@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import household
 
 from devices.colors import NAMED_COLORS
 from devices.errors import InvalidChange
@@ -143,8 +144,8 @@ def test_mireds_read_as_the_roundest_kelvin(mired: int, kelvin: int) -> None:
     assert kelvin_from_mired(mired) == kelvin
 
 
-def test_every_household_state_survives_the_wire(maple_home: Household) -> None:
-    for dev in maple_home.devices:
+def test_every_household_state_survives_the_wire(any_household: Household) -> None:
+    for dev in any_household.devices:
         assert decode_state(dev, encode_state(dev, dev.initial)) == dev.initial, dev.id
 
 
@@ -260,9 +261,11 @@ def test_bridge_devices_must_be_a_list() -> None:
         devices_from_bridge({"devices": []})
 
 
-def test_the_virtual_homes_device_list_describes_the_household(maple_home: Household) -> None:
-    described = {d.id: d for d in devices_from_bridge(bridge_devices(maple_home.devices))}
-    for original in maple_home.devices:
+@pytest.mark.parametrize("name", ["maple", "example", "hazel", "tiny"])
+def test_the_virtual_homes_device_list_describes_the_household(name: str) -> None:
+    home = household(name)
+    described = {d.id: d for d in devices_from_bridge(bridge_devices(home.devices))}
+    for original in home.devices:
         if original.kind is Kind.MEDIA_PLAYER:  # not a Zigbee thing
             assert original.id not in described
             continue

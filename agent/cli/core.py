@@ -1,4 +1,4 @@
-"""The core commands: run, ask, devices, set, state, simulate, eval, bench."""
+"""The core commands: run, ask, eval, bench (the device commands are in agent.cli.devices)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from agent.cli import devices as cli_devices
 from agent.config import Settings
-from devices.outcome import Status
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,24 +27,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     ask.add_argument("--say", metavar="OUT.wav", help="also speak the reply into this WAV file")
     ask.set_defaults(handler=cmd_ask)
 
-    devices = commands.add_parser("devices", help="list devices with their areas and live state")
-    devices.add_argument("--json", action="store_true", help="print JSON")
-    devices.set_defaults(handler=cmd_devices)
+    cli_devices.register(commands)
 
-    set_ = commands.add_parser("set", help="set a device: homebody set kitchen_ceiling state=on brightness=40")
-    set_.add_argument("device")
-    set_.add_argument("changes", nargs="+", metavar="KEY=VALUE")
-    set_.set_defaults(handler=cmd_set)
-
-    state = commands.add_parser("state", help="print a device's normalized state")
-    state.add_argument("device")
-    state.set_defaults(handler=cmd_state)
-
-    simulate = commands.add_parser("simulate", help="run the virtual home alone against the configured broker")
-    simulate.set_defaults(handler=cmd_simulate)
-
-    evaluate = commands.add_parser("eval", help="run evaluation cases (shared/eval/README.md) and report accuracy")
-    evaluate.add_argument("cases", nargs="+", help="case files (.jsonl)")
+    evaluate = commands.add_parser("eval", help="run evaluation cases (docs/evaluation.md) and report accuracy")
+    evaluate.add_argument("cases", nargs="+", help="case files, one JSON case a line (.jsonl; docs/evaluation.md)")
     evaluate.add_argument("--json", dest="json_out", help="write the full report here")
     evaluate.add_argument("--llm", choices=["off", "fallback", "always"], help="when to ask the LLM planner")
     evaluate.add_argument("--no-llm", action="store_const", const="off", dest="llm", help="same as --llm off")
@@ -62,10 +48,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from agent.app import App
-    from agent.cli.console import run_console
-    from agent.turn.context import TurnContext
+    from agent.cli.console import Console, run_console
+    from agent.cli.instance import advertised_while_running
+    from agent.cli.options import turn_context
 
-    with App.start(settings) as app:
+    context = turn_context(settings, args)
+    console = Console()
+    with App.start(settings, routines_on_time=True, announce=console.announce) as app, advertised_while_running(app):
         print(f"homebody is ready: {app.household.home.name}, {len(app.runtime.registry.devices)} devices"
               f" ({'virtual home on an embedded broker' if app.runtime.virtual_home else settings.mqtt.host}).")
         if not args.text:
@@ -73,94 +62,32 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             from agent.cli.voice import run_live
 
             try:
-                run_live(app, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
+                run_live(app, context, verbose=args.verbose)
                 return 0
             except AudioError as error:
                 print(f"homebody: {error}; using the text console.", file=sys.stderr)
         print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
-        run_console(app.assistant, TurnContext(area=args.area, person=args.person), verbose=args.verbose)
+        run_console(app.assistant, context, console, verbose=args.verbose)
     return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from agent.app import App
-    from agent.turn.context import TurnContext
+    from agent.cli.options import turn_context
 
     if args.audio or args.say:
         from agent.cli.voice import cmd_ask_voice
 
         return cmd_ask_voice(args, settings)
+    context = turn_context(settings, args)
     text = args.text if args.text is not None else sys.stdin.read()
     with App.start(settings) as app:
-        result = app.assistant.turn(text, TurnContext(area=args.area, person=args.person))
+        result = app.assistant.turn(text, context)
         print(result.reply)
         if args.verbose:
             print(json.dumps({"path": result.path, "plan": result.plan.to_json(),
                               "outcomes": [o.__dict__ for o in result.outcomes], "ms": result.timings_ms}, indent=2))
     return 0
-
-
-def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.app import App
-    from agent.cli.main import print_json
-
-    with App.start(settings) as app:
-        registry = app.runtime.registry
-        rows = [{"id": d.id, "name": d.name, "area": d.area or "", "kind": d.kind.value,
-                 "state": registry.state(d.id), "online": registry.states.is_online(d.id)}
-                for d in registry.devices.values()]
-    if args.json:
-        print_json(rows)
-        return 0
-    width = max(len(str(r["id"])) for r in rows) if rows else 10
-    for row in rows:
-        state = " ".join(f"{k}={v}" for k, v in registry.state(str(row["id"])).items())
-        offline = "" if row["online"] else " (offline)"
-        print(f"{row['id']:<{width}}  {row['area']:<12} {row['kind']:<13} {state}{offline}")
-    return 0
-
-
-def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.app import App
-    from devices.errors import InvalidChange
-
-    change = dict(_parse_pair(pair) for pair in args.changes)
-    with App.start(settings) as app:
-        outcome = app.runtime.controller.set_many([(args.device, change)])[0]
-    print(f"{args.device}: {outcome.status} {outcome.state or ''} {outcome.message}".rstrip())
-    if outcome.status in (Status.REJECTED, Status.REFUSED):
-        raise InvalidChange(outcome.message)
-    return 0 if outcome.status == Status.CONFIRMED else 1
-
-
-def cmd_state(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.app import App
-    from agent.cli.main import print_json
-
-    with App.start(settings) as app:
-        app.runtime.registry.device(args.device)
-        print_json(app.runtime.registry.state(args.device))
-    return 0
-
-
-def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
-    from devices.household import load_household
-    from devices.virtual_home import VirtualHome
-
-    if not settings.mqtt.host:
-        print("homebody: simulate needs a broker: set mqtt.host (HOMEBODY_MQTT_HOST) to the broker to serve",
-              file=sys.stderr)
-        return 2
-    household = load_household(settings.household.file or None)
-    home = VirtualHome(household.devices, settings.mqtt.host, settings.mqtt.port, settings.mqtt)
-    home.start()
-    print(f"Simulating {len(household.devices)} devices of {household.home.name} on "
-          f"{settings.mqtt.host}:{settings.mqtt.port}; Ctrl-C to stop.")
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        home.stop()
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,7 +106,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for result in results:
         if not result.passed:
             replies = " | ".join(t.reply for t in result.turns)
-            print(f"FAIL {result.id}: {' | '.join(t.utterance for t in result.turns)!r} -> {replies!r}")
+            print(f"FAIL {result.id}: {' | '.join(t.utterance or '(time passes)' for t in result.turns)!r} -> {replies!r}")
             for failure in result.failures[:4]:
                 print(f"     {failure}")
     print(f"\n{summary['passed']}/{summary['cases']} cases passed ({summary['accuracy']:.1%})"
@@ -205,15 +132,3 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
     return 0
-
-
-def _parse_pair(pair: str) -> tuple[str, object]:
-    from devices.errors import InvalidChange
-
-    key, sep, raw = pair.partition("=")
-    if not sep or not key:
-        raise InvalidChange(f"expected KEY=VALUE, got {pair!r}")
-    try:
-        return key, json.loads(raw)
-    except json.JSONDecodeError:
-        return key, raw

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.config import Settings
-from agent.memory.ics import export_calendar, import_calendar
-from agent.memory.schedule import Occurrence, Schedule, add_entry, check_rrule, days_named, zone
-from agent.memory.store import HouseholdStore, open_store
+
+if TYPE_CHECKING:  # the memory modules are imported where used: icalendar and dateutil cost every command time
+    from agent.memory.schedule import Occurrence
+    from agent.memory.store import HouseholdStore
 
 Handler = Callable[[argparse.Namespace, Settings], None]
 
@@ -52,6 +53,8 @@ def _command(commands: Any, name: str, handler: Handler, text: str) -> argparse.
 
 
 def _day_word(text: str) -> str:
+    from agent.memory.schedule import days_named
+
     try:
         days_named(text, datetime.now().date())
     except ValueError as error:
@@ -67,6 +70,8 @@ def _clock(text: str) -> time:
 
 
 def _rrule(text: str) -> str:
+    from agent.memory.schedule import check_rrule
+
     try:
         return check_rrule(text)
     except ValueError as error:
@@ -74,10 +79,14 @@ def _rrule(text: str) -> str:
 
 
 def _today(store: HouseholdStore) -> datetime:
+    from agent.memory.schedule import zone
+
     return datetime.now(zone(store.home().timezone))
 
 
 def _show(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         home = store.home()
         print(f"{store.path} (schema version {store.schema_version()})")
@@ -87,6 +96,8 @@ def _show(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _people(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         for person in store.people():
             preferences = " ".join(f"{k}={v}" for k, v in person.preferences.items())
@@ -94,6 +105,9 @@ def _people(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _schedule(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.schedule import Schedule, days_named
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         days = days_named(args.day, _today(store).date())
         found = Schedule.load(store).on_days(days)
@@ -112,6 +126,9 @@ def _line(occurrence: Occurrence) -> str:
 
 
 def _add_event(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.schedule import add_entry, days_named
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         day = days_named(args.day, _today(store).date())[0]
         entry = add_entry(store, args.title, args.person, day, args.start, args.end, args.area, args.rrule)
@@ -119,18 +136,27 @@ def _add_event(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _import_ics(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.ics import import_calendar
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         count = import_calendar(store, args.file)
     print(f"imported {count} entries from {args.file}")
 
 
 def _export_ics(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.ics import export_calendar
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         count = export_calendar(store, args.file)
     print(f"wrote {count} entries to {args.file}")
 
 
 def _history(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.schedule import zone
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         tz = zone(store.home().timezone)
         turns = store.history(args.limit)
@@ -142,6 +168,8 @@ def _history(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _suggestions(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.memory.store import open_store
+
     with open_store(settings.household) as store:
         for s in store.suggestions():
             print(f"{s.id}\t{s.person}\t{s.key}={s.value}\t{s.reason}")

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from agent.config import Settings, load_settings
 from devices.errors import HomebodyError
 
 Handler = Callable[[argparse.Namespace, Settings], int | None]
 
+ON_THE_PATH = ("`make run` and `make test` install homebody into .venv: run it as .venv/bin/homebody, or first "
+               "`source .venv/bin/activate` to have `homebody` on the PATH. Settings: config.toml; "
+               "documentation: README.md and docs/.")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="homebody", description="A local, private smart-home voice assistant.")
+    parser = argparse.ArgumentParser(prog="homebody", description="A local, private smart-home voice assistant.",
+                                     epilog=ON_THE_PATH)
     parser.add_argument("--config", help="a config.toml with the settings to change (see config.toml)")
     parser.add_argument("--home", help="household file (overrides household.file)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show plans, state changes and logs")
@@ -103,6 +110,17 @@ def _sigterm_unwinds() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def entry() -> NoReturn:
+    """The `homebody` command: main, then out at once. main's `with` blocks have closed what it opened
+    (history flushed, database closed, broker stopped); Python's own teardown after that (collecting a
+    large heap, tearing down llama.cpp) is what made Ctrl-C take seconds."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # the reader went away (`homebody devices | head`)
+            stream.flush()
+    os._exit(code)
 
 
 def print_json(data: Any) -> None:

@@ -7,10 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.config import Settings
-from devices.household import load_household
-from devices.registry import Registry
-from skills.api import SkillContext
-from agent.skill_host import SkillRegistry
 
 
 def register(subparsers: Any) -> None:
@@ -22,6 +18,11 @@ def register(subparsers: Any) -> None:
 
 
 def _skills(args: argparse.Namespace, settings: Settings) -> None:
+    from agent.skill_host import SkillRegistry  # imported here: the plugin API pulls in langchain (seconds)
+    from devices.household import load_household
+    from devices.registry import Registry
+    from skills.api import SkillContext
+
     household = load_household(settings.household.file or None)
     context = SkillContext(ZoneInfo(household.home.timezone), registry=Registry.from_household(household))
     skills = SkillRegistry.discover(context, settings.skills)

@@ -27,17 +27,20 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
     """Listen on the microphone; without one, say so and fall back to the text console."""
     from agent.app import App
+    from agent.cli.console import Console, run_console
+    from agent.cli.instance import advertised_while_running
+    from agent.cli.options import turn_context
     from agent.voice.audio import AudioError
-    from agent.cli.console import run_console
 
-    context = TurnContext(area=args.area, person=args.person)
-    with App.start(settings) as app:
+    context = turn_context(settings, args)
+    console = Console()
+    with App.start(settings, routines_on_time=True, announce=console.announce) as app, advertised_while_running(app):
         try:
             run_live(app, context, verbose=args.verbose)
         except AudioError as error:
             print(f"homebody: {error}; using the text console instead.", file=sys.stderr)
             print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
-            run_console(app.assistant, context, verbose=args.verbose)
+            run_console(app.assistant, context, console, verbose=args.verbose)
     return 0
 
 
@@ -77,10 +80,12 @@ def cmd_ask_voice(args: argparse.Namespace, settings: Settings) -> int:
     from agent.app import App
     from agent.voice.pipeline import VoicePipeline, answer_recording, answer_text
 
+    from agent.cli.options import turn_context
+
     if args.audio and args.text is not None:
         print("homebody: give either TEXT or --audio, not both", file=sys.stderr)
         return 2
-    context = TurnContext(area=args.area, person=args.person)
+    context = turn_context(settings, args)
     with App.start(settings) as app:
         pipeline = VoicePipeline.from_app(app)
         if args.audio:

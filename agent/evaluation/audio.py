@@ -98,7 +98,7 @@ class AudioReport:
     def lost_cases(self) -> list[tuple[str, str, str, str]]:
         """(voice, case id, said, heard) for cases that pass as text but fail as speech."""
         passed = {r.id for r in self.text if r.passed}
-        return [(run.voice, r.id, " | ".join(t.utterance for t in r.turns), " | ".join(_heard(run, r)))
+        return [(run.voice, r.id, " | ".join(t.utterance or "" for t in r.turns), " | ".join(_heard(run, r)))
                 for run in self.runs for r in run.results if r.id in passed and not r.passed]
 
     def misheard_words(self) -> list[tuple[tuple[str, str], int]]:
@@ -121,14 +121,14 @@ class AudioReport:
 
 def _heard(run: VoiceRun, result: CaseResult) -> list[str]:
     said = {s: h for s, h in run.heard}
-    return [said.get(t.utterance, "?") for t in result.turns]
+    return [said.get(t.utterance or "", "?") for t in result.turns]
 
 
 def evaluate_audio(case_files: list[str], settings: Settings, home: str | None, voices: list[Voice],
                    noise_db: float | None = None, transcriber: Transcriber | None = None) -> AudioReport:
     """Every case as text, then spoken in each voice; the speech model is loaded once."""
     text = evaluate(case_files, settings, home)
-    utterances = [turn.utterance for case in _cases(case_files) for turn in case.turns]
+    utterances = [turn.utterance for case in _cases(case_files) for turn in case.turns if turn.utterance]
     transcriber = transcriber or _loaded_transcriber(settings)
     runs: list[VoiceRun] = []
     with tempfile.TemporaryDirectory(prefix="homebody-eval-audio-") as folder:

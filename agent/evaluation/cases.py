@@ -1,8 +1,7 @@
-"""The evaluation contract of shared/eval/README.md: cases, verdicts and the report."""
+"""The evaluation contract (docs/evaluation.md): cases, verdicts and the report."""
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import time
@@ -12,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from agent.evaluation.case_file import SINGLE_TURN_FIELDS, read_case_lines
 from devices.colors import same_color
 from devices.model import State
 
@@ -22,11 +22,23 @@ TOLERANCE = {"brightness": 1, "percentage": 1, "position": 1, "volume": 1,
 
 @dataclass
 class CaseTurn:
-    utterance: str
+    utterance: str | None = None
+    """What is said; None for a turn that only lets time pass and the world change."""
     expect: dict[str, State] = field(default_factory=dict)
     say: list[str] = field(default_factory=list)
     say_not: list[str] = field(default_factory=list)
     confirm: bool = False
+    now: str | None = None
+    """This turn's local time (ISO 8601), when it differs from the turn before."""
+    setup: dict[str, State] = field(default_factory=dict)
+    """Device states the world sets before this turn."""
+    area: str | None = None
+    """This turn's room, when it differs from the case's."""
+    person: str | None = None
+    """This turn's speaker, when it differs from the case's."""
+    announce: list[str] = field(default_factory=list)
+    """Patterns each matching something said unprompted since the turn before."""
+    announce_not: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -41,6 +53,8 @@ class Case:
     audio: str | None = None
     source: str = ""
     """The case file, so `audio` can be found relative to it."""
+    line: int = 0
+    """Its line in the case file."""
 
     @property
     def moment(self) -> datetime:
@@ -48,22 +62,19 @@ class Case:
 
 
 def load_cases(path: str | Path) -> list[Case]:
-    cases = []
-    for _number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            cases.append(_case(json.loads(line), str(path)))
-    return cases
+    """The cases of a .jsonl file; ConfigError (one line naming the file and line) for anything the
+    contract does not allow."""
+    return [_case(data, str(path), number) for number, data in read_case_lines(Path(path))]
 
 
-def _case(data: dict[str, Any], source: str) -> Case:
+def _case(data: dict[str, Any], source: str, line: int) -> Case:
     if "turns" in data:
         turns = [CaseTurn(**t) for t in data["turns"]]
     else:
-        keys = ("utterance", "expect", "say", "say_not", "confirm")
-        turns = [CaseTurn(**{k: data[k] for k in keys if k in data})]
+        turns = [CaseTurn(**{k: data[k] for k in SINGLE_TURN_FIELDS if k in data})]
     return Case(id=data["id"], turns=turns, area=data.get("area"), person=data.get("person"),
                 now=data.get("now", DEFAULT_NOW), setup=data.get("setup", {}), tags=data.get("tags", []),
-                audio=data.get("audio"), source=source)
+                audio=data.get("audio"), source=source, line=line)
 
 
 def check_turn(turn: CaseTurn, before: dict[str, State], after: dict[str, State], reply: str,
@@ -112,7 +123,7 @@ def _unchanged(before: State, after: State) -> bool:
 
 @dataclass
 class TurnRecord:
-    utterance: str
+    utterance: str | None
     reply: str
     path: str
     awaiting_confirmation: bool
@@ -155,7 +166,8 @@ def summarize(results: list[CaseResult]) -> dict[str, Any]:
     by_path: dict[str, list[float]] = {}
     for result in results:
         for turn in result.turns:
-            by_path.setdefault(turn.path, []).append(turn.ms)
+            if turn.utterance is not None:  # a turn where time only passes took no understanding
+                by_path.setdefault(turn.path, []).append(turn.ms)
     return {
         "cases": len(results),
         "passed": sum(r.passed for r in results),

@@ -16,6 +16,7 @@ from agent.config import Settings
 from agent.evaluation.cases import Case, CaseResult, CaseTurn, load_cases, run_case
 from agent.memory.store import HouseholdStore
 from agent.turn.context import TurnContext, TurnResult
+from agent.turn.plan import Plan
 from devices.household import Household, load_household
 from devices.model import State
 from devices.runtime import DeviceRuntime
@@ -40,6 +41,7 @@ def evaluate(case_files: list[str], settings: Settings, home: str | None,
     with tempfile.TemporaryDirectory(prefix="homebody-eval-") as folder, \
             DeviceRuntime.start(run_settings.mqtt, household, virtual=True) as runtime:
         seeded = Path(folder) / "seeded.db"
+        run_settings.household.database = str(seeded)  # whatever reads the setting stays in the run's folder
         with HouseholdStore(seeded) as store:
             store.seed(household)
         for number, case in enumerate(cases):
@@ -72,6 +74,8 @@ def _run_one(case: Case, runtime: DeviceRuntime, household: Household, assistant
 
     def run_turn(case: Case, turn: CaseTurn) -> tuple[TurnResult, dict[str, State], dict[str, State]]:
         before = runtime.registry.states.snapshot()
+        if turn.utterance is None:  # time passing alone: nothing is said, the checks still apply
+            return TurnResult("", "", Plan()), before, before
         try:
             result = assistant.turn(turn.utterance, context)
         except Exception as error:  # a crash fails the case; the run goes on

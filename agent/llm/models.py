@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -321,8 +322,9 @@ class LanguageModel(ABC):
     def complete(self, prompt: Prompt, schema: dict[str, Any], max_tokens: int, deadline: float) -> Completion:
         """JSON text for the prompt, constrained to `schema`; ModelUnavailable when there is no model."""
 
-    def prime(self, prompt: Prompt) -> None:  # noqa: B027 - optional: only a local model has a cache
-        """Evaluate the prompt into the cache so the next turn starts from it (no-op if remote)."""
+    def prime(self, prompt: Prompt, cancelled: Callable[[], bool] = lambda: False) -> None:  # noqa: B027 - optional
+        """Evaluate the prompt into the cache so the next turn starts from it (no-op if remote); stops early,
+        leaving the cache part-filled, once `cancelled()` (checked between chunks)."""
 
     def load(self) -> None:  # noqa: B027 - optional: a server needs no loading
         """Load now rather than on first use; ModelUnavailable when it cannot be."""
@@ -434,11 +436,11 @@ class LocalModel(LanguageModel):
                     tokens += llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
             return tokens
 
-    def prime(self, prompt: Prompt) -> None:
+    def prime(self, prompt: Prompt, cancelled: Callable[[], bool] = lambda: False) -> None:
         with self._lock:
             llm, tokens = self._load(), self.tokens(prompt, whole=False)
             if len(tokens) < llm.n_ctx():
-                self._feed(llm, tokens, time.monotonic() + 600)
+                self._feed(llm, tokens, time.monotonic() + 600, cancelled)
 
     def complete(self, prompt: Prompt, schema: dict[str, Any], max_tokens: int, deadline: float) -> Completion:
         if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -471,8 +473,10 @@ class LocalModel(LanguageModel):
         return self._grammar[1]
 
     @staticmethod
-    def _feed(llm: Llama, tokens: list[int], deadline: float) -> int | None:
-        """Evaluate what the cache lacks of `tokens`, in chunks; the count, or None past the deadline."""
+    def _feed(llm: Llama, tokens: list[int], deadline: float,
+              cancelled: Callable[[], bool] = lambda: False) -> int | None:
+        """Evaluate what the cache lacks of `tokens`, in chunks; the count, or None past the deadline or
+        once cancelled."""
         if not tokens:
             return 0
         cached = 0
@@ -483,7 +487,7 @@ class LocalModel(LanguageModel):
         cached = min(cached, len(tokens) - 1)  # always evaluate one token, so the logits are the prompt's
         llm.n_tokens = cached
         for start in range(cached, len(tokens), FEED_CHUNK):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or cancelled():
                 return None
             llm.eval(tokens[start:start + FEED_CHUNK])
         return len(tokens) - cached

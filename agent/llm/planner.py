@@ -654,7 +654,7 @@ class LlmPlanner:
 
     def prime(self) -> None:
         """Evaluate the static part and the current states, so the next turn evaluates only its request."""
-        self.model.prime(Prompt(self.static().system, [state_text(self.registry)]))
+        self.model.prime(Prompt(self.static().system, [state_text(self.registry)]), lambda: self._closed)
 
     def _start_worker(self) -> None:
         if self.reprime and self._worker is None and not self._closed:
@@ -663,7 +663,7 @@ class LlmPlanner:
 
     def _reprime_loop(self) -> None:
         while not self._closed:
-            if not self._dirty.wait(1.0):
+            if not self._dirty.wait(1.0) or self._closed:
                 continue
             time.sleep(0.2)  # let a burst of state changes settle
             self._dirty.clear()
@@ -674,8 +674,10 @@ class LlmPlanner:
                 log.exception("LLM prompt priming failed")
 
     def stop(self) -> None:
-        """Stop priming in the background; the model stays loaded."""
+        """Stop priming in the background, within one chunk of prompt (Ctrl-C must not wait for a whole
+        prompt to be evaluated); the model stays loaded."""
         self._closed = True
+        self._dirty.set()  # wakes the worker to see it
         if self._worker is not None:
             self._worker.join(5)
 

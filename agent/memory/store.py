@@ -2,227 +2,44 @@
 
 Every write is one `BEGIN IMMEDIATE` transaction, so a writer in another process waits (busy
 timeout) instead of failing halfway. Every SQLite error becomes a StoreError naming the file.
-
-Tables (schema version 1):
-
-- `meta`: `home` (HomeInfo as JSON) and `schedule_revision`, bumped by triggers on every schedule write.
-- `people`, `preferences`: values are JSON, so 21.0 stays a number and "06:30" a string.
-- `schedule`: one row per CalendarEntry; a removed entry keeps a tombstone (`removed`), so seeding
-  again does not bring it back.
-- `routines`, `timers`, `suggestions`.
-- `turns`: one row per turn; `actuations`: the audit, one row per device a turn acted on, with
-  who/where/path copied from its turn so "who unlocked the back door" is one query.
-- `state_changes`: every device state change.
+The tables are described in `agent.memory.schema`, the records in `agent.memory.records`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from sqlite_utils import Database
 
-from agent.config import HouseholdSettings
-from devices.outcome import DeviceOutcome
+from agent.config import HouseholdSettings, data_dir, home_slug
+from agent.memory.records import (
+    Actuation,
+    CalendarEntry,
+    SeedReport,
+    StateChange,
+    Suggestion,
+    Timer,
+    TurnRecord,
+    new_entry,
+)
+from agent.memory.schema import MIGRATIONS, explain
 from devices.errors import StoreError
-from devices.household import HomeInfo, Household, Person, Routine, RoutineAction, ScheduleEntry, load_household
+from devices.household import HomeInfo, Household, Person, Routine, RoutineAction, load_household
 
-if TYPE_CHECKING:
-    from agent.turn.context import TurnContext, TurnResult
+__all__ = ["MIGRATIONS", "Actuation", "CalendarEntry", "HouseholdStore", "SeedReport", "StateChange", "Suggestion",
+           "Timer", "TurnRecord", "database_path", "new_entry", "open_store"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class CalendarEntry:
-    """One schedule entry as stored: a one-off or a recurrence, at a local wall-clock time."""
-
-    uid: str
-    """Stable id: derived from the content for seeded and added entries, the iCalendar UID for imported ones."""
-    title: str
-    start: str | None
-    """Local start time `HH:MM`; None for an all-day entry."""
-    end: str | None = None
-    """Local end time `HH:MM`, on the next day when not after `start`."""
-    date: str | None = None
-    """`YYYY-MM-DD`: the day of a one-off entry, or the first day of a recurring one (None: since ever)."""
-    rrule: str | None = None
-    """RFC 5545 recurrence rule without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=TU,TH`."""
-    exdates: list[str] = field(default_factory=list)
-    """Local start times `YYYY-MM-DDTHH:MM` of occurrences that do not happen."""
-    person: str | None = None
-    area: str | None = None
-
-    @classmethod
-    def from_household(cls, entry: ScheduleEntry) -> CalendarEntry:
-        return new_entry(entry.title, entry.start, entry.end, entry.date, entry.rrule, entry.person, entry.area)
-
-
-def new_entry(
-    title: str,
-    start: str | None,
-    end: str | None = None,
-    date: str | None = None,
-    rrule: str | None = None,
-    person: str | None = None,
-    area: str | None = None,
-) -> CalendarEntry:
-    """An entry whose uid comes from its content, so adding or seeding the same entry twice stores it once."""
-    content = json.dumps([title, start, end, date, rrule, person, area])
-    uid = hashlib.sha1(content.encode()).hexdigest()[:16] + "@homebody"
-    return CalendarEntry(uid, title, start, end, date, rrule, [], person, area)
-
-
-@dataclass
-class Timer:
-    id: str
-    name: str
-    duration_s: float
-    """Length as set, seconds."""
-    ends_at: float
-    """Epoch seconds at which it rings while running."""
-    area: str | None = None
-    """Where it was set and where it rings."""
-    paused_remaining_s: float | None = None
-    """Seconds left when paused; None while running."""
-
-
-Actuation = DeviceOutcome
-"""What happened to one device in a turn: the history keeps the turn's own outcome records."""
-
-
-@dataclass
-class TurnRecord:
-    """One turn as the history keeps it."""
-
-    at: float
-    """Epoch seconds when the turn started."""
-    text: str
-    """What was heard."""
-    reply: str
-    path: str = "none"
-    """Which understanding made the plan: matcher | llm | none."""
-    area: str | None = None
-    person: str | None = None
-    plan: dict[str, Any] = field(default_factory=dict)
-    """Plan.to_json()."""
-    results: list[Actuation] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    """Milliseconds per stage: understand, act, reply, total."""
-    id: int | None = None
-    """Row id, set when stored."""
-
-    @classmethod
-    def from_turn(cls, result: TurnResult, context: TurnContext, at: float) -> TurnRecord:
-        results = [Actuation(o.device_id, o.status, dict(o.state), o.message) for o in result.outcomes]
-        return cls(
-            at, result.text, result.reply, result.path, context.area, context.person,
-            result.plan.to_json(), results, dict(result.timings_ms),
-        )
-
-
-@dataclass
-class StateChange:
-    device_id: str
-    old: dict[str, Any]
-    new: dict[str, Any]
-    at: float
-    """Epoch seconds."""
-
-
-@dataclass
-class Suggestion:
-    """A preference the assistant noticed and may offer to remember."""
-
-    person: str
-    key: str
-    value: Any
-    reason: str
-    created: float = field(default_factory=time.time)
-    """Epoch seconds."""
-    id: int | None = None
-
-
-@dataclass
-class SeedReport:
-    """Rows a seeding added (0 everywhere when run again)."""
-
-    people: int
-    preferences: int
-    schedule: int
-    routines: int
-
-
-def _schema_1(db: Database) -> None:
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("people").create({"id": str, "name": str}, pk="id", not_null={"name"})
-    db.table("preferences").create(
-        {"person": str, "key": str, "value": str, "updated": float},
-        pk=("person", "key"), foreign_keys=[("person", "people", "id")],
-    )
-    db.table("schedule").create(
-        {"uid": str, "title": str, "start": str, "end": str, "date": str, "rrule": str, "exdates": str,
-         "person": str, "area": str, "removed": float},
-        pk="uid", not_null={"title"},
-    )
-    db.table("routines").create(
-        {"id": str, "name": str, "aliases": str, "at": str, "days": str, "actions": str}, pk="id"
-    )
-    db.table("timers").create(
-        {"id": str, "name": str, "area": str, "duration_s": float, "ends_at": float, "paused_remaining_s": float},
-        pk="id",
-    )
-    db.table("turns").create(
-        {"id": int, "at": float, "area": str, "person": str, "text": str, "path": str, "plan": str, "reply": str,
-         "timings_ms": str},
-        pk="id",
-    )
-    db.table("actuations").create(
-        {"id": int, "turn": int, "at": float, "person": str, "area": str, "path": str, "device_id": str,
-         "status": str, "state": str, "message": str},
-        pk="id", foreign_keys=[("turn", "turns", "id")],
-    ).create_index(["device_id", "at"])
-    db.table("state_changes").create(
-        {"id": int, "at": float, "device_id": str, "old": str, "new": str}, pk="id"
-    ).create_index(["device_id", "at"])
-    db.table("suggestions").create(
-        {"id": int, "person": str, "key": str, "value": str, "reason": str, "created": float}, pk="id"
-    )
-    db.table("meta").insert({"key": "schedule_revision", "value": "0"})
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER schedule_{event.lower()} AFTER {event} ON schedule BEGIN "
-            "UPDATE meta SET value = value + 1 WHERE key = 'schedule_revision'; END"
-        )
-
-
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_1]
-"""In order; migration i brings the schema from version i to i + 1."""
-
-_EXPLAINED = {
-    "file is not a database": "the file is not a SQLite database, or is corrupt",
-    "database disk image is malformed": "the database is corrupt",
-    "readonly database": "the file is read-only",
-    "database is locked": "another process keeps the database locked",
-    "unable to open database file": "cannot open the file (missing folder or no permission)",
-    "FOREIGN KEY constraint failed": "it names a person or turn that is not in the database",
-}
-
-
-def _explain(error: sqlite3.Error) -> str:
-    text = str(error)
-    return next((meaning for key, meaning in _EXPLAINED.items() if key in text), text)
 
 
 def _json(value: Any) -> str:
@@ -259,7 +76,7 @@ class HouseholdStore:
         try:
             yield
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot {doing}: {_explain(error)}") from error
+            raise StoreError(f"{self.path}: cannot {doing}: {explain(error)}") from error
 
     @contextmanager
     def _read(self, doing: str) -> Iterator[Database]:
@@ -494,30 +311,32 @@ class HouseholdStore:
         return [Suggestion(**{**row, "value": json.loads(row["value"])}) for row in rows]
 
 
+def database_path(settings: HouseholdSettings, household: Household) -> Path:
+    """The configured database, or by default one file per household in the data dir (`birch-cottage.db`)."""
+    if settings.database:
+        return Path(settings.database).expanduser()
+    return data_dir() / f"{home_slug(household.home.name)}.db"
+
+
 def open_store(settings: HouseholdSettings, household: Household | None = None) -> HouseholdStore:
-    """The configured database, created if missing; a database never seeded is seeded from the household
+    """The household's database, created if missing; a database never seeded is seeded from the household
     file (`household`, when the caller has read it already)."""
-    path = Path(settings.database).expanduser()
+    household = household or load_household(settings.file or None)
+    path = database_path(settings, household)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"{path}: cannot create its folder ({error.strerror})") from None
-    household = household or load_household(settings.file or None)
     store = HouseholdStore(path)
     seeded_from = store.home().name if store.seeded() else None
     if seeded_from is not None and seeded_from != household.home.name:
-        own = path.with_name(f"{path.stem}-{_slug(household.home.name)}{path.suffix}")
+        own = path.with_name(f"{path.stem}-{home_slug(household.home.name)}{path.suffix}")
         log.info("%s holds %s's people and schedule; %s's are kept in %s", path, seeded_from, household.home.name, own)
         store.close()
         store = HouseholdStore(own)
     if not store.seeded():
         store.seed(household)
     return store
-
-
-def _slug(name: str) -> str:
-    """"Maple House" → "maple-house": a file-name part."""
-    return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "home"
 
 
 def _preference_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:

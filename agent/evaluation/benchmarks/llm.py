@@ -114,6 +114,8 @@ def _run_case(planner: LlmPlanner, registry: Registry, household: Household, cas
     context = TurnContext(area=case.area, person=case.person, now=case.moment)
     records = []
     for turn in case.turns:
+        if turn.utterance is None:  # a turn where time only passes
+            continue
         attempt = planner.attempt(turn.utterance, context)
         plan = attempt.parsed
         problems = plan_problems(plan, registry, household.routines, planner.tools) if plan else []

@@ -17,7 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.evaluation.cases import percentiles
-from agent.memory.schedule import Occurrence, Schedule, days_named, describe, describe_when
+from agent.memory.schedule import Occurrence, Schedule, days_named
+from agent.memory.spoken import describe, describe_when
 from agent.memory.store import Actuation, CalendarEntry, HouseholdStore, TurnRecord, new_entry
 from devices.household import HomeInfo, Household
 from devices.outcome import Status

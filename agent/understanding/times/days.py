@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from agent.memory.schedule import Occurrence, day_phrase, days_named
+from agent.memory.schedule import Occurrence, days_named
+from agent.memory.spoken import day_phrase
 from agent.understanding.language import language
 from agent.understanding.normalize import normalize
 from agent.understanding.times.patterns import DAY, T
