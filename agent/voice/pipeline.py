@@ -195,9 +195,11 @@ class VoicePipeline:
         return (chosen, better[chosen][1]) if chosen is not None else (heard[0], plan)
 
     def _offers(self, heard: list[str]) -> Iterator[tuple[str, float]]:
-        """Repaired texts with their similarity: each text's best first, then each one's second, and so on."""
-        alikes = self.vocabulary.sound_alikes
-        offers = [repaired_texts(text, alikes.repairs(text)).items() for text in heard]
+        """Other readings of the texts heard, with their similarity: Whisper's habits put right, then words
+        swapped for sound-alikes; each text's best first, then each one's second, and so on."""
+        vocabulary = self.vocabulary
+        offers = [[*vocabulary.mishearings.readings(text).items(),
+                   *repaired_texts(text, vocabulary.sound_alikes.repairs(text)).items()] for text in heard]
         for offer in itertools.chain.from_iterable(itertools.zip_longest(*offers)):
             if offer is not None:
                 yield offer

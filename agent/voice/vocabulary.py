@@ -1,5 +1,5 @@
 """What the voice layer knows of a household: Whisper's prompt and the words to repair a transcript towards,
-both made from the household's names."""
+both made from the household's names, and Whisper's habits (`mishearings.toml`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from agent.config import VoiceSettings
 from agent.understanding.frames import COMPARATIVES
 from agent.understanding.lexicon import lexicon_words
+from agent.voice.mishearings import Mishearings, packaged_mishearings
 from agent.voice.soundalike import SoundAlikes
 from agent.voice.stt import resolve_stt_model, vocabulary_prompt
 from devices.colors import NAMED_COLORS
@@ -33,6 +34,8 @@ class Vocabulary:
     """Whisper's initial prompt: the household's rare words (else its names)."""
     sound_alikes: SoundAlikes
     """The household's words and colours to repair a transcript towards."""
+    mishearings: Mishearings
+    """Phrases Whisper writes for others, whatever the household."""
 
 
 def household_vocabulary(assistant: Assistant) -> list[str]:
@@ -78,10 +81,10 @@ def whisper_word_cost(settings: VoiceSettings) -> Callable[[str], int] | None:
 
 
 def household_words(assistant: Assistant, word_cost: Callable[[str], int] | None) -> Vocabulary:
-    """The prompt and the sound-alikes for the assistant's household as it is now."""
+    """The prompt, the sound-alikes and the mishearings for the assistant's household as it is now."""
     names = household_vocabulary(assistant)
     rare = rare_words(names, word_cost) if word_cost is not None else []
     known = assistant.matcher.index.words | lexicon_words()
     people = [person.name for person in assistant.household.people]
     alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people, endings=COMPARATIVES)
-    return Vocabulary(vocabulary_prompt(rare or names), alikes)
+    return Vocabulary(vocabulary_prompt(rare or names), alikes, packaged_mishearings())
