@@ -17,6 +17,7 @@ from helpers import MORNING, make_assistant, maple, tiny
 from agent import cli
 from agent.app import App
 from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
+from agent.evaluation.benchmarks import voice as voice_bench
 from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
 from agent.cli.voice import show_exchange
 from agent.config import Settings
@@ -420,6 +421,10 @@ def test_the_live_loop_hears_the_wake_word_acts_and_speaks(tmp_path: Path, home:
     assert home.runtime.registry.state("kitchen_ceiling")["state"] == "on"
     assert {"stt", "assistant", "first_audio"} <= exchange.timings_ms.keys()
     assert sum(chunk.size for chunk in speaker.audio) > 0.5 * listener.pipeline.synthesizer.sample_rate
+
+
+def test_the_e2e_benchmark_runs_on_the_shared_households_beside_the_repository():
+    assert voice_bench.SHARED_EVAL == SHARED_EVAL
 
 
 class AlwaysAwake:

@@ -95,7 +95,7 @@ def espeak_wav(
     return path
 
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 E2E_COMMANDS: list[tuple[str, dict[str, State]]] = [
     ("turn on the kitchen light", {}),
     ("turn off the living room light", {}),
