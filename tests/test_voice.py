@@ -437,10 +437,9 @@ class AlwaysAwake:
         return True
 
 
-@pytest.mark.parametrize("said", ["set the kitchen light to forty percent", "turn on the desk lamp"])
 def test_the_live_loop_and_ask_audio_make_the_same_turn_of_the_same_audio(
-        tmp_path: Path, home: App, pipeline: VoicePipeline, said: str):
-    command = trimmed(read_wav(espeak_wav(said, tmp_path / "said.wav")))
+        tmp_path: Path, home: App, pipeline: VoicePipeline):
+    command = trimmed(read_wav(espeak_wav("set the kitchen light to forty percent", tmp_path / "said.wav")))
     quiet = np.zeros(SAMPLE_RATE // 2, np.float32)
     microphone = ArrayInput(np.concatenate([quiet, command, quiet, quiet]))
     session = VoiceSession(pipeline, TurnContext(now=MORNING), SileroVad())
