@@ -1,4 +1,5 @@
-"""The live loop's pieces: end of speech, the loop itself with fake engines, and the audio devices."""
+"""The live loop's pieces: end of speech, the loop itself with fake engines before the real assistant, and the
+audio devices."""
 
 from __future__ import annotations
 
@@ -12,26 +13,28 @@ from typing import Any, Self
 import numpy as np
 import pytest
 
-from agent.voice.audio import SAMPLE_RATE, AudioError, read_wav
+from helpers import MORNING, make_assistant, maple
+
+from agent.config import Settings
 from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
+from agent.turn.assistant import Assistant
+from agent.turn.context import TurnContext, TurnResult
+from agent.voice.audio import SAMPLE_RATE, AudioError, read_wav
 from agent.voice.listen import (
-    APOLOGY,
-    DIDNT_HEAR,
     NO_MICROPHONE,
     NO_SPEAKER,
     VAD_WINDOW,
     ArrayInput,
     EndOfSpeech,
-    LiveLoop,
     Microphone,
     SileroVad,
     Speaker,
     WakeWordDetector,
 )
-from agent.turn.plan import Plan
+from agent.voice.live import Exchange, LiveLoop, VoiceSession
+from agent.voice.pipeline import APOLOGY, DIDNT_HEAR, N_BEST, VoicePipeline
 from agent.voice.stt import Transcriber, Transcript
 from agent.voice.tts import Synthesizer
-from agent.turn.context import TurnResult
 
 
 class Loud:
@@ -113,12 +116,15 @@ def _spoken(folder: Path, text: str) -> np.ndarray:
 
 
 class FakeTranscriber(Transcriber):
+    """A fake Whisper that always hears `text`, and notes what it was asked with."""
+
     def __init__(self, text: str):
-        self.text, self.prompts = text, []
+        self.text = text
+        self.asked: list[tuple[str | None, int]] = []
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
-        self.prompts.append(prompt)
-        return Transcript(self.text, [self.text], 12.0)
+        self.asked.append((prompt, n_best))
+        return Transcript(self.text, [self.text] if self.text else [], 12.0)
 
 
 class FakeSynthesizer(Synthesizer):
@@ -155,86 +161,91 @@ def okay_nabu(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
     return read_wav(espeak_wav("okay nabu", tmp_path_factory.mktemp("wake") / "wake.wav"))
 
 
-def _loop(assistant: Any, transcriber: Transcriber) -> LiveLoop:
-    return LiveLoop(
-        assistant,
-        transcriber,
-        FakeSynthesizer(),
-        WakeWordDetector("okay_nabu"),
-        lambda: EndOfSpeech(Loud()),
-        prompt="Kitchen light.",
-    )
+@pytest.fixture
+def assistant() -> Assistant:
+    return make_assistant(maple())[0]
 
 
-def _run(loop: LiveLoop, audio: np.ndarray) -> tuple[list[Any], FakeSpeaker]:
+def _pipeline(assistant: Assistant, transcriber: Transcriber) -> VoicePipeline:
+    return VoicePipeline(assistant, Settings().voice, transcriber, FakeSynthesizer(), word_cost=lambda word: 1)
+
+
+def _run(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[list[Exchange], FakeSpeaker]:
+    """The live loop over `audio` with the real wake word and a fake VAD, until the audio ends."""
     audio_in = MutedInput(audio)
     speaker = FakeSpeaker(audio_in)
-    return list(loop.exchanges(audio_in, speaker)), speaker
+    session = VoiceSession(pipeline, TurnContext(now=MORNING), Loud())
+    try:
+        return list(LiveLoop(session, WakeWordDetector("okay_nabu")).exchanges(audio_in, speaker)), speaker
+    finally:
+        session.close()
 
 
-def test_the_loop_answers_each_wake_word(okay_nabu: np.ndarray):
-    heard: list[str] = []
-
-    def assistant(text: str) -> TurnResult:
-        heard.append(text)
-        return TurnResult(text=text, reply="The kitchen light is on.", plan=Plan())
-
+def test_the_loop_answers_each_wake_word(okay_nabu: np.ndarray, assistant: Assistant):
     transcriber = FakeTranscriber("turn on the kitchen light")
+    pipeline = _pipeline(assistant, transcriber)
     turn = np.concatenate([_quiet(0.5), okay_nabu, _quiet(0.3), _tone(1.5), _quiet(1.5)])
-    exchanges, speaker = _run(_loop(assistant, transcriber), np.concatenate([turn, turn, _quiet(1.0)]))
-    assert [(e.heard, e.reply) for e in exchanges] == [("turn on the kitchen light", "The kitchen light is on.")] * 2
-    assert heard == ["turn on the kitchen light"] * 2
-    assert transcriber.prompts == ["Kitchen light."] * 2
-    assert speaker.played == [(500, 22_050)] * 2
+    exchanges, speaker = _run(pipeline, np.concatenate([turn, turn, _quiet(1.0)]))
+    assert [e.heard for e in exchanges] == ["turn on the kitchen light"] * 2
+    assert "kitchen" in exchanges[0].reply.lower()
+    assert speaker.played == [(100 * len(e.reply.split()), 22_050) for e in exchanges]
     assert set(exchanges[0].timings_ms) == {"stt", "assistant", "first_audio"}
 
 
-def test_a_plain_string_reply_is_spoken(okay_nabu: np.ndarray):
-    exchanges, speaker = _run(
-        _loop(lambda text: "Okay.", FakeTranscriber("hello")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)])
-    )
-    assert [e.reply for e in exchanges] == ["Okay."]
-    assert speaker.played == [(100, 22_050)]
+def test_the_loop_asks_whisper_with_the_households_prompt_for_its_n_best(okay_nabu: np.ndarray, assistant: Assistant):
+    transcriber = FakeTranscriber("turn on the kitchen light")
+    pipeline = _pipeline(assistant, transcriber)
+    _run(pipeline, np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)]))
+    assert transcriber.asked and set(transcriber.asked) == {(pipeline.prompt, N_BEST)}
+    assert "Kitchen" in pipeline.prompt
 
 
-def test_nothing_said_after_the_wake_word(okay_nabu: np.ndarray):
-    def assistant(text: str) -> str:
+def test_nothing_said_after_the_wake_word(okay_nabu: np.ndarray, assistant: Assistant,
+                                          monkeypatch: pytest.MonkeyPatch):
+    def turn(text: str, context: TurnContext) -> TurnResult:
         raise AssertionError("the assistant must not be asked")
 
-    exchanges, _ = _run(_loop(assistant, FakeTranscriber("ignored")), np.concatenate([okay_nabu, _quiet(4.0)]))
+    monkeypatch.setattr(assistant, "turn", turn)
+    transcriber = FakeTranscriber("ignored")
+    exchanges, _ = _run(_pipeline(assistant, transcriber), np.concatenate([okay_nabu, _quiet(4.0)]))
+    assert [(e.heard, e.reply) for e in exchanges] == [("", DIDNT_HEAR)]
+    assert transcriber.asked == []
+
+
+def test_an_empty_transcript_is_not_sent_to_the_assistant(okay_nabu: np.ndarray, assistant: Assistant,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    def turn(text: str, context: TurnContext) -> TurnResult:
+        raise AssertionError("the assistant must not be asked")
+
+    monkeypatch.setattr(assistant, "turn", turn)
+    exchanges, _ = _run(_pipeline(assistant, FakeTranscriber("")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)]))
     assert [(e.heard, e.reply) for e in exchanges] == [("", DIDNT_HEAR)]
 
 
-def test_an_empty_transcript_is_not_sent_to_the_assistant(okay_nabu: np.ndarray):
-    exchanges, _ = _run(
-        _loop(lambda text: "unused", FakeTranscriber("")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)])
-    )
-    assert [(e.heard, e.reply) for e in exchanges] == [("", DIDNT_HEAR)]
-
-
-def test_a_failing_assistant_becomes_an_apology(okay_nabu: np.ndarray, caplog: pytest.LogCaptureFixture):
-    def assistant(text: str) -> str:
+def test_a_failing_assistant_becomes_an_apology(okay_nabu: np.ndarray, assistant: Assistant,
+                                                monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture):
+    def turn(text: str, context: TurnContext) -> TurnResult:
         raise RuntimeError("broker exploded")
 
-    exchanges, speaker = _run(
-        _loop(assistant, FakeTranscriber("turn it on")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)])
-    )
+    monkeypatch.setattr(assistant, "turn", turn)
+    pipeline = _pipeline(assistant, FakeTranscriber("turn it on"))
+    exchanges, speaker = _run(pipeline, np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)]))
     assert [(e.heard, e.reply) for e in exchanges] == [("turn it on", APOLOGY)]
     assert speaker.played
     assert "broker exploded" in caplog.text
 
 
-def test_a_failing_transcriber_becomes_an_apology(okay_nabu: np.ndarray):
+def test_a_failing_transcriber_becomes_an_apology(okay_nabu: np.ndarray, assistant: Assistant):
     class Broken(FakeTranscriber):
         def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
             raise OSError("model file vanished")
 
-    exchanges, _ = _run(_loop(lambda text: "unused", Broken("")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)]))
+    exchanges, _ = _run(_pipeline(assistant, Broken("")), np.concatenate([okay_nabu, _tone(1.0), _quiet(1.0)]))
     assert [(e.heard, e.reply) for e in exchanges] == [("", APOLOGY)]
 
 
-def test_no_wake_word_no_turn():
-    exchanges, speaker = _run(_loop(lambda text: "unused", FakeTranscriber("x")), _tone(3.0))
+def test_no_wake_word_no_turn(assistant: Assistant):
+    exchanges, speaker = _run(_pipeline(assistant, FakeTranscriber("x")), _tone(3.0))
     assert exchanges == [] and speaker.played == []
 
 

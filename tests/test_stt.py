@@ -127,7 +127,7 @@ def test_looks_looped(text: str, seconds: float, looped: bool):
 
 
 def test_texts_are_scored_against_the_audio_heard(tmp_path: Path, transcriber: WhisperTranscriber):
-    from agent.voice.pipeline import REPAIR_MARGIN
+    from agent.voice.readings import REPAIR_MARGIN
 
     audio = read_wav(espeak_wav("turn off the heating", tmp_path / "x.wav"))
     transcript = transcriber.transcribe(audio, n_best=3)

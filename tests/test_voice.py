@@ -12,31 +12,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import EVAL as SHARED_EVAL
 from helpers import MORNING, make_assistant, maple, tiny
 
 from agent import cli
 from agent.app import App
-from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav
-from agent.evaluation.benchmarks.voice import espeak_wav
+from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
+from agent.evaluation.benchmarks import voice as voice_bench
+from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
 from agent.cli.voice import show_exchange
 from agent.config import Settings
-from agent.voice.listen import DIDNT_HEAR, NO_MICROPHONE, ArrayInput
+from agent.voice.listen import NO_MICROPHONE, ArrayInput, SileroVad
 from agent.turn.plan import Plan, tool_call
 from agent.voice.stt import Transcriber, Transcript, said_once
 from agent.voice.tts import Synthesizer
 from agent.turn.context import TurnContext
-from agent.voice.pipeline import (
-    TOO_LONG,
-    UNUSABLE,
-    VoicePipeline,
-    answer_recording,
-    choose_hypothesis,
-    nothing_done,
-    rare_words,
-    readings,
-    whisper_word_cost,
-)
-from agent.voice.live import Listener, SpeculativeEnd
+from agent.voice.pipeline import DIDNT_HEAR, TOO_LONG, UNUSABLE, Understood, VoicePipeline, answer_recording, nothing_done
+from agent.voice.readings import choose_hypothesis, readings
+from agent.voice.vocabulary import rare_words, whisper_word_cost
+from agent.voice.live import Listener, LiveLoop, SpeculativeEnd, VoiceSession
 from devices.household import load_household
 
 DRIFTING = ("current_temperature", "value")
@@ -134,7 +128,7 @@ def test_a_bad_recording_gets_a_clear_message_and_changes_nothing(
 def test_hear_refuses_audio_that_holds_no_command(audio: np.ndarray, reply: str):
     assistant, _, controller = make_assistant(load_household())
     engine = Hypotheses("turn on the kitchen light")
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(audio, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(audio, TurnContext()).result
     assert result.reply == reply and controller.sent == []
 
 
@@ -164,7 +158,7 @@ SPEECH = (0.3 * np.sin(np.arange(SAMPLE_RATE) / 4)).astype(np.float32)
 ], ids=["the one that parses", "whisper wins ties", "prompt commas", "said twice", "a value the device can take"])
 def test_the_hypothesis_that_parses_is_acted_on_once(hypotheses: list[str], acted_on: str, changes: dict):
     assistant, _, controller = make_assistant(maple())
-    result = VoicePipeline(assistant, Settings().voice, Hypotheses(*hypotheses)).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses(*hypotheses)).hear(SPEECH, TurnContext()).result
     assert result.text == acted_on
     assert len(controller.sent) == 1 and controller.sent[0][1].items() >= changes.items()
     assert "stt" in result.timings_ms
@@ -196,7 +190,7 @@ class Scored(Hypotheses):
 def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
         heard: str, scores: dict[str, float], acted_on: str, device: str):
     assistant, _, controller = make_assistant(maple())
-    result = VoicePipeline(assistant, Settings().voice, Scored([heard], scores)).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, Scored([heard], scores)).hear(SPEECH, TurnContext()).result
     assert result.text == acted_on
     assert [sent[0] for sent in controller.sent] == [device]
 
@@ -204,14 +198,14 @@ def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
 def test_a_command_heard_negated_is_not_done_for_another_reading():
     assistant, _, controller = make_assistant(maple())
     engine = Hypotheses("Don't turn on the space heater.", "Turn on the space heater.")
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.reply == "Okay, I'll leave it." and controller.sent == []
 
 
 def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
     assistant, _, controller = make_assistant(maple())
     engine = Scored(["Turn off the heaving."], {"Turn off the heaving.": -4.0, "Turn off the heating.": -12.0})
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Turn off the heaving."
     assert engine.scored and controller.sent == []
 
@@ -219,7 +213,7 @@ def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
 def test_a_value_no_device_can_take_heard_in_every_reading_is_refused_in_words():
     assistant, _, controller = make_assistant(maple())
     engine = Hypotheses("Set the thermostat to 40 degrees.", "Check the thermostat to 40 degrees.")
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Set the thermostat to 40 degrees." and controller.sent == []
     assert "above 28 degrees" in result.reply
 
@@ -227,21 +221,22 @@ def test_a_value_no_device_can_take_heard_in_every_reading_is_refused_in_words()
 def test_a_repair_to_a_value_no_device_can_take_is_not_made():
     assistant, _, controller = make_assistant(maple())
     engine = Scored(["Set the heaving 2018."], {"Set the heaving 2018.": -6.0, "Set the heating 2018.": -5.0})
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Set the heaving 2018." and controller.sent == []
 
 
 def test_a_transcript_understood_outright_is_neither_repaired_nor_scored():
     assistant, _, controller = make_assistant(maple())
     engine = Scored(["Turn on the desk lamp."], {})
-    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext())
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Turn on the desk lamp." and engine.scored == []
     assert [sent[0] for sent in controller.sent] == ["office_lamp"]
 
 
 def test_an_engine_that_cannot_score_leaves_the_transcript_as_heard():
     assistant, _, controller = make_assistant(maple())
-    result = VoicePipeline(assistant, Settings().voice, Hypotheses("Turn off the heaving.")).hear(SPEECH, TurnContext())
+    engine = Hypotheses("Turn off the heaving.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Turn off the heaving." and controller.sent == []
 
 
@@ -249,7 +244,7 @@ def test_a_yes_among_the_hypotheses_answers_a_pending_confirmation():
     assistant, registry, _ = make_assistant(maple())
     context = TurnContext()
     assert assistant.turn("unlock the front door", context).awaiting_confirmation
-    result = VoicePipeline(assistant, Settings().voice, Hypotheses("Yet.", "Yes.")).hear(SPEECH, context)
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses("Yet.", "Yes.")).hear(SPEECH, context).result
     assert result.text == "Yes."
     assert registry.state("front_door")["state"] == "unlocked"
 
@@ -352,9 +347,9 @@ class Loud:
         pass
 
 
-def _done(text: str) -> Future[Transcript]:
-    future: Future[Transcript] = Future()
-    future.set_result(Transcript(text, [text]))
+def _done(text: str) -> Future[Understood]:
+    future: Future[Understood] = Future()
+    future.set_result(Understood(Transcript(text, [text]), Plan()))
     return future
 
 
@@ -370,24 +365,26 @@ QUIET = np.zeros(2 * SAMPLE_RATE, np.float32)
 def test_a_complete_command_ends_the_utterance_before_the_silence_tail():
     guesses: list[int] = []
     end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("lights on"),
-                         complete=lambda transcript: True, early_seconds=0.2)
+                         complete=lambda understood: True, early_seconds=0.2)
     _feed(end, np.concatenate([SPEECH, QUIET]))
     assert end.reason == "complete" and len(guesses) == 1
     assert 1.2 <= end.audio.size / SAMPLE_RATE < 1.0 + end.silence_seconds
-    assert end.transcript() is not None and end.transcript().text == "lights on"
+    understood = end.understood()
+    assert understood is not None and understood.transcript.text == "lights on"
 
 
 def test_an_incomplete_guess_waits_for_the_tail_and_is_still_used():
-    end = SpeculativeEnd(Loud(), speculate=lambda audio: _done("turn on the"), complete=lambda transcript: False)
+    end = SpeculativeEnd(Loud(), speculate=lambda audio: _done("turn on the"), complete=lambda understood: False)
     _feed(end, np.concatenate([SPEECH, QUIET]))
     assert end.reason == "silence"
-    assert end.transcript().text == "turn on the"
+    understood = end.understood()
+    assert understood is not None and understood.transcript.text == "turn on the"
 
 
 def test_a_guess_is_dropped_when_the_speaker_goes_on():
     guesses: list[int] = []
     end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("turn on"),
-                         complete=lambda transcript: False)
+                         complete=lambda understood: False)
     pause = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
     _feed(end, np.concatenate([SPEECH, pause, SPEECH, QUIET]))
     assert end.reason == "silence" and len(guesses) == 2
@@ -422,6 +419,40 @@ def test_the_live_loop_hears_the_wake_word_acts_and_speaks(tmp_path: Path, home:
     assert home.runtime.registry.state("kitchen_spots")["state"] == "on"
     assert {"stt", "assistant", "first_audio"} <= exchange.timings_ms.keys()
     assert sum(chunk.size for chunk in speaker.audio) > 0.5 * listener.pipeline.synthesizer.sample_rate
+
+
+def test_the_e2e_benchmark_runs_on_the_shared_households_beside_the_repository():
+    assert voice_bench.SHARED_EVAL == SHARED_EVAL
+
+
+class AlwaysAwake:
+    """A wake word heard at once: what is compared is the utterance after it."""
+
+    def reset(self) -> None:
+        pass
+
+    def process(self, chunk: np.ndarray) -> bool:
+        return True
+
+
+def test_the_live_loop_and_ask_audio_make_the_same_turn_of_the_same_audio(
+        tmp_path: Path, home: App, pipeline: VoicePipeline):
+    command = trimmed(read_wav(espeak_wav("set the kitchen light to forty percent", tmp_path / "said.wav")))
+    quiet = np.zeros(SAMPLE_RATE // 2, np.float32)
+    microphone = ArrayInput(np.concatenate([quiet, command, quiet, quiet]))
+    session = VoiceSession(pipeline, TurnContext(now=MORNING), SileroVad())
+    try:
+        LiveLoop(session, AlwaysAwake()).listen_once(microphone.chunks(), microphone, Played())  # type: ignore[arg-type]
+    finally:
+        session.close()
+    assert session.utterance is not None and session.last_result is not None
+    assert session.utterance.understood() is not None, "the loop acted on its reading made during the silence tail"
+    live, after_live = session.last_result, _states(home)
+    write_wav(tmp_path / "heard.wav", session.utterance.audio)
+    home.runtime.reset({device.id: dict(device.initial) for device in home.household.devices})
+    asked = answer_recording(pipeline, tmp_path / "heard.wav", TurnContext(now=MORNING)).result
+    assert live.outcomes and (asked.text, asked.plan, asked.reply) == (live.text, live.plan, live.reply)
+    assert _states(home) == after_live
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """`homebody eval --audio`: the evaluation cases spoken aloud and heard through the whole voice pipeline.
 
 Each utterance is spoken by espeak-ng in several voices and speeds (optionally over pink noise
-made by sox), transcribed with the household's vocabulary prompt and N-best selection, and
+made by sox), heard as one spoken turn exactly as the live loop hears it (`VoicePipeline.hear`:
+the household's vocabulary prompt, N-best selection, repairs scored against the audio), and
 run by the same case runner as the text evaluation (`agent.evaluation.runner`), over the embedded
 broker and the virtual home, one fresh home per case. A case with an `audio` field is fed
 that recording instead, in every mode.
@@ -180,7 +181,7 @@ class _Heard:
         if self._spoken is None and not self._recorded:
             return self._pipeline.assistant.turn(text, context)
         try:
-            result = self._pipeline.hear(self._audio(text), context)
+            result = self._pipeline.hear(self._audio(text), context).result
         except AudioError as error:
             log.warning("case %s: %s", self._case.id, error)
             result = nothing_done(UNUSABLE)

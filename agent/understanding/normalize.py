@@ -1,4 +1,4 @@
-"""Text clean-up before matching: case, punctuation, contractions, fillers, numbers, common mishearings."""
+"""Text clean-up before matching: case, punctuation, contractions, fillers, numbers."""
 
 from __future__ import annotations
 
@@ -15,19 +15,6 @@ _TOKENS = language().tokens
 CONTRACTIONS, FILLERS, OPENERS, POLITE_PREFIXES = _TOKENS.contractions, _TOKENS.fillers, _TOKENS.openers, \
     _TOKENS.polite_prefixes
 """OPENERS are dropped only at the start: "okay, turn it on" — but "is the battery ok" keeps its meaning."""
-
-MISHEARINGS = {
-    "turn of": "turn off", "switch of": "switch off", "lite": "light", "lites": "lights",
-    "thermo stat": "thermostat", "tele": "telly", "colour": "color", "grey": "gray",
-    "have brightness": "half brightness", "have volume": "half volume", "have speed": "half speed",
-}
-
-LEADING_MISHEARINGS = {("turned",): ["turn"], ("when", "in"): ["when", "is"]}
-"""Only at the start, where Whisper often writes "turn" as "turned" ("turned on the lamp") and "when is"
-as "when in" ("when in Emma's soccer practice")."""
-HEAT_ENDS = {"to", "up", "down", "on", "off", "in", "into", "at", "by", "and", "then", ",", "now", "back", "is",
-             "was", "setting", "a", "for"}
-""""The heat" followed by one of these (or nothing) is a whole noun, the heating; "the heat pump" is not."""
 
 _TOKEN = re.compile(r"(?:-(?=\d))?[a-z0-9]+(?:[.'][a-z0-9]+)*%?|,")
 
@@ -54,22 +41,7 @@ def normalize(text: str) -> list[str]:
     for prefix in POLITE_PREFIXES:
         if text.startswith(prefix + " "):
             text = text[len(prefix) + 1 :]
-    text = f" {text} "
-    for wrong, right in MISHEARINGS.items():
-        text = text.replace(f" {wrong} ", f" {right} ")
-    return _spoken_forms(words_to_numbers(text.split()))
-
-
-def _spoken_forms(tokens: list[str]) -> list[str]:
-    """Everyday words for what the lexicon names otherwise: "turned on …", "turn up the heat"."""
-    for heard, meant in LEADING_MISHEARINGS.items():
-        if tuple(tokens[:len(heard)]) == heard:
-            tokens = meant + tokens[len(heard):]
-    for i, token in enumerate(tokens):
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token == "heat" and i and tokens[i - 1] in ("the", "my", "our") and (after is None or after in HEAT_ENDS):
-            tokens[i] = "heating"
-    return tokens
+    return words_to_numbers(text.split())
 
 
 def plain_name(name: str) -> str:

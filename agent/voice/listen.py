@@ -1,9 +1,8 @@
-"""The live voice loop: wake word → record until end of speech → transcribe → assistant → speak.
+"""Listening: the wake word, voice activity, the end of an utterance, and the sound devices.
 
 Audio comes from an `AudioInput` (the microphone, or `ArrayInput` replaying a recording) and
-goes to an `AudioOutput` (the speaker, or a fake in tests), so the loop logic runs without
-sound hardware. The microphone is muted while the reply plays so the assistant never hears
-itself.
+goes to an `AudioOutput` (the speaker, or a fake in tests), so the live loop
+(`agent.voice.live`) runs without sound hardware.
 """
 
 from __future__ import annotations
@@ -12,23 +11,17 @@ import logging
 import math
 import queue
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, rms_dbfs, to_float32, to_int16
-from agent.voice.stt import Transcriber
-from agent.voice.tts import Synthesizer
+from agent.voice.audio import SAMPLE_RATE, AudioError, rms_dbfs, to_float32, to_int16
 from devices.errors import ConfigError
-
-if TYPE_CHECKING:
-    from agent.turn.context import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +31,6 @@ VAD_WINDOW = 512
 """Silero VAD's fixed window: 32 ms at 16 kHz."""
 NO_MICROPHONE = "no microphone found — use `homebody ask` or the text console"
 NO_SPEAKER = "no speaker found — use `homebody ask` or the text console"
-DIDNT_HEAR = "Sorry, I didn't hear anything."
-APOLOGY = "Sorry, something went wrong."
-
-AssistantTurn = Callable[[str], "TurnResult | str"]
-"""One utterance in, a result with a `.reply` (or the reply itself) out."""
 
 
 class WakeWordDetector:
@@ -274,89 +262,3 @@ class Speaker:
         with self._sd.OutputStream(samplerate=sample_rate, channels=1, dtype="int16", device=self._device) as stream:
             for chunk in chunks:
                 stream.write(chunk)
-
-
-@dataclass
-class Exchange:
-    """One spoken turn."""
-
-    heard: str
-    """The transcript; empty when nothing was understood."""
-    reply: str
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    """stt, assistant, first_audio (end of speech → first reply sample handed to the speaker)."""
-
-
-class LiveLoop:
-    """Wires wake word, end of speech, transcriber, assistant and synthesizer together."""
-
-    def __init__(
-        self,
-        assistant_turn: AssistantTurn,
-        transcriber: Transcriber,
-        synthesizer: Synthesizer,
-        wake_word: WakeWordDetector,
-        new_utterance: Callable[[], EndOfSpeech],
-        prompt: str | None = None,
-    ):
-        self._assistant_turn = assistant_turn
-        self._transcriber, self._synthesizer = transcriber, synthesizer
-        self._wake_word, self._new_utterance = wake_word, new_utterance
-        self._prompt = prompt
-
-    def exchanges(self, audio_in: AudioInput, audio_out: AudioOutput) -> Iterator[Exchange]:
-        """Serve turns until the input ends (a live microphone never does)."""
-        chunks = audio_in.chunks()
-        while (exchange := self.listen_once(chunks, audio_in, audio_out)) is not None:
-            yield exchange
-
-    def listen_once(
-        self, chunks: Iterator[np.ndarray], audio_in: AudioInput, audio_out: AudioOutput
-    ) -> Exchange | None:
-        """Wait for the wake word, take one utterance and answer it; None when the input ends first."""
-        self._wake_word.reset()
-        if not any(self._wake_word.process(chunk) for chunk in chunks):
-            return None
-        utterance = self._new_utterance()
-        for chunk in chunks:
-            if utterance.feed(chunk):
-                break
-        ended = time.perf_counter()
-        exchange = self._answer(utterance)
-        with audio_in.muted():
-            audio_out.play(
-                self._timed(self._synthesizer.stream(exchange.reply), exchange, ended), self._synthesizer.sample_rate
-            )
-        log.info("heard %r, replied %r %s", exchange.heard, exchange.reply, exchange.timings_ms)
-        return exchange
-
-    def _answer(self, utterance: EndOfSpeech) -> Exchange:
-        """Transcribe and ask the assistant; a failure becomes a spoken apology and a logged detail."""
-        if not utterance.heard_speech or is_silent(utterance.audio):
-            return Exchange("", DIDNT_HEAR)
-        try:
-            transcript = self._transcriber.transcribe(utterance.audio, self._prompt)
-        except Exception:
-            log.exception("transcription failed")
-            return Exchange("", APOLOGY)
-        if not transcript.text:
-            return Exchange("", DIDNT_HEAR, {"stt": transcript.ms})
-        timings = {"stt": transcript.ms}
-        start = time.perf_counter()
-        try:
-            result = self._assistant_turn(transcript.text)
-        except Exception:
-            log.exception("the assistant failed on %r", transcript.text)
-            return Exchange(transcript.text, APOLOGY, timings)
-        timings["assistant"] = _ms_since(start)
-        return Exchange(transcript.text, result if isinstance(result, str) else result.reply, timings)
-
-    @staticmethod
-    def _timed(chunks: Iterator[np.ndarray], exchange: Exchange, ended: float) -> Iterator[np.ndarray]:
-        for chunk in chunks:
-            exchange.timings_ms.setdefault("first_audio", _ms_since(ended))
-            yield chunk
-
-
-def _ms_since(start: float) -> float:
-    return (time.perf_counter() - start) * 1000

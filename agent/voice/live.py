@@ -1,11 +1,12 @@
-"""The live voice loop around the voice pipeline: wake word, end of speech, command, spoken reply.
+"""The live voice loop: wake word, one utterance, the spoken turn (`VoicePipeline.hear`), the reply aloud.
 
 The silence after a command is not wasted: a fifth of a second into it the utterance is
-transcribed speculatively (in a worker thread), and when that transcript is a complete,
-confidently understood command the utterance ends there instead of after the full silence
-tail. If the speaker goes on talking the guess is dropped; if the tail runs out first the
-guess, already made or nearly, is used. `agent.voice.listen.LiveLoop` runs the loop unchanged: this
-module only hands it the session's end-of-speech detector, transcriber and assistant turn.
+understood speculatively (`VoicePipeline.understand`, in a worker thread), and when that is a
+complete, confidently understood command the utterance ends there instead of after the full
+silence tail. If the speaker goes on talking the guess is dropped; if the tail runs out first
+the guess, already made or nearly, is used. Either way the turn is `VoicePipeline.hear`, as for
+a recording: the guess is the same reading of the same speech, only made early. The microphone
+is muted while the reply plays so the assistant never hears itself.
 """
 
 from __future__ import annotations
@@ -18,30 +19,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agent.turn.context import TurnContext, TurnResult
 from agent.voice.audio import SAMPLE_RATE
 from agent.voice.listen import (
     VAD_WINDOW,
     AudioInput,
     AudioOutput,
     EndOfSpeech,
-    Exchange,
-    LiveLoop,
     Microphone,
     SileroVad,
     Speaker,
     VoiceActivity,
     WakeWordDetector,
 )
-from agent.turn.plan import Plan
-from agent.voice.stt import Transcriber, Transcript
-from agent.voice.tts import Synthesizer
-from agent.turn.context import TurnContext, TurnResult
-from agent.voice.pipeline import QUIET_VOLUME, Host, VoicePipeline
+from agent.voice.pipeline import Host, SpokenTurn, Understood, VoicePipeline
 
 log = logging.getLogger(__name__)
 
 EARLY_CONFIDENCE = 0.9
-"""The matcher confidence at which a speculative transcript ends the utterance early."""
+"""The matcher confidence at which a speculative reading ends the utterance early."""
 
 
 class QuietWatch:
@@ -71,18 +67,18 @@ class QuietWatch:
 
 @dataclass
 class SpeculativeEnd(EndOfSpeech):
-    """End of speech that transcribes during the silence tail and ends early on a complete command.
+    """End of speech that understands the utterance during the silence tail and ends early on a complete command.
 
-    `reason` may also be "complete": the speculative transcript was understood with confidence.
+    `reason` may also be "complete": the speculative reading was understood with confidence.
     """
 
-    speculate: Callable[[np.ndarray], Future[Transcript]] | None = None
-    complete: Callable[[Transcript], bool] = lambda transcript: False
+    speculate: Callable[[np.ndarray], Future[Understood]] | None = None
+    complete: Callable[[Understood], bool] = lambda understood: False
     early_seconds: float = 0.2
-    """Quiet after speech at which the speculative transcription starts."""
+    """Quiet after speech at which the speculative reading starts."""
     ended_at: float | None = field(default=None, init=False)
     """time.perf_counter() when the utterance was found to be over."""
-    _future: Future[Transcript] | None = field(default=None, init=False, repr=False)
+    _future: Future[Understood] | None = field(default=None, init=False, repr=False)
     _mark: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,20 +109,31 @@ class SpeculativeEnd(EndOfSpeech):
             return True
         return False
 
-    def transcript(self) -> Transcript | None:
-        """The speculative transcript when it still covers the whole utterance (waits for it)."""
+    def understood(self) -> Understood | None:
+        """The speculative reading when it still covers the whole utterance (waits for it)."""
         if self._future is None or self.watch.speech_windows != self._mark or not self._usable(self._future):
             return None
         return self._future.result()
 
     @staticmethod
-    def _usable(future: Future[Transcript]) -> bool:
+    def _usable(future: Future[Understood]) -> bool:
         try:
             future.result()
         except Exception:
-            log.exception("speculative transcription failed")
+            log.exception("speculative reading failed")
             return False
         return True
+
+
+@dataclass
+class Exchange:
+    """One spoken turn of the live loop."""
+
+    heard: str
+    """The transcript acted on; empty when nothing was heard."""
+    reply: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    """stt, assistant, first_audio (end of speech → first reply sample handed to the speaker)."""
 
 
 class VoiceSession:
@@ -150,58 +157,66 @@ class VoiceSession:
         self.last_result = None
         return self.utterance
 
-    def transcribe(self, audio: np.ndarray) -> Transcript:
-        speculated = self.utterance.transcript() if self.utterance is not None else None
-        if speculated is not None:
-            return self.pipeline.select(speculated, self.context)
-        return self.pipeline.transcribe(audio, self.context)
-
-    def turn(self, text: str) -> TurnResult:
-        result = self.pipeline.assistant.turn(text, self.context)
-        self.last_result, self.answered_at = result, time.perf_counter()
-        return result
-
-    def loop(self, wake_word: WakeWordDetector) -> LiveLoop:
-        """The live loop over this session: the wake word, then commands answered aloud."""
-        return LiveLoop(self.turn, _SessionTranscriber(self), _SessionVoice(self), wake_word, self.new_utterance)
+    def hear(self, utterance: SpeculativeEnd) -> SpokenTurn:
+        """The utterance as a spoken turn (`VoicePipeline.hear`), with its speculative reading when that still
+        covers it. Without one, a stale guess still running is waited for, so it never overlaps the turn."""
+        understood = utterance.understood()
+        if understood is None:
+            self._executor.submit(lambda: None).result()
+        audio = utterance.audio if utterance.heard_speech else np.zeros(0, np.float32)
+        spoken = self.pipeline.hear(audio, self.context, understood)
+        self.last_result, self.answered_at = spoken.result, time.perf_counter()
+        return spoken
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _speculate(self, audio: np.ndarray) -> Future[Transcript]:
-        prompt = self.pipeline.prompt or None
-        return self._executor.submit(self.pipeline.transcriber.transcribe, audio, prompt, self.pipeline.n_best)
+    def _speculate(self, audio: np.ndarray) -> Future[Understood]:
+        return self._executor.submit(self.pipeline.understand, audio, self.context)
 
-    def _complete(self, transcript: Transcript) -> bool:
-        chosen = self.pipeline.select(transcript, self.context).text
-        plan = self.pipeline.parse(chosen, self.context) if chosen else Plan()
-        return bool(plan.calls) and plan.confidence >= EARLY_CONFIDENCE
+    @staticmethod
+    def _complete(understood: Understood) -> bool:
+        return bool(understood.plan.calls) and understood.plan.confidence >= EARLY_CONFIDENCE
 
 
-class _SessionTranscriber(Transcriber):
-    """What the live loop calls to transcribe: the session's speculative or fresh N-best transcript."""
+class LiveLoop:
+    """Wake word, then one utterance answered aloud, over a session."""
 
-    def __init__(self, session: VoiceSession):
-        self._session = session
+    def __init__(self, session: VoiceSession, wake_word: WakeWordDetector):
+        self.session, self._wake_word = session, wake_word
 
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
-        return self._session.transcribe(audio)
+    def exchanges(self, audio_in: AudioInput, audio_out: AudioOutput) -> Iterator[Exchange]:
+        """Serve turns until the input ends (a live microphone never does)."""
+        chunks = audio_in.chunks()
+        while (exchange := self.listen_once(chunks, audio_in, audio_out)) is not None:
+            yield exchange
 
+    def listen_once(self, chunks: Iterator[np.ndarray], audio_in: AudioInput,
+                    audio_out: AudioOutput) -> Exchange | None:
+        """Wait for the wake word, take one utterance and answer it; None when the input ends first."""
+        self._wake_word.reset()
+        if not any(self._wake_word.process(chunk) for chunk in chunks):
+            return None
+        utterance = self.session.new_utterance()
+        for chunk in chunks:
+            if utterance.feed(chunk):
+                break
+        ended = time.perf_counter()
+        result = self.session.hear(utterance).result
+        timings = {name: result.timings_ms[key] for name, key in (("stt", "stt"), ("assistant", "total"))
+                   if key in result.timings_ms}
+        exchange = Exchange(result.text, result.reply, timings)
+        pipeline = self.session.pipeline
+        with audio_in.muted():
+            audio_out.play(self._timed(pipeline.reply_audio(result), exchange, ended), pipeline.synthesizer.sample_rate)
+        log.info("heard %r, replied %r %s", exchange.heard, exchange.reply, exchange.timings_ms)
+        return exchange
 
-class _SessionVoice(Synthesizer):
-    """The pipeline's voice, softer for a reply given in quiet hours."""
-
-    def __init__(self, session: VoiceSession):
-        self._session = session
-
-    @property
-    def sample_rate(self) -> int:
-        return self._session.pipeline.synthesizer.sample_rate
-
-    def stream(self, text: str) -> Iterator[np.ndarray]:
-        quiet = self._session.last_result is not None and self._session.last_result.quiet
-        for chunk in self._session.pipeline.synthesizer.stream(text):
-            yield (chunk * QUIET_VOLUME).astype(np.int16) if quiet else chunk
+    @staticmethod
+    def _timed(chunks: Iterator[np.ndarray], exchange: Exchange, ended: float) -> Iterator[np.ndarray]:
+        for chunk in chunks:
+            exchange.timings_ms.setdefault("first_audio", (time.perf_counter() - ended) * 1000)
+            yield chunk
 
 
 class Listener:
@@ -217,8 +232,8 @@ class Listener:
         self.session = VoiceSession(self.pipeline, context, SileroVad())
 
     def exchanges(self) -> Iterator[tuple[Exchange, TurnResult | None]]:
-        """Each spoken exchange with the turn behind it (None when nothing was understood)."""
-        for exchange in self.session.loop(self.wake_word).exchanges(self.audio_in, self.audio_out):
+        """Each spoken exchange with the turn behind it."""
+        for exchange in LiveLoop(self.session, self.wake_word).exchanges(self.audio_in, self.audio_out):
             yield exchange, self.session.last_result
 
     def close(self) -> None:

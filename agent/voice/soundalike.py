@@ -68,15 +68,15 @@ class SoundAlikes:
             for size in (1, 2):
                 for i in range(len(words) - size + 1):
                     written = " ".join(words[i:i + size])
-                    self.entries.setdefault(_compact(written), written)
+                    self.entries.setdefault(compact(written), written)
         for word, value in {**UNITS, **TENS}.items():
             self.entries.setdefault(word, str(value))
         self.entries = {key: written for key, written in self.entries.items() if len(key) >= 3}
         self.entries.update({particle: particle for particle in PARTICLES})
-        self.endings = {_compact(word): word for word in endings}
+        self.endings = {compact(word): word for word in endings}
         """Offered for the last word alone, not after an article, where "brighter" or "dimmer" ends a
         command ("make it deeper"; "the lights in the story" ends with a name)."""
-        self.known = {_compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries) | set(self.endings)
+        self.known = {compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries) | set(self.endings)
 
     def repairs(self, text: str, limit: int = 8) -> list[Repair]:
         """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS.
@@ -85,7 +85,7 @@ class SoundAlikes:
         scores a text by its tokens alone, so a text that leaves some of the speech unexplained
         would look better than it is.
         """
-        words = [(m.start(), m.end(), _compact(m.group())) for m in _WORD.finditer(text)]
+        words = [(m.start(), m.end(), compact(m.group())) for m in _WORD.finditer(text)]
         doubtful = [self._doubtful(words, i) for i in range(len(words))]
         found: list[Repair] = []
         for i in range(len(words)):
@@ -100,7 +100,7 @@ class SoundAlikes:
                 ranked = sorted(((similarity(heard, key), written) for key, written in vocabulary.items()
                                  if key != heard and len(written.split()) >= size), reverse=True)
                 floor = max(MIN_SIMILARITY, ranked[PER_SPAN - 1][0] if len(ranked) >= PER_SPAN else 0.0)
-                found += [Repair(_splice(text, start, end, written), start, end, written, score)
+                found += [Repair(splice(text, start, end, written), start, end, written, score)
                           for score, written in ranked if score >= floor]  # those tied with the last in too
         unique: dict[str, Repair] = {}
         for repair in sorted(found, key=lambda r: -r.similarity):
@@ -114,8 +114,8 @@ class SoundAlikes:
         if not words or words[0][2] in _LEAD_KEYS:
             return []
         spans = [words[:size] for size in (1, 2) if size < len(words)]
-        return [Repair(_splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
-                       similarity("".join(key for _, _, key in span), _compact(verb)), lead=True)
+        return [Repair(splice(text, span[0][0], span[-1][1], verb), span[0][0], span[-1][1], verb,
+                       similarity("".join(key for _, _, key in span), compact(verb)), lead=True)
                 for span in spans for verb in LEAD_VERBS if len(verb.split()) >= len(span) or len(words) >= 4]
 
     def _doubtful(self, words: list[tuple[int, int, str]], i: int) -> bool:
@@ -143,7 +143,7 @@ def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
     for first, second in pairs:
         if first.end <= second.start or second.end <= first.start:
             later, earlier = sorted((first, second), key=lambda r: -r.start)
-            both = _splice(_splice(text, later.start, later.end, later.replacement),
+            both = splice(splice(text, later.start, later.end, later.replacement),
                            earlier.start, earlier.end, earlier.replacement)
             texts.setdefault(both, min(first.similarity, second.similarity))
     heard = _stems(text)
@@ -151,19 +151,19 @@ def repaired_texts(text: str, repairs: list[Repair]) -> dict[str, float]:
 
 
 def _stems(text: str) -> set[str]:
-    return {_compact(word).removesuffix("s") for word in _WORD.findall(text)}
+    return {compact(word).removesuffix("s") for word in _WORD.findall(text)}
 
 
 @lru_cache(maxsize=65536)
-def _compact(words: str) -> str:
+def compact(words: str) -> str:
     """Lower case letters and digits only: "Mid-side" → "midside", "Emma's" → "emmas"."""
     return re.sub(r"[^a-z0-9]", "", words.lower())
 
 
-_LEAD_KEYS = {_compact(verb) for verb in LEAD_VERBS}
+_LEAD_KEYS = {compact(verb) for verb in LEAD_VERBS}
 
 
-def _splice(text: str, start: int, end: int, written: str) -> str:
+def splice(text: str, start: int, end: int, written: str) -> str:
     """Replace text[start:end], keeping a capital the original started with; the first word gets one."""
     if text[start:start + 1].isupper() or (start == 0 and not text[:1].isalpha()):
         written = written[:1].upper() + written[1:]

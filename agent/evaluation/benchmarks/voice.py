@@ -95,7 +95,7 @@ def espeak_wav(
     return path
 
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 E2E_COMMANDS: list[tuple[str, dict[str, State]]] = [
     ("turn on the kitchen light", {}),
     ("turn off the living room light", {}),
@@ -155,8 +155,8 @@ def run_e2e(rounds: int = 3) -> dict[str, Any]:
     speculative transcription during it and the thread contention are all real.
     """
     from agent.app import App
+    from agent.voice.live import LiveLoop, VoiceSession
     from agent.voice.pipeline import VoicePipeline
-    from agent.voice.live import VoiceSession
 
     home = SHARED_EVAL / "home.toml"
     commands = E2E_COMMANDS if home.exists() else E2E_FALLBACK
@@ -169,7 +169,7 @@ def run_e2e(rounds: int = 3) -> dict[str, Any]:
             pipeline = VoicePipeline.from_app(app)
             pipeline.load()
             session = VoiceSession(pipeline, TurnContext(), SileroVad())
-            loop = session.loop(_AlwaysAwake())  # type: ignore[arg-type]
+            loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
             samples = []
             try:
                 for _ in range(rounds):
@@ -186,7 +186,7 @@ def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
     chunks = source.chunks()
     exchange = loop.listen_once(chunks, source, speaker)
     utterance, result = session.utterance, session.last_result
-    if exchange is None or result is None or source.spoke_at is None or utterance.ended_at is None:
+    if exchange is None or result is None or not result.text or source.spoke_at is None or utterance.ended_at is None:
         raise AudioError(f"the e2e benchmark heard nothing in {len(speech) / SAMPLE_RATE:.1f} s of speech")
     ended, answered, first = utterance.ended_at, session.answered_at, speaker.first_at
     turn_ms = result.timings_ms.get("total", 0.0)
