@@ -87,7 +87,6 @@ HEARD = [
     (maple, "Turned on the TV.", "Turn on the TV.", "tv", {"state": "on"}),
     (maple, "Set the TV to have volume.", "Set the TV to half volume.", "tv", {"volume": 50}),
     (ha_home, "Turned on the bedroom lamp.", "Turn on the bedroom lamp.", "light_bedroom_lamp", {"state": "on"}),
-    (ha_home, "Turn of the garage light.", "Turn off the garage light.", "light_garage", {"state": "off"}),
     (ha_home, "Set the kitchen ceiling to have brightness.", "Set the kitchen ceiling to half brightness.",
      "light_kitchen_ceiling", {"brightness": 50}),
 ]
