@@ -133,7 +133,7 @@ def load_skills(registry: Registry, household: Household, settings: Settings, st
     return SkillRegistry.discover(context, settings.skills)
 
 
-def print_announcement(text: str, area: str | None) -> None:
+def print_announcement(text: str, area: str | None, *, alarm: bool = False) -> None:
     """Speaking later (a timer ringing) where nobody is typing; the text console re-shows its prompt after."""
     print(f"\nhomebody ({area or 'everywhere'})> {text}", flush=True)
 

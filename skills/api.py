@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.tools import BaseTool
 
@@ -25,6 +25,7 @@ from agent.memory.schedule import (
     WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
 )
 from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
+from agent.memory.records import Pending
 from agent.memory.store import CalendarEntry, HouseholdStore, Timer
 from agent.understanding.language import Language, language
 from agent.understanding.normalize import normalize
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from devices.registry import Registry
 
 __all__ = [
-    "DAY_PATTERN", "FREE_TEXT", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Period", "Schedule",
+    "DAY_PATTERN", "FREE_TEXT", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Pending", "Period", "Schedule",
     "Sentences",
     "Skill", "SkillContext", "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "add_entry", "alternatives", "choice", "clock_time",
     "day_phrase", "days_named", "describe", "describe_when", "language", "log_announcement", "next_date", "normalize", "parse_duration", "period",
@@ -48,13 +49,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Announce = Callable[[str, "str | None"], None]
-"""(sentence, area or None for everywhere): speak it now, outside any turn."""
+class Announce(Protocol):
+    """Speak a sentence now, outside any turn: in `area` (None for every room). An `alarm` rings through
+    quiet hours (softly); anything else said in quiet hours is said softly too."""
+
+    def __call__(self, text: str, area: str | None, *, alarm: bool = False) -> None: ...
 
 
-def log_announcement(text: str, area: str | None) -> None:
+def log_announcement(text: str, area: str | None, *, alarm: bool = False) -> None:
     """The announcer used when nobody listens (tests, `homebody skills`)."""
-    log.info("announcement for %s: %s", area or "every room", text)
+    log.info("%s for %s: %s", "alarm" if alarm else "announcement", area or "every room", text)
 
 
 @dataclass(frozen=True)

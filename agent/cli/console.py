@@ -23,7 +23,7 @@ class Console:
         self.waiting = False
         """Whether the prompt is showing and a line is being typed."""
 
-    def announce(self, text: str, area: str | None) -> None:
+    def announce(self, text: str, area: str | None, *, alarm: bool = False) -> None:
         """Say something unprompted; the prompt comes back after it when someone was typing."""
         with self._lock:
             self.stdout.write(f"\nhomebody ({area or 'everywhere'})> {text}\n")

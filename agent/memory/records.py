@@ -70,6 +70,43 @@ class Timer:
     """Seconds left when paused; None while running."""
 
 
+@dataclass
+class Pending:
+    """Something waiting to happen: a later command, an automation, a reminder or an alarm."""
+
+    id: str
+    kind: str
+    """later | watch | reminder | alarm."""
+    payload: dict[str, Any]
+    """What to do: a `Later` or `Watch` call's JSON, or a reminder's text."""
+    due: float | None = None
+    """Epoch seconds when it falls due; None for an automation, which waits for its condition."""
+    repeat: str | None = None
+    """An RFC 5545 rule when it comes back (every weekday at 7)."""
+    area: str | None = None
+    """The room it was asked from: where it is spoken."""
+    person: str | None = None
+    said: str = ""
+    """What it is, in words, for lists and announcements ("turn off the TV at 9:10 pm")."""
+    created: float = 0.0
+    """Epoch seconds."""
+    ended: float | None = None
+    """Epoch seconds when it ran for the last time or was cancelled; None while it waits."""
+    outcome: str | None = None
+    """done | cancelled | missed, once ended."""
+
+
+@dataclass
+class Whereabouts:
+    """Whether someone is home, from what they said."""
+
+    person: str
+    home: bool
+    since: float
+    """Epoch seconds."""
+    said: str = ""
+
+
 Actuation = DeviceOutcome
 """What happened to one device in a turn: the history keeps the turn's own outcome records."""
 

@@ -10,6 +10,14 @@ Tables (schema version 1):
 - `turns`: one row per turn; `actuations`: the audit, one row per device a turn acted on, with
   who/where/path copied from its turn so "who unlocked the back door" is one query.
 - `state_changes`: every device state change.
+
+Schema version 2 adds:
+
+- `pending`: what waits to happen — a later command, an automation, a reminder or an alarm — with
+  its due time (epoch seconds; none for an automation), its repeat rule and its payload as JSON; an
+  item that ran or was cancelled keeps its row with `ended` and `outcome` ("done", "cancelled",
+  "missed").
+- `presence`: whether each person is home, since when, and what they said.
 """
 
 from __future__ import annotations
@@ -63,7 +71,17 @@ def _schema_1(db: Database) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_1]
+def _schema_2(db: Database) -> None:
+    """What waits to happen (later commands, automations, reminders, alarms) and who is in."""
+    db.table("pending").create(
+        {"id": str, "kind": str, "due": float, "repeat": str, "payload": str, "area": str, "person": str,
+         "said": str, "created": float, "ended": float, "outcome": str},
+        pk="id", not_null={"kind", "payload", "created"},
+    ).create_index(["ended", "due"])
+    db.table("presence").create({"person": str, "home": int, "since": float, "said": str}, pk="person")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_1, _schema_2]
 """In order; migration i brings the schema from version i to i + 1."""
 
 _EXPLAINED = {

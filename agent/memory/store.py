@@ -22,6 +22,7 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from agent.config import HouseholdSettings, data_dir, home_slug
+from agent.memory.pending import PendingRecords
 from agent.memory.records import (
     Actuation,
     CalendarEntry,
@@ -46,7 +47,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-class HouseholdStore:
+class HouseholdStore(PendingRecords):
     """One household database file; safe to share between threads of one process."""
 
     def __init__(self, path: str | Path, timeout_s: float = 5.0) -> None:
