@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import LlmSettings
-from agent.llm.models import (
-    CHATML,
-    GEMMA,
+from agent.llm import (
     LocalModel,
     ModelSpec,
     Prompt,
@@ -21,11 +20,12 @@ from agent.llm.models import (
     chat_layout,
     chat_template,
     completions_url,
-    hf_local_path,
     locate_model,
     open_model,
     parse_model_spec,
 )
+from agent.llm.local import CHATML, GEMMA
+from agent.llm.models import hf_local_path
 from devices.errors import ConfigError, ModelUnavailable
 
 SCHEMA = {"type": "object", "properties": {"device": {"enum": ["kitchen", "hall"]}, "state": {"enum": ["on", "off"]}},
@@ -186,3 +186,21 @@ def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> Non
     completion = smollm2.complete(Prompt(system, ["States: {}\n", "Request: garage on\n"]), SCHEMA, 40,
                                   time.monotonic() + 60)
     assert completion.evaluated_tokens < 15
+
+
+# ---- the package's surface -----------------------------------------------------------------
+
+def test_every_public_name_resolves_from_the_package() -> None:
+    import agent.llm
+
+    assert sorted(agent.llm.__all__) == sorted(agent.llm._HOME)
+    for name in agent.llm.__all__:
+        assert getattr(agent.llm, name) is not None, name
+
+
+def test_importing_the_catalogue_pulls_in_no_heavy_library() -> None:
+    """`homebody models` and the CLI's parser import agent.llm.models: LangChain, numpy and llama.cpp stay out."""
+    code = ("import sys, agent.llm, agent.llm.models, agent.llm.backends; "
+            "print(sorted(m for m in ('langchain_core', 'numpy', 'llama_cpp') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -17,14 +17,13 @@ from typing import Any
 
 from agent.config import Settings
 from agent.evaluation.cases import Case, load_cases, percentiles
-from agent.llm.models import LocalModel
-from agent.llm.planner import Attempt, LlmPlanner, plan_problems
+from agent.llm import Attempt, LlmPlanner, LocalModel, plan_problems
 from agent.turn.context import TurnContext
 from agent.turn.plan import devices_of
 from devices.household import Household, load_household
 from devices.registry import Registry
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 FALLBACK_UTTERANCES = [
     "turn on the kitchen light", "dim the lights a bit", "set the thermostat to 21 degrees",
     "turn off all the lights upstairs", "is the front door locked", "which lights are on",
