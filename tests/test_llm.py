@@ -72,9 +72,10 @@ def test_endpoints_become_the_chat_completions_url(endpoint: str, url: str) -> N
 
 def test_settings_choose_the_backend_and_share_local_models() -> None:
     assert isinstance(open_model(LlmSettings(endpoint="http://h:8080/v1", model="qwen2.5:1.5b")), RemoteModel)
-    assert isinstance(open_model(LlmSettings()), LocalModel)
-    assert open_model(LlmSettings()) is open_model(LlmSettings())
-    assert open_model(LlmSettings(n_threads=1)) is not open_model(LlmSettings())
+    packaged = LlmSettings(model="smollm2-135m")
+    assert isinstance(open_model(packaged), LocalModel)
+    assert open_model(packaged) is open_model(LlmSettings(model="smollm2-135m"))
+    assert open_model(LlmSettings(model="smollm2-135m", n_threads=1)) is not open_model(packaged)
 
 
 def test_hf_files_live_under_the_model_dir_by_repo() -> None:

@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.llm.backends import open_model
+    from agent.llm.backends import LlmUse, configured_model, llm_use, open_model
     from agent.llm.decoding import GrammarDecoder, TextDecoder
     from agent.llm.grounding import grounded
     from agent.llm.language_model import Completion, LanguageModel, Prompt
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from agent.llm.tools import device_tools
 
 _MODULES = {
-    "backends": ["open_model"],
+    "backends": ["LlmUse", "configured_model", "llm_use", "open_model"],
     "decoding": ["GrammarDecoder", "TextDecoder"],
     "grounding": ["grounded"],
     "language_model": ["Completion", "LanguageModel", "Prompt"],
@@ -59,6 +59,7 @@ __all__ = [
     "GrammarDecoder",
     "LanguageModel",
     "LlmPlanner",
+    "LlmUse",
     "LocalModel",
     "ModelInfo",
     "ModelSpec",
@@ -70,9 +71,11 @@ __all__ = [
     "chat_layout",
     "chat_template",
     "completions_url",
+    "configured_model",
     "device_tools",
     "grounded",
     "list_models",
+    "llm_use",
     "locate_model",
     "open_model",
     "parse_model_spec",

@@ -1,13 +1,64 @@
-"""Which language model backend the settings name, opened once per process."""
+"""Which language model the settings name, whether it is worth asking, and opening it (once per process).
+
+Selection is pure: `llm_use` decides from `understanding.llm` and `[llm]` alone whether the
+planner runs. The packaged models (SmolLM2 135M, Gemma 3 270M) keep the pipeline testable
+offline; they are never chosen by default (measured: a fallback with them is worse than none,
+see docs/models.md).
+"""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from typing import Literal
 
 from agent.config import LlmSettings
 from agent.llm.language_model import LanguageModel
 from agent.llm.local import LocalModel
+from agent.llm.models import PACKAGED
 from agent.llm.remote import RemoteModel
+
+Mode = Literal["off", "fallback", "always"]
+
+HOW_TO_TURN_ON = ("set llm.endpoint to an OpenAI-compatible server, or llm.model to a GGUF model "
+                  "(homebody models list; see docs/models.md)")
+
+
+@dataclass(frozen=True)
+class LlmUse:
+    """What the planner will do this run, and the one line that says so at start."""
+
+    mode: Mode
+    """off | fallback | always, after the settings are checked for a model to ask."""
+    message: str
+    warn: bool = False
+    """True when the line is worth showing at the default log level (the fallback is off by default)."""
+
+
+def configured_model(llm: LlmSettings) -> str:
+    """What would be asked: the endpoint (and its model name), or llm.model; "" when nothing is configured."""
+    if llm.endpoint.strip():
+        return f"{llm.endpoint.strip()} ({llm.model.strip() or 'its default model'})"
+    return llm.model.strip()
+
+
+def llm_use(understanding_llm: str, llm: LlmSettings) -> LlmUse:
+    """The planner's mode: as `understanding.llm` says, but off while no model or endpoint is configured."""
+    model = configured_model(llm)
+    if understanding_llm == "off":
+        return LlmUse("off", "LLM planner: off (understanding.llm = \"off\").")
+    if not model:
+        return LlmUse("off", f"LLM fallback is off: no language model is configured. To turn it on, "
+                             f"{HOW_TO_TURN_ON}.", warn=True)
+    mode: Mode = "always" if understanding_llm == "always" else "fallback"
+    when = "for every request" if mode == "always" else "when the recognizer is unsure"
+    toy = " (a tiny packaged model: slow and rarely right, see docs/models.md)" if _is_packaged(llm) else ""
+    return LlmUse(mode, f"LLM planner: {model}{toy}, asked {when}.")
+
+
+def _is_packaged(llm: LlmSettings) -> bool:
+    return not llm.endpoint.strip() and llm.model.strip() in PACKAGED
+
 
 _LOCAL_MODELS: dict[tuple[str, str, int, int], LocalModel] = {}
 _LOCAL_MODELS_LOCK = threading.Lock()
