@@ -189,6 +189,21 @@ def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> Non
     assert completion.evaluated_tokens < 15
 
 
+def test_a_first_request_does_not_wait_past_its_deadline_for_the_model_to_load(tmp_path: Path) -> None:
+    model = LocalModel(LlmSettings(model="smollm2-135m", model_dir=str(tmp_path), n_threads=1))
+    completion = model.complete(Prompt("system", ["x"]), None, 4, time.monotonic() - 1)
+    assert completion.reason == "deadline" and completion.text == ""
+    model.load()  # the load started in the background is done or finishes here
+    assert model.complete(Prompt("system", ["x"]), None, 2, time.monotonic() + 60).generated_tokens > 0
+    model.close()
+
+
+def test_a_model_setting_that_names_nothing_is_unavailable_not_an_error(tmp_path: Path) -> None:
+    model = LocalModel(LlmSettings(model="llama3", model_dir=str(tmp_path)))
+    with pytest.raises(ModelUnavailable, match=re.escape("llm.model 'llama3'")):
+        model.complete(Prompt("system", ["x"]), None, 4, time.monotonic() + 30)
+
+
 # ---- the package's surface -----------------------------------------------------------------
 
 def test_every_public_name_resolves_from_the_package() -> None:

@@ -3,7 +3,8 @@
 - The chat template comes from the file (or its architecture), laid out once around one system
   and one user message; every prompt is tokenized part by part inside that layout.
 - The prompt is fed in chunks with a wall-clock check between them, reusing what the KV cache
-  already holds, and decoding stops at the deadline (see `decoding`).
+  already holds, and decoding stops at the deadline (see `decoding`). Loading on first use runs
+  in the background, so even the first request waits no longer than its deadline.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from agent.config import LlmSettings
 from agent.llm.decoding import GrammarDecoder, TextDecoder
 from agent.llm.language_model import Completion, LanguageModel, Prompt
 from agent.llm.models import locate_model, parse_model_spec
-from devices.errors import ModelUnavailable
+from devices.errors import ConfigError, ModelUnavailable
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -77,6 +78,9 @@ class LocalModel(LanguageModel):
         self._layout: tuple[str, str, str] = ("", "", "")
         self._add_bos = False
         self._grammar: tuple[str, GrammarDecoder] | None = None
+        self._loader: threading.Thread | None = None
+        self._loader_lock = threading.Lock()
+        self._load_error: ModelUnavailable | None = None
         self.path: Path | None = None
 
     def load(self) -> None:
@@ -86,7 +90,11 @@ class LocalModel(LanguageModel):
     def _load(self) -> Llama:
         if self._llm is not None:
             return self._llm
-        path = locate_model(parse_model_spec(self.settings.model), self.settings.model_dir)
+        try:
+            spec = parse_model_spec(self.settings.model)
+        except ConfigError as error:
+            raise ModelUnavailable(str(error)) from None
+        path = locate_model(spec, self.settings.model_dir)
         started = time.perf_counter()
         self._llm = _open_llama(path, self.settings)
         self.path = path
@@ -121,7 +129,7 @@ class LocalModel(LanguageModel):
 
     def complete(self, prompt: Prompt, schema: dict[str, Any] | None, max_tokens: int,
                  deadline: float) -> Completion:
-        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        if not self._loaded_by(deadline) or not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             return Completion("", False, reason="deadline")
         try:
             return self._complete(prompt, schema, max_tokens, deadline)
@@ -145,6 +153,27 @@ class LocalModel(LanguageModel):
         text, count, reason = decoder.run(max_tokens, deadline)
         generate_ms = (time.perf_counter() - started) * 1000
         return Completion(text, reason == "stop", len(tokens), evaluated, count, prompt_ms, generate_ms, reason)
+
+    def _loaded_by(self, deadline: float) -> bool:
+        """Whether the model is loaded, loading it in the background and waiting no later than the
+        deadline: a first request is bounded like every other. ModelUnavailable when it cannot load."""
+        with self._loader_lock:  # not the model's lock: a request holding that one must not delay this
+            if self._llm is None and (self._loader is None or not self._loader.is_alive()):
+                self._load_error = None
+                self._loader = threading.Thread(target=self._load_in_background, name="llm-load", daemon=True)
+                self._loader.start()
+            loader = self._loader if self._llm is None else None
+        if loader is not None:
+            loader.join(max(0.0, deadline - time.monotonic()))
+        if self._load_error is not None:
+            raise self._load_error
+        return self._llm is not None
+
+    def _load_in_background(self) -> None:
+        try:
+            self.load()
+        except ModelUnavailable as error:
+            self._load_error = error
 
     def _decoder(self, llm: Llama, schema: dict[str, Any]) -> GrammarDecoder:
         key = json.dumps(schema)
