@@ -189,6 +189,23 @@ def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> Non
     assert completion.evaluated_tokens < 15
 
 
+@pytest.mark.slow
+def test_without_a_schema_the_model_writes_plain_text(smollm2: LocalModel) -> None:
+    completion = smollm2.complete(Prompt("You answer questions in one short sentence.", ["What colour is the sky?"]),
+                                  None, 24, time.monotonic() + 60)
+    assert completion.generated_tokens > 0 and completion.reason in ("stop", "length")
+    assert completion.text.strip()
+
+
+@pytest.mark.slow
+def test_open_answers_reach_a_local_model_through_the_same_plumbing(smollm2: LocalModel) -> None:
+    """The packaged toy only checks the path (prompt, free decoding, cleaning), not the quality."""
+    from agent.llm import OpenAnswers
+
+    answer = OpenAnswers(smollm2, max_seconds=60).answer("What colour is the sky?")
+    assert answer is None or (answer.strip() and "*" not in answer and "\n" not in answer)
+
+
 def test_a_first_request_does_not_wait_past_its_deadline_for_the_model_to_load(tmp_path: Path) -> None:
     model = LocalModel(LlmSettings(model="smollm2-135m", model_dir=str(tmp_path), n_threads=1))
     completion = model.complete(Prompt("system", ["x"]), None, 4, time.monotonic() - 1)

@@ -1,5 +1,6 @@
 """Language models: the catalogue and download (`models`), the backends (`local`, `remote`, chosen in
-`backends`), the planner (`planner`, with `schema`, `prompt`, `parsing`, `grounding`).
+`backends`), the planner (`planner`, with `schema`, `prompt`, `parsing`, `grounding`) and open
+questions (`answers`).
 
 Names are imported from their module on first use, so `import agent.llm` (as `homebody models`
 does) does not pull in LangChain, numpy or llama.cpp.
@@ -11,7 +12,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.llm.backends import LlmUse, configured_model, llm_use, open_model
+    from agent.llm.answers import OpenAnswers, spoken_text
+    from agent.llm.backends import LlmUse, answering_model, configured_model, llm_use, open_model
     from agent.llm.decoding import GrammarDecoder, TextDecoder
     from agent.llm.grounding import grounded
     from agent.llm.language_model import Completion, LanguageModel, Prompt
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
     from agent.llm.tools import device_tools
 
 _MODULES = {
-    "backends": ["LlmUse", "configured_model", "llm_use", "open_model"],
+    "answers": ["OpenAnswers", "spoken_text"],
+    "backends": ["LlmUse", "answering_model", "configured_model", "llm_use", "open_model"],
     "decoding": ["GrammarDecoder", "TextDecoder"],
     "grounding": ["grounded"],
     "language_model": ["Completion", "LanguageModel", "Prompt"],
@@ -63,11 +66,13 @@ __all__ = [
     "LocalModel",
     "ModelInfo",
     "ModelSpec",
+    "OpenAnswers",
     "Prompt",
     "PulledModel",
     "Rejected",
     "RemoteModel",
     "TextDecoder",
+    "answering_model",
     "chat_layout",
     "chat_template",
     "completions_url",
@@ -84,6 +89,7 @@ __all__ = [
     "plan_schema",
     "pull_model",
     "request_text",
+    "spoken_text",
     "state_text",
     "system_prompt",
 ]

@@ -1,9 +1,10 @@
 """Which language model the settings name, whether it is worth asking, and opening it (once per process).
 
 Selection is pure: `llm_use` decides from `understanding.llm` and `[llm]` alone whether the
-planner runs. The packaged models (SmolLM2 135M, Gemma 3 270M) keep the pipeline testable
-offline; they are never chosen by default (measured: a fallback with them is worse than none,
-see docs/models.md).
+planner runs, and `answering_model` whether open questions can be answered. The packaged models
+(SmolLM2 135M, Gemma 3 270M) keep the pipeline testable offline; they are never chosen by default,
+and they never answer open questions (measured: a fallback with them is worse than none, see
+docs/models.md).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Literal
 from agent.config import LlmSettings
 from agent.llm.language_model import LanguageModel
 from agent.llm.local import LocalModel
-from agent.llm.models import PACKAGED
+from agent.llm.models import PACKAGED, parse_model_spec
 from agent.llm.remote import RemoteModel
+from devices.errors import ConfigError
 
 Mode = Literal["off", "fallback", "always"]
 
@@ -56,6 +58,19 @@ def llm_use(understanding_llm: str, llm: LlmSettings) -> LlmUse:
     return LlmUse(mode, f"LLM planner: {model}{toy}, asked {when}.")
 
 
+def answering_model(llm: LlmSettings) -> bool:
+    """Whether the settings name a model able to answer general questions: an endpoint, or a GGUF file
+    the user chose (a path or `hf:`), never one of the packaged toys."""
+    if llm.endpoint.strip():
+        return True
+    if not llm.model.strip():
+        return False
+    try:
+        return parse_model_spec(llm.model).kind != "package"
+    except ConfigError:
+        return False
+
+
 def _is_packaged(llm: LlmSettings) -> bool:
     return not llm.endpoint.strip() and llm.model.strip() in PACKAGED
 
@@ -68,7 +83,7 @@ def open_model(settings: LlmSettings) -> LanguageModel:
     """The backend the settings name: a remote server when llm.endpoint is set, else a local GGUF.
 
     Local models are shared per (model, folder, context, threads): one `Llama` per process however
-    many planners (the evaluation builds an assistant per case).
+    many planners and answerers (the evaluation builds an assistant per case).
     """
     if settings.endpoint:
         return RemoteModel(settings.endpoint, settings.model)
