@@ -216,6 +216,10 @@ KITCHEN_ON = Plan([tool_call("set_state", {"devices": ["kitchen_ceiling"], "chan
     ("turn on the reading lamp", None, [], KITCHEN_ON, False),
     ("set the floor lamp to half brightness", None, [], KITCHEN_ON, False),
     ("turn it off", None, ["tv"], KITCHEN_ON, False),
+    ("turn it on in here", "kitchen", [], KITCHEN_ON, True),
+    ("this is a test", "kitchen", [], KITCHEN_ON, False),  # misheard speech: a pronoun is no device
+    ("oh that's time", "kitchen", [], KITCHEN_ON, False),
+    ("turn that on", "kitchen", [], KITCHEN_ON, False),    # "that" with no previous turn names nothing
 ])
 def test_plans_must_target_what_the_request_refers_to(registry: Registry, maple_home: Household, text: str,
                                                       area: str | None, last: list[str], plan: Plan,

@@ -68,8 +68,8 @@ def _refers_to(device: Device, said: set[str], registry: Registry, context: Turn
         return True  # "kitchen", "ceiling", "telly"
     if said & _place_words(registry, device.area):
         return True  # "everything in the bathroom", "lights upstairs"
-    if not said & words(KIND_WORDS.get(device.kind, "")):
-        return bool(said & (HERE_WORDS | PRONOUNS)) and device.area is not None and device.area == context.area
+    if not said & words(KIND_WORDS.get(device.kind, "")):  # "it" is the last turn's, never the room's
+        return bool(said & HERE_WORDS) and device.area is not None and device.area == context.area
     # only a kind word ("lights on", "it's cold"): not when another place or device is named
     if any(said & _place_words(registry, area) for area in registry.areas if area != device.area):
         return False
