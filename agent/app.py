@@ -110,9 +110,14 @@ def build_assistant(registry: Registry, controller: Any, household: Household, s
 
 def build_planner(registry: Registry, household: Household, settings: Settings,
                   skills: SkillRegistry) -> LlmPlanner | None:
-    """The LLM planner unless understanding.llm is off; the model loads on first use, or now in the
-    background when llm.load_at_start is set. A missing model is logged once and the matcher carries on."""
-    if settings.understanding.llm == "off":
+    """The LLM planner unless understanding.llm is off or no model is configured (one line says which);
+    the model loads on first use, or now in the background when llm.load_at_start is set. A missing
+    model is logged once and the recognizer carries on."""
+    from agent.llm.backends import llm_use
+
+    use = llm_use(settings.understanding.llm, settings.llm)
+    log.log(logging.WARNING if use.warn else logging.INFO, use.message)
+    if use.mode == "off":
         return None
     from agent.llm.planner import LlmPlanner
     from agent.llm.tools import device_tools

@@ -42,20 +42,23 @@ def home_slug(name: str) -> str:
 @dataclass
 class UnderstandingSettings:
     llm: str = "fallback"
-    """off | fallback (ask the LLM when the matcher is unsure) | always."""
+    """off | fallback (ask the LLM planner when the recognizer is unsure) | always; with no model or
+    endpoint configured in [llm] (the default) there is nothing to ask, and the planner is off."""
     confidence: float = 0.6
-    """The matcher's confidence below which its plan is not trusted."""
+    """The recognizer's confidence below which its plan is not trusted."""
 
 
 @dataclass
 class LlmSettings:
-    model: str = "smollm2-135m"
-    """A GGUF path, a packaged model (smollm2-135m, gemma3-270m) or `hf:REPO/FILE`."""
+    model: str = ""
+    """A GGUF path, `hf:REPO/FILE`, or a packaged toy (smollm2-135m, gemma3-270m); with `endpoint`, the
+    server's model name. Empty (the default): no local model, so no LLM fallback and no open answers."""
     model_dir: str = "~/.cache/homebody/models"
     n_threads: int = 2
     n_ctx: int = 2048
     load_at_start: bool = False
     max_seconds: float = 10.0
+    """The most one request to the model (a plan or an answer) may take."""
     endpoint: str = ""
     """An OpenAI-compatible server (llama.cpp server, Ollama) instead of a local model."""
 

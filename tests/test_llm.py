@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -13,10 +14,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import LlmSettings
-from agent.llm.models import (
-    CHATML,
-    FEED_CHUNK,
-    GEMMA,
+from agent.llm import (
     Completion,
     LanguageModel,
     LocalModel,
@@ -26,11 +24,12 @@ from agent.llm.models import (
     chat_layout,
     chat_template,
     completions_url,
-    hf_local_path,
     locate_model,
     open_model,
     parse_model_spec,
 )
+from agent.llm.local import CHATML, FEED_CHUNK, GEMMA
+from agent.llm.models import hf_local_path
 from agent.llm.planner import LlmPlanner
 from agent.llm.tools import device_tools
 from agent.turn.context import TurnContext
@@ -82,9 +81,10 @@ def test_endpoints_become_the_chat_completions_url(endpoint: str, url: str) -> N
 
 def test_settings_choose_the_backend_and_share_local_models() -> None:
     assert isinstance(open_model(LlmSettings(endpoint="http://h:8080/v1", model="qwen2.5:1.5b")), RemoteModel)
-    assert isinstance(open_model(LlmSettings()), LocalModel)
-    assert open_model(LlmSettings()) is open_model(LlmSettings())
-    assert open_model(LlmSettings(n_threads=1)) is not open_model(LlmSettings())
+    packaged = LlmSettings(model="smollm2-135m")
+    assert isinstance(open_model(packaged), LocalModel)
+    assert open_model(packaged) is open_model(LlmSettings(model="smollm2-135m"))
+    assert open_model(LlmSettings(model="smollm2-135m", n_threads=1)) is not open_model(packaged)
 
 
 def test_hf_files_live_under_the_model_dir_by_repo() -> None:
@@ -232,3 +232,53 @@ def test_priming_leaves_only_the_request_to_evaluate(smollm2: LocalModel) -> Non
     completion = smollm2.complete(Prompt(system, ["States: {}\n", "Request: garage on\n"]), SCHEMA, 40,
                                   time.monotonic() + 60)
     assert completion.evaluated_tokens < 15
+
+
+@pytest.mark.slow
+def test_without_a_schema_the_model_writes_plain_text(smollm2: LocalModel) -> None:
+    completion = smollm2.complete(Prompt("You answer questions in one short sentence.", ["What colour is the sky?"]),
+                                  None, 24, time.monotonic() + 60)
+    assert completion.generated_tokens > 0 and completion.reason in ("stop", "length")
+    assert completion.text.strip()
+
+
+@pytest.mark.slow
+def test_open_answers_reach_a_local_model_through_the_same_plumbing(smollm2: LocalModel) -> None:
+    """The packaged toy only checks the path (prompt, free decoding, cleaning), not the quality."""
+    from agent.llm import OpenAnswers
+
+    answer = OpenAnswers(smollm2, max_seconds=60).answer("What colour is the sky?")
+    assert answer is None or (answer.strip() and "*" not in answer and "\n" not in answer)
+
+
+def test_a_first_request_does_not_wait_past_its_deadline_for_the_model_to_load(tmp_path: Path) -> None:
+    model = LocalModel(LlmSettings(model="smollm2-135m", model_dir=str(tmp_path), n_threads=1))
+    completion = model.complete(Prompt("system", ["x"]), None, 4, time.monotonic() - 1)
+    assert completion.reason == "deadline" and completion.text == ""
+    model.load()  # the load started in the background is done or finishes here
+    assert model.complete(Prompt("system", ["x"]), None, 2, time.monotonic() + 60).generated_tokens > 0
+    model.close()
+
+
+def test_a_model_setting_that_names_nothing_is_unavailable_not_an_error(tmp_path: Path) -> None:
+    model = LocalModel(LlmSettings(model="llama3", model_dir=str(tmp_path)))
+    with pytest.raises(ModelUnavailable, match=re.escape("llm.model 'llama3'")):
+        model.complete(Prompt("system", ["x"]), None, 4, time.monotonic() + 30)
+
+
+# ---- the package's surface -----------------------------------------------------------------
+
+def test_every_public_name_resolves_from_the_package() -> None:
+    import agent.llm
+
+    assert sorted(agent.llm.__all__) == sorted(agent.llm._HOME)
+    for name in agent.llm.__all__:
+        assert getattr(agent.llm, name) is not None, name
+
+
+def test_importing_the_catalogue_pulls_in_no_heavy_library() -> None:
+    """`homebody models` and the CLI's parser import agent.llm.models: LangChain, numpy and llama.cpp stay out."""
+    code = ("import sys, agent.llm, agent.llm.models, agent.llm.backends; "
+            "print(sorted(m for m in ('langchain_core', 'numpy', 'llama_cpp') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -97,8 +97,9 @@ def test_no_hub_checksum_means_not_verified(monkeypatch: pytest.MonkeyPatch) -> 
     assert hub_sha256("org/repo", "m.gguf") is None
 
 
-def test_list_marks_the_configured_model_and_what_is_installed(model_dir: Path,
+def test_list_marks_the_configured_model_and_what_is_installed(model_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOMEBODY_LLM_MODEL", "smollm2-135m")
     assert main(["models", "list"]) == 0
     out = capsys.readouterr().out
     assert "* smollm2-135m\n    SmolLM2-135M-Instruct" in out and "installed, 98.4 MB" in out
@@ -106,6 +107,11 @@ def test_list_marks_the_configured_model_and_what_is_installed(model_dir: Path,
     for curated in CURATED:
         assert f"  {curated.spec}\n" in out
     assert out.count("not installed") == len(CURATED)
+
+
+def test_list_marks_nothing_when_no_model_is_configured(model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "list"]) == 0
+    assert "\n* " not in "\n" + capsys.readouterr().out
 
 
 def test_every_recommended_model_is_in_the_docs() -> None:

@@ -18,12 +18,16 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from agent.config import LlmSettings
-from agent.llm.models import LocalModel, Prompt, RemoteModel, locate_model, parse_model_spec
-from agent.turn.plan import Plan, tool_call
-from agent.llm.planner import (
+from agent.llm import (
+    GrammarDecoder,
     LlmPlanner,
+    LocalModel,
+    Prompt,
+    RemoteModel,
     Rejected,
     grounded,
+    locate_model,
+    parse_model_spec,
     parse_plan,
     plan_problems,
     plan_schema,
@@ -32,6 +36,7 @@ from agent.llm.planner import (
     system_prompt,
 )
 from agent.llm.tools import device_tools
+from agent.turn.plan import Plan, tool_call
 from agent.turn.context import Conversation, TurnContext
 from devices.household import Household, parse_household
 from devices.model import writable_attributes
@@ -124,8 +129,6 @@ def test_every_output_the_schema_allows_is_a_valid_plan(registry: Registry, mapl
 
 def test_the_schema_becomes_a_grammar_llama_cpp_accepts(registry: Registry, maple_home: Household,
                                                         smollm2: LocalModel) -> None:
-    from agent.llm.models import GrammarDecoder
-
     schema = plan_schema(registry, maple_home.routines, [*device_tools(), timer_tool()])
     GrammarDecoder(smollm2._load(), schema).close()
 
@@ -213,6 +216,10 @@ KITCHEN_ON = Plan([tool_call("set_state", {"devices": ["kitchen_ceiling"], "chan
     ("turn on the reading lamp", None, [], KITCHEN_ON, False),
     ("set the floor lamp to half brightness", None, [], KITCHEN_ON, False),
     ("turn it off", None, ["tv"], KITCHEN_ON, False),
+    ("turn it on in here", "kitchen", [], KITCHEN_ON, True),
+    ("this is a test", "kitchen", [], KITCHEN_ON, False),  # misheard speech: a pronoun is no device
+    ("oh that's time", "kitchen", [], KITCHEN_ON, False),
+    ("turn that on", "kitchen", [], KITCHEN_ON, False),    # "that" with no previous turn names nothing
 ])
 def test_plans_must_target_what_the_request_refers_to(registry: Registry, maple_home: Household, text: str,
                                                       area: str | None, last: list[str], plan: Plan,

@@ -8,6 +8,7 @@ Device reports arrive on the MQTT thread and are handed to the scheduler's own q
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -84,10 +85,10 @@ class Scheduler:
     def _run_at(self, moment: datetime) -> None:
         assert self.last is not None
         for item in self._due_later(moment):
-            self._guarded(lambda item=item: self.run_later(item, moment), f"later command {item.id}")
-        self._guarded(lambda: self.tick_skills(moment), "skills' tick")
+            self._guarded(functools.partial(self.run_later, item, moment), f"later command {item.id}")
+        self._guarded(functools.partial(self.tick_skills, moment), "skills' tick")
         for routine in due_routines(self.routines, self.last, moment, grace=max(moment - self.last, _GRACE)):
-            self._guarded(lambda routine=routine: self.run_routine(routine), f"routine {routine.id}")
+            self._guarded(functools.partial(self.run_routine, routine), f"routine {routine.id}")
         self.last = moment
         self.settle()
 
@@ -114,7 +115,7 @@ class Scheduler:
                     event = self._events.get_nowait()
                 except queue.Empty:
                     return
-                self._guarded(lambda event=event: self.on_state(event), f"automations on {event[0]}")
+                self._guarded(functools.partial(self.on_state, event), f"automations on {event[0]}")
 
     # -- live ---------------------------------------------------------------------------------------
 
