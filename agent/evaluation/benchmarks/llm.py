@@ -22,8 +22,8 @@ from agent.turn.context import TurnContext
 from agent.turn.plan import devices_of
 from devices.household import Household, load_household
 from devices.registry import Registry
+from agent.evaluation.benchmarks import SHARED_EVAL
 
-SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 DEFAULT_MODEL = "smollm2-135m"
 """Measured when no model is configured, so the benchmark always has numbers to show."""
 FALLBACK_UTTERANCES = [

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from agent.evaluation.cases import load_cases, percentiles
 from agent.understanding.matcher import Matcher
 from agent.turn.context import TurnContext
 from devices.household import Household, load_household, parse_household
 from devices.registry import Registry
+from agent.evaluation.benchmarks import SHARED_EVAL
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 FALLBACK_UTTERANCES = [
     "turn on the kitchen light", "dim the lights a bit", "set the thermostat to 21 degrees",
     "turn off all the lights upstairs", "is the front door locked", "which lights are on",

@@ -24,8 +24,8 @@ from agent.evaluation.cases import percentiles
 from devices.household import Household, load_household
 from devices.model import Kind
 from devices.runtime import DeviceRuntime
+from agent.evaluation.benchmarks import SHARED_EVAL
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 def run(home_path: str | Path | None = None, broker: str = "amqtt", commands: int = 200,

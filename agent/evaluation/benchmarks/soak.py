@@ -28,10 +28,10 @@ from agent.evaluation.cases import percentiles
 from devices.household import Household
 from devices.model import Device, Kind
 from devices.outcome import Status
+from agent.evaluation.benchmarks import SHARED_EVAL
 
 log = logging.getLogger(__name__)
 
-SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 SLOW_DEVICES = 4
 """How many devices answer late, each after its own random delay of up to MAX_DELAY_S."""
 MAX_DELAY_S = 0.05

@@ -30,6 +30,7 @@ from agent.turn.context import TurnContext
 from agent.voice.pipeline import N_BEST
 from devices.outcome import Status
 from devices.model import State
+from agent.evaluation.benchmarks import SHARED_EVAL
 
 COMMANDS = [
     "turn on the kitchen light and dim it to forty percent",
@@ -95,7 +96,6 @@ def espeak_wav(
     return path
 
 
-SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 E2E_COMMANDS: list[tuple[str, dict[str, State]]] = [
     ("turn on the kitchen light", {}),
     ("turn off the living room light", {}),
