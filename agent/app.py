@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from agent.config import Settings
 from agent.memory.history import HistoryWriter
 from agent.memory.learning import CorrectionLearner
 from agent.turn.plan import Plan, RunRoutine
-from agent.turn.routine_clock import RoutineClock
+from agent.turn.scheduler import Scheduler
 from agent.memory.store import HouseholdStore, database_path, open_store
 from agent.turn.context import TurnContext
 from devices.errors import StoreError
@@ -61,27 +63,21 @@ class App:
             household.routines = store.routines() or household.routines
         skills = load_skills(runtime.registry, household, settings, store, announce=announce)
         planner = build_planner(runtime.registry, household, settings, skills)
-        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner)
+        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner,
+                                    announce=announce)
         app = cls(settings, household, runtime, assistant, store)
         if planner is not None:
             app.closers.append(planner.close)
-        skills.start()
         app.closers.append(skills.close)
         if store is not None:
             app.history = HistoryWriter(store)
             assistant.observers += [app.history.record_turn, CorrectionLearner(app.history, runtime.registry)]
             runtime.registry.states.add_listener(app.history.record_state_change)
-        if routines_on_time:
-            clock = RoutineClock(household.routines, app.run_routine, household.home.timezone)
-            clock.start()
-            app.closers.append(clock.stop)
+        scheduler = build_scheduler(assistant, skills, store, household, runtime.registry,
+                                    routines_on_time=routines_on_time)
+        scheduler.start()
+        app.closers.append(scheduler.close)
         return app
-
-    def run_routine(self, routine: Routine) -> None:
-        """A routine that fell due: run it as if someone had asked for it."""
-        plan = Plan([RunRoutine(routine.id)], confidence=1.0, path="none")
-        results = self.assistant.executor.run(plan, TurnContext())
-        log.info("routine %s ran on time: %s", routine.id, [o.status for r in results for o in r.outcomes])
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -100,12 +96,35 @@ class App:
 
 
 def build_assistant(registry: Registry, controller: Any, household: Household, settings: Settings,
-                    store: HouseholdStore | None, skills: SkillRegistry,
-                    planner: LlmPlanner | None = None) -> Assistant:
+                    store: HouseholdStore | None, skills: SkillRegistry, planner: LlmPlanner | None = None,
+                    announce: Announce = log_announcement, clock: Callable[[], datetime] | None = None) -> Assistant:
     """The Assistant with whatever memory and skills are available; the evaluation builds it the same way."""
+    from agent.llm.answers import OpenAnswers
+
     return Assistant(registry, controller, household, settings,
                      sources=[skills], skill_runner=skills.run, planner=planner,
-                     preferences=store.preference if store is not None else None)
+                     preferences=store.preference if store is not None else None, abilities=skills.abilities,
+                     answers=OpenAnswers.from_settings(settings.llm), store=store, announce=announce, clock=clock)
+
+
+def build_scheduler(assistant: Assistant, skills: SkillRegistry, store: HouseholdStore | None, household: Household,
+                    registry: Registry, clock: Callable[[], datetime] | None = None,
+                    routines_on_time: bool = True) -> Scheduler:
+    """The one clock: later commands, automations, the skills' ticks and (when asked) routines at their time."""
+    zone = ZoneInfo(household.home.timezone)
+    scheduler = Scheduler(store, clock or (lambda: datetime.now(zone)), run_later=assistant.plans.run_later,
+                          on_state=assistant.plans.on_state, tick_skills=skills.tick,
+                          routines=household.routines if routines_on_time else [],
+                          run_routine=lambda routine: _run_routine(assistant, routine))
+    registry.states.add_listener(scheduler.state_changed)
+    return scheduler
+
+
+def _run_routine(assistant: Assistant, routine: Routine) -> None:
+    """A routine that fell due: run it as if someone had asked for it."""
+    plan = Plan([RunRoutine(routine.id)], confidence=1.0, path="none")
+    results = assistant.executor.run(plan, TurnContext())
+    log.info("routine %s ran on time: %s", routine.id, [o.status for r in results for o in r.outcomes])
 
 
 def build_planner(registry: Registry, household: Household, settings: Settings,
@@ -129,12 +148,12 @@ def build_planner(registry: Registry, household: Household, settings: Settings,
 
 
 def load_skills(registry: Registry, household: Household, settings: Settings, store: HouseholdStore | None,
-                announce: Announce = log_announcement) -> SkillRegistry:
+                announce: Announce = log_announcement, clock: Callable[[], datetime] | None = None) -> SkillRegistry:
     """Every installed skill (built-ins through the same entry points), each with its own context and a
     folder of its own beside the household's database."""
     database = store.path if store is not None else database_path(settings.household, household)
     context = SkillContext(ZoneInfo(household.home.timezone), registry=registry, store=store, announce=announce,
-                           data_dir=database.parent / "skills" / database.stem)
+                           clock=clock, data_dir=database.parent / "skills" / database.stem)
     return SkillRegistry.discover(context, settings.skills)
 
 

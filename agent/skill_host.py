@@ -183,6 +183,10 @@ class SkillRegistry:
                    "tools": [{"name": t.name, "description": t.description} for t in s.tools]} for s in self.skills]
         return {"skills": skills, "failures": [dataclasses.asdict(f) for f in self.failures]}
 
+    def abilities(self) -> list[str]:
+        """What the installed skills let homebody do, for "what can you do"."""
+        return [skill.ability for skill in self.skills if skill.ability]
+
     def tools(self) -> list[BaseTool]:
         """Every skill tool, for the LLM planner (beside `agent.llm.tools.device_tools()`)."""
         return [tool for skill in self.skills for tool in skill.tools]

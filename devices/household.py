@@ -81,6 +81,8 @@ class Routine:
     """Local time `HH:MM` at which it runs by itself."""
     days: list[str] = field(default_factory=list)
     """Weekdays `MO`…`SU` for `at`; empty means every day."""
+    on: str | None = None
+    """`leave` or `arrive`: it runs when someone says they are leaving or back."""
 
 
 @dataclass

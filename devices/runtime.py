@@ -85,6 +85,21 @@ class DeviceRuntime:
             late = [i for i, s in expected.items() if not store.matches_exactly(i, s)]
             raise HomebodyError(f"the virtual home did not settle within {timeout:g} s: {', '.join(late)}")
 
+    def report(self, states: dict[str, State], timeout: float = 2.0) -> None:
+        """Virtual home only: devices change by themselves and report it (a door opens, a reading falls); waits
+        until homebody has seen every report."""
+        home = self.virtual_home
+        if home is None:
+            raise HomebodyError("only a virtual home reports states on request")
+        for device_id, change in states.items():
+            if device_id in home.devices:
+                home.report(device_id, change)
+        store = self.registry.states
+        wanted = {i: zigbee2mqtt.decode_state(home.devices[i], zigbee2mqtt.encode_state(home.devices[i], home.state(i)))
+                  for i in states if i in home.devices}
+        if not store.wait_for(lambda: all(store.matches_exactly(i, s) for i, s in wanted.items()), timeout):
+            raise HomebodyError(f"the virtual home's reports were not seen within {timeout:g} s")
+
     def close(self) -> None:
         self.connection.close()
         if self.virtual_home is not None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import BaseTool
 
@@ -26,6 +26,7 @@ from agent.memory.schedule import (
 )
 from agent.memory.spoken import day_phrase, describe, describe_when, spoken_time
 from agent.memory.records import Pending
+from agent.turn.context import Announce, log_announcement
 from agent.memory.store import CalendarEntry, HouseholdStore, Timer
 from agent.understanding.language import Language, language
 from agent.understanding.normalize import normalize
@@ -48,18 +49,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-class Announce(Protocol):
-    """Speak a sentence now, outside any turn: in `area` (None for every room). An `alarm` rings through
-    quiet hours (softly); anything else said in quiet hours is said softly too."""
-
-    def __call__(self, text: str, area: str | None, *, alarm: bool = False) -> None: ...
-
-
-def log_announcement(text: str, area: str | None, *, alarm: bool = False) -> None:
-    """The announcer used when nobody listens (tests, `homebody skills`)."""
-    log.info("%s for %s: %s", "alarm" if alarm else "announcement", area or "every room", text)
-
 
 @dataclass(frozen=True)
 class Turn:
@@ -121,6 +110,8 @@ class Skill:
     """Tool name -> a str.format template filled from the dict the tool returns."""
     slots: dict[str, SlotType] = field(default_factory=dict)
     """Slot types of the skill's own, by name, for its templates."""
+    ability: str = ""
+    """What the skill lets homebody do, as said after "I can" ("set timers"): "what can you do" lists it."""
     tick: Callable[[datetime], None] | None = None
     """Called about once a second with the current local time (timers ring from here)."""
     close: Callable[[], None] | None = None

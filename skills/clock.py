@@ -69,4 +69,5 @@ def skill(context: SkillContext) -> Skill:
                                      description="Tell today's date and day of the week."),
     ]
     examples = ["what time is it", "what's the time", "what's the date today", "what day is it"]
-    return Skill("clock", "The time, the date and the day of the week.", tools, SENTENCES, examples)
+    return Skill("clock", "The time, the date and the day of the week.", tools, SENTENCES, examples,
+                 ability="tell you the time and the date")

@@ -605,5 +605,5 @@ def skill(context: SkillContext) -> Skill:
     return Skill(
         "schedule", "The household calendar: what is on, when something is, what is next; add and cancel entries.",
         _tools(calendar), SENTENCES, EXAMPLES + [e.format(name=n) for n in names[:1] for e in PERSON_EXAMPLES],
-        slots=dict(slots),
+        slots=dict(slots), ability="tell you what's on the family calendar and add to it",
     )

@@ -357,4 +357,5 @@ def skill(context: SkillContext) -> Skill:
     return Skill(
         "timers", "Countdown timers: start, ask, pause, resume, add or take time, cancel; they ring when done.",
         _tools(timers), SENTENCES, EXAMPLES, slots={"timer_name": TIMER_NAME}, tick=timers.tick,
+        ability="set timers",
     )

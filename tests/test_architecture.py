@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("devices",),
     ("agent.config", "agent.understanding.language", "agent.understanding.wording_tables", "agent.turn.plan"),
     ("agent.turn.context",),
-    ("agent.memory.records", "agent.memory.schema", "agent.memory.store", "agent.memory.schedule", "agent.memory.spoken",
+    ("agent.memory.records", "agent.memory.schema", "agent.memory.pending", "agent.memory.store", "agent.memory.schedule", "agent.memory.spoken",
      "agent.memory.ics"),
     ("agent.turn.executor", "agent.turn.quiet", "agent.turn.routine_clock"),
     ("agent.replies",),

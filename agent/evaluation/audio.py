@@ -27,7 +27,8 @@ from agent.turn.assistant import Assistant
 from agent.voice.audio import SAMPLE_RATE, AudioError, read_wav, rms_dbfs
 from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import Settings
-from agent.evaluation.runner import default_assistant_factory, evaluate
+from agent.evaluation.runner import CaseWorld, default_assistant_factory, evaluate
+from agent.turn.scheduler import Scheduler
 from agent.evaluation.cases import Case, CaseResult, load_cases, summarize
 from agent.understanding.normalize import CONTRACTIONS, tokens_of
 from agent.understanding.numbers import words_to_numbers
@@ -159,10 +160,10 @@ def _evaluate_heard(case_files: list[str], settings: Settings, home: str | None,
     default_assistant = default_assistant_factory()
 
     def make_assistant(runtime: DeviceRuntime, household: Household, run_settings: Settings,
-                       store: HouseholdStore) -> Assistant:
-        pipeline = VoicePipeline(default_assistant(runtime, household, run_settings, store), run_settings.voice,
-                                 transcriber)
-        return cast(Assistant, _Heard(pipeline, next(cases), spoken, run.heard))
+                       store: HouseholdStore, world: CaseWorld) -> tuple[Assistant, Scheduler]:
+        assistant, scheduler = default_assistant(runtime, household, run_settings, store, world)
+        pipeline = VoicePipeline(assistant, run_settings.voice, transcriber)
+        return cast(Assistant, _Heard(pipeline, next(cases), spoken, run.heard)), scheduler
 
     run.results = evaluate(case_files, settings, home, make_assistant)
     return run

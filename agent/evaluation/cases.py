@@ -130,6 +130,8 @@ class TurnRecord:
     ms: float
     state: dict[str, State]
     failures: list[str] = field(default_factory=list)
+    announcements: list[str] = field(default_factory=list)
+    """What was said unprompted since the turn before, in order."""
 
 
 @dataclass
@@ -145,17 +147,29 @@ TurnRunner = Callable[[Case, CaseTurn], tuple[Any, dict[str, State], dict[str, S
 """Runs one turn of a case: returns (TurnResult, state before, state after)."""
 
 
-def run_case(case: Case, run_turn: TurnRunner) -> CaseResult:
+def run_case(case: Case, run_turn: TurnRunner, announced: Callable[[], list[str]] = list) -> CaseResult:
+    """Every turn of a case, checked; `announced` gives what was said unprompted since it was last asked."""
     records, failures = [], []
     for number, turn in enumerate(case.turns, 1):
         started = time.perf_counter()
         result, before, after = run_turn(case, turn)
         ms = (time.perf_counter() - started) * 1000
+        said = announced()
         turn_failures = check_turn(turn, before, after, result.reply, result.awaiting_confirmation)
+        turn_failures += check_announcements(turn, said)
         failures += [f"turn {number}: {f}" if len(case.turns) > 1 else f for f in turn_failures]
         records.append(TurnRecord(turn.utterance, result.reply, result.path, result.awaiting_confirmation,
-                                  round(ms, 2), after, turn_failures))
+                                  round(ms, 2), after, turn_failures, said))
     return CaseResult(case.id, not failures, case.tags, failures, records)
+
+
+def check_announcements(turn: CaseTurn, said: list[str]) -> list[str]:
+    """Each `announce` pattern must match something said unprompted; no `announce_not` pattern may."""
+    failures = [f"nothing announced matches {pattern!r} (announced: {said})" for pattern in turn.announce
+                if not any(re.search(pattern, text, re.IGNORECASE) for text in said)]
+    failures += [f"announced {text!r}, which matches {pattern!r}" for pattern in turn.announce_not
+                 for text in said if re.search(pattern, text, re.IGNORECASE)]
+    return failures
 
 
 def summarize(results: list[CaseResult]) -> dict[str, Any]:

@@ -7,16 +7,20 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from agent.app import build_assistant, build_planner, load_skills
+from agent.app import build_assistant, build_planner, build_scheduler, load_skills
 from agent.turn.assistant import Assistant
 from agent.config import Settings
 from agent.evaluation.cases import Case, CaseResult, CaseTurn, load_cases, run_case
 from agent.memory.store import HouseholdStore
 from agent.turn.context import TurnContext, TurnResult
 from agent.turn.plan import Plan
+from agent.turn.scheduler import Scheduler
 from devices.household import Household, load_household
 from devices.model import State
 from devices.runtime import DeviceRuntime
@@ -26,7 +30,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AssistantFactory = Callable[[DeviceRuntime, Household, Settings, HouseholdStore], Assistant]
+class VirtualClock:
+    """The evaluation's clock: it stands still between turns and moves only when a case says so."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class CaseWorld:
+    """What one case runs against: its clock, what is said unprompted, and the assistant's scheduler."""
+
+    clock: VirtualClock
+    announcements: list[str] = field(default_factory=list)
+
+    def announce(self, text: str, area: str | None, *, alarm: bool = False) -> None:
+        self.announcements.append(text)
+
+
+AssistantFactory = Callable[[DeviceRuntime, Household, Settings, HouseholdStore, CaseWorld],
+                            tuple[Assistant, Scheduler]]
+"""Builds a case's assistant (and the scheduler that drives its clock) on the run's home and database."""
 
 
 def evaluate(case_files: list[str], settings: Settings, home: str | None,
@@ -48,8 +75,12 @@ def evaluate(case_files: list[str], settings: Settings, home: str | None,
             database = Path(folder) / f"case-{number}.db"
             shutil.copyfile(seeded, database)
             with HouseholdStore(database) as store:
-                assistant = make_assistant(runtime, household, run_settings, store)
-                results.append(_run_one(case, runtime, household, assistant))
+                world = CaseWorld(VirtualClock(_aware(case.moment, household)))
+                assistant, scheduler = make_assistant(runtime, household, run_settings, store, world)
+                try:
+                    results.append(_run_one(case, runtime, household, assistant, scheduler, world))
+                finally:
+                    scheduler.close()
             database.unlink()
     return results
 
@@ -59,31 +90,64 @@ def default_assistant_factory() -> AssistantFactory:
     database (nothing leaks between cases), and the LLM planner is built once per run."""
     planners: list[LlmPlanner | None] = []
 
-    def make(runtime: DeviceRuntime, household: Household, settings: Settings, store: HouseholdStore) -> Assistant:
-        skills = load_skills(runtime.registry, household, settings, store)
+    def make(runtime: DeviceRuntime, household: Household, settings: Settings, store: HouseholdStore,
+             world: CaseWorld) -> tuple[Assistant, Scheduler]:
+        skills = load_skills(runtime.registry, household, settings, store, world.announce, world.clock)
         if not planners:
             planners.append(build_planner(runtime.registry, household, settings, skills))
-        return build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planners[0])
+        assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills,
+                                    planners[0], world.announce, world.clock)
+        return assistant, build_scheduler(assistant, skills, store, household, runtime.registry, world.clock)
 
     return make
 
 
-def _run_one(case: Case, runtime: DeviceRuntime, household: Household, assistant: Assistant) -> CaseResult:
+def _run_one(case: Case, runtime: DeviceRuntime, household: Household, assistant: Assistant, scheduler: Scheduler,
+             world: CaseWorld) -> CaseResult:
     reset_home(runtime, household, case.setup)
-    context = TurnContext(area=case.area, person=case.person, now=case.moment)
+    scheduler.settle()  # the reset is no event of the case's
+    context = TurnContext(area=case.area, person=case.person, now=world.clock.now)
 
     def run_turn(case: Case, turn: CaseTurn) -> tuple[TurnResult, dict[str, State], dict[str, State]]:
-        before = runtime.registry.states.snapshot()
+        before = _advance(turn, runtime, household, scheduler, world)
+        context.area = turn.area or case.area
+        context.person = turn.person or case.person
+        context.now = world.clock.now
         if turn.utterance is None:  # time passing alone: nothing is said, the checks still apply
-            return TurnResult("", "", Plan()), before, before
+            return TurnResult("", "", Plan()), before, runtime.registry.states.snapshot()
         try:
             result = assistant.turn(turn.utterance, context)
         except Exception as error:  # a crash fails the case; the run goes on
             log.exception("case %s crashed", case.id)
             result = TurnResult(turn.utterance, f"CRASH: {error!r}", plan=None, path="none")  # type: ignore[arg-type]
+        scheduler.settle()
         return result, before, runtime.registry.states.snapshot()
 
-    return run_case(case, run_turn)
+    return run_case(case, run_turn, lambda: _said_since(world))
+
+
+def _advance(turn: CaseTurn, runtime: DeviceRuntime, household: Household, scheduler: Scheduler,
+             world: CaseWorld) -> dict[str, State]:
+    """The clock moves to the turn's time (what falls due on the way happens, in order), then the world changes
+    as the turn says; the state before the turn is the state after that."""
+    if turn.now is not None:
+        moment = _aware(datetime.fromisoformat(turn.now), household)
+        scheduler.advance(moment)
+        world.clock.now = moment
+    if turn.setup:
+        runtime.report(turn.setup)
+        scheduler.settle()
+    return runtime.registry.states.snapshot()
+
+
+def _said_since(world: CaseWorld) -> list[str]:
+    said, world.announcements[:] = list(world.announcements), []
+    return said
+
+
+def _aware(moment: datetime, household: Household) -> datetime:
+    zone = ZoneInfo(household.home.timezone)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def reset_home(runtime: DeviceRuntime, household: Household, setup: dict[str, State]) -> None:

@@ -17,8 +17,9 @@ COMMANDS = ("set_state", "adjust")
 FAILURES = (Status.TIMED_OUT, Status.OFFLINE, Status.REFUSED, Status.REJECTED)
 
 
-def reply_for(results: list[CallResult], registry: Registry) -> str:
-    sentences = [s for r in _merged(results) if (s := _sentence(r, registry))]
+def reply_for(results: list[CallResult], registry: Registry, done_with: str = SAY.done_with) -> str:
+    """What to say of what happened; `done_with` words the devices that did as told ("Done, {described}.")."""
+    sentences = [s for r in _merged(results) if (s := _sentence(r, registry, done_with))]
     return " ".join(sentences) or SAY.done
 
 
@@ -40,7 +41,7 @@ def _merged(results: list[CallResult]) -> list[CallResult]:
     return merged
 
 
-def _sentence(result: CallResult, registry: Registry) -> str:
+def _sentence(result: CallResult, registry: Registry, done_with: str = SAY.done_with) -> str:
     if result.answer:
         return result.answer
     if result.call.tool == "get_state":
@@ -58,7 +59,7 @@ def _sentence(result: CallResult, registry: Registry) -> str:
         routine = result.data.get("routine", SAY.the_routine)
         parts.append(SAY.routine_done.format(routine=routine) if not _failed(outcomes) else "")
     elif done:
-        parts.append(SAY.done_with.format(described=_describe_group(done, registry, changed=_changed(result))))
+        parts.append(done_with.format(described=_describe_group(done, registry, changed=_changed(result))))
     elif already and not _failed(outcomes):
         parts.append(capital(_describe_group(already, registry, already=True, changed=_changed(result))) + ".")
     for status in FAILURES:

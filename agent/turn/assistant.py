@@ -17,11 +17,16 @@ from agent.understanding.matcher import Matcher
 from agent.understanding.recognizer import CandidateSource, Recognizer
 from agent.understanding.sentences import AssistantSentences
 from agent.turn.household import Answerer, HouseholdTools
+from agent.turn.planned import Plans
+from agent.turn.presence import Presence
+from agent.turn.recall import history_of
+from agent.memory.store import HouseholdStore
+from devices.errors import StoreError
 from agent.turn.plan import GetState, Later, Plan, SetState, devices_of
 from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
-from agent.turn.context import Conversation, TurnContext, TurnResult
+from agent.turn.context import Announce, Conversation, TurnContext, TurnResult, log_announcement
 from agent.replies.wording import display_name
 from devices.household import Household
 from devices.registry import Registry
@@ -59,18 +64,40 @@ class Assistant:
     """What the installed skills can do, in words, for "what can you do"."""
     answers: Answerer | None = None
     """A language model able to answer general questions, when one is configured."""
+    store: HouseholdStore | None = None
+    """The household database: what is planned, who is home, the history; None keeps them for this run."""
+    announce: Announce = log_announcement
+    """Speaks what homebody says unprompted (a later command done, an automation fired)."""
+    clock: Callable[[], datetime] | None = None
+    """The local time now; None is the wall clock (the evaluation and tests pass their own)."""
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.registry, self.household.routines, self.preference)
-        own = AssistantSentences(self.matcher, lambda: {p.id: p.name for p in self.household.people})
+        own = AssistantSentences(self.matcher, self.people)
         self.recognizer = Recognizer(self.matcher, [own, *self.sources])
         self.routines = {r.id: r for r in self.household.routines}
         self.rate_limiter = RateLimiter(self.settings.safety.actuations_per_minute)
-        self.tools = HouseholdTools(self.registry, self._run_plan, self.abilities, self.answers,
-                                    routine_named=self._routine_named,
-                                    people=lambda: {p.id: p.name for p in self.household.people})
+        self.plans = Plans(self.store, self.registry, self._run_plan, self.announce,
+                           lambda: {r.id: r.name for r in self.household.routines}, lambda: self.now(TurnContext()))
+        self.tools = HouseholdTools(
+            self.registry, self._run_plan, self.plans, Presence(self.store, self.people), self.now,
+            self.abilities, self.answers, routine_named=self._routine_named, routines_on=self._routines_on,
+            history=history_of(self.store, self.registry, ZoneInfo(self.household.home.timezone), self.people,
+                               lambda: self.now(TurnContext())))
         self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner,
                                  self.tools.run)
+
+    def people(self) -> dict[str, str]:
+        """Person id -> name, as the household knows them now."""
+        if self.store is not None:
+            try:
+                return {p.id: p.name for p in self.store.people()} or {p.id: p.name for p in self.household.people}
+            except StoreError:
+                pass
+        return {p.id: p.name for p in self.household.people}
+
+    def _routines_on(self, event: str) -> list[str]:
+        return [r.id for r in self.household.routines if r.on == event]
 
     def _routine_named(self, name: str) -> str | None:
         wanted = name.casefold()
@@ -91,6 +118,7 @@ class Assistant:
         """Run one turn; `context.conversation` is updated in place for the next one."""
         context = context or TurnContext()
         started = time.perf_counter()
+        context.conversation.heard = text
         pending = context.conversation.pending
         if pending is not None:
             context.conversation.pending = None
@@ -140,7 +168,7 @@ class Assistant:
             reply = f"Sorry, {names} has been changed too often. Please wait a minute and ask again."
             return TurnResult(text, reply, plan, plan.path)
         started = time.perf_counter()
-        before = self.registry.states.snapshot()
+        before = context.conversation.snapshot = self.registry.states.snapshot()
         results = self.executor.run(plan, context)
         acted = time.perf_counter()
         reply = reply_for(results, self.registry)
@@ -178,7 +206,7 @@ class Assistant:
         """The turn's local time: the context's when given (evaluation, tests), else the clock."""
         zone = ZoneInfo(self.household.home.timezone)
         if context.now is None:
-            return datetime.now(zone)
+            return self.clock() if self.clock is not None else datetime.now(zone)
         return context.now if context.now.tzinfo else context.now.replace(tzinfo=zone)
 
     def _remember(self, plan: Plan, context: TurnContext, results: list[CallResult]) -> None:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from agent.turn.plan import Path, Plan
 from devices.outcome import DeviceOutcome
+
+
+class Announce(Protocol):
+    """Speak a sentence now, outside any turn: in `area` (None for every room). An `alarm` rings through
+    quiet hours (softly); anything else said in quiet hours is said softly too."""
+
+    def __call__(self, text: str, area: str | None, *, alarm: bool = False) -> None: ...
+
+
+def log_announcement(text: str, area: str | None, *, alarm: bool = False) -> None:
+    """The announcer used when nobody listens (tests, `homebody skills`)."""
+    logging.getLogger(__name__).info("%s for %s: %s", "alarm" if alarm else "announcement", area or "every room", text)
 
 
 @dataclass
@@ -36,6 +49,10 @@ class Conversation:
     """What homebody said last ("what did you just do")."""
     last_planned: str | None = None
     """The id of what this conversation last set up to happen later ("cancel that")."""
+    heard: str = ""
+    """What was said in the current turn."""
+    snapshot: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Every device's state when the current turn began to act ("for 15 minutes" goes back to it)."""
 
 
 @dataclass

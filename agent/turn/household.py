@@ -1,24 +1,33 @@
-"""The assistant's own tools: small talk, open questions, undo and recall — what no device and no skill does.
+"""The assistant's own tools: small talk, open questions, undo and recall, later commands and automations,
+who is home, the morning briefing — what no device and no skill does.
 
 They run beside the device tools (agent/turn/executor.py) and read the conversation, the household
-and the devices; what they say comes from the language file's [chat] section.
+and the devices; what they say comes from the language file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
-from agent.replies.wording import join_words
+from agent.replies.grammar import join_words
 from agent.turn.context import TurnContext
 from agent.turn.executor import CallResult
-from agent.turn.plan import Briefing, Chat, HouseholdCall, OpenQuestion, Plan, Recall, RunRoutine, SetState, Undo
+from agent.turn.plan import (
+    Briefing, CancelPlanned, Chat, HouseholdCall, Later, OpenQuestion, Plan, Planned, Presence, Recall, RunRoutine,
+    SetState, Undo, Watch, WhoIsHome,
+)
+from agent.turn.planned import Plans
+from agent.turn.presence import Presence as Whereabouts
+from agent.turn.recall import why_changed
 from agent.understanding.language import language
 from devices.model import State, writable_attributes
 from devices.registry import Registry
 
 CHAT = language().chat
+SAY_PRESENCE = language().wording.presence
 
 
 class Answerer(Protocol):
@@ -40,19 +49,41 @@ class HouseholdTools:
     registry: Registry
     run_plan: RunPlan
     """Runs device calls closed-loop, as the executor does (undo sets devices back through it)."""
+    plans: Plans
+    presence: Whereabouts
+    now: Callable[[TurnContext], datetime]
+    """The turn's local time."""
     abilities: Callable[[], list[str]] = list
     """What the installed skills can do, in words ("set timers", "keep the shopping list")."""
     answers: Answerer | None = None
     routine_named: Callable[[str], str | None] = lambda name: None
     """The id of the household's routine called so ("good morning"), if any."""
-    people: Callable[[], Mapping[str, str]] = dict
-    """Person id -> name."""
+    routines_on: Callable[[str], list[str]] = lambda event: []
+    """The ids of the routines that run when someone leaves or arrives."""
     day: Callable[[TurnContext], str] = lambda context: ""
     """The speaker's day in words: what is on, reminders and alarms, anything unusual in the house."""
+    history: Callable[[str], str | None] = lambda device_id: None
+    """Who or what last changed a device, and when, in words; None when the history does not say."""
     _said: dict[str, int] = field(default_factory=dict)
     """How often each small-talk topic was answered: its lines are said in turn."""
 
-    def run(self, call: HouseholdCall, context: TurnContext) -> CallResult:
+    def run(self, call: HouseholdCall | Later | Watch, context: TurnContext) -> CallResult:
+        now = self.now(context)
+        if isinstance(call, Later):
+            return self.plans.later(call, context, now)
+        if isinstance(call, Watch):
+            return self.plans.watch(call, context, now)
+        if isinstance(call, Planned):
+            return CallResult(call, answer=self.plans.listing())
+        if isinstance(call, CancelPlanned):
+            return CallResult(call, answer=self.plans.cancel_last(context, now))
+        if isinstance(call, Presence):
+            return self._presence(call, context, now)
+        if isinstance(call, WhoIsHome):
+            return CallResult(call, answer=self.presence.answer(call.person, call.out, now))
+        return self._conversation(call, context)
+
+    def _conversation(self, call: HouseholdCall | Later | Watch, context: TurnContext) -> CallResult:
         if isinstance(call, Chat):
             return CallResult(call, answer=self._chat(call.topic))
         if isinstance(call, OpenQuestion):
@@ -61,8 +92,8 @@ class HouseholdTools:
             return self._undo(call, context)
         if isinstance(call, Briefing):
             return self._briefing(call, context)
-        if isinstance(call, Recall) and not call.devices:
-            return CallResult(call, answer=context.conversation.last_reply or CHAT["nothing_yet"][0])
+        if isinstance(call, Recall):
+            return CallResult(call, answer=self._recall(call, context))
         return CallResult(call, answer=CHAT["cannot_yet"][0])
 
     def _chat(self, topic: str) -> str:
@@ -80,11 +111,33 @@ class HouseholdTools:
                 return answer
         return CHAT["no_open_answers"][0]
 
+    def _recall(self, call: Recall, context: TurnContext) -> str:
+        if not call.devices:
+            return context.conversation.last_reply or CHAT["nothing_yet"][0]
+        return why_changed(call.devices, self.registry, self.history)
+
+    def _presence(self, call: Presence, context: TurnContext, now: datetime) -> CallResult:
+        """ "I'm off to work": remembered, the household's routine for leaving runs, automations waiting fire."""
+        if not call.everyone and context.person is None:
+            return CallResult(call, answer=SAY_PRESENCE.who)
+        who = self.presence.update(context.person, call.everyone, call.leaving, context.conversation.heard, now)
+        event = "leave" if call.leaving else "arrive"
+        for person in who:
+            self.plans.on_presence(person, event, context.person)
+        routines = [RunRoutine(r) for r in self.routines_on(event)]
+        results = self.run_plan(Plan(list(routines)), context) if routines else []
+        name = self.presence.people().get(context.person or "", "").split(" ")[0]
+        if call.everyone:
+            reply = SAY_PRESENCE.left_all if call.leaving else SAY_PRESENCE.back_all
+        else:
+            reply = (SAY_PRESENCE.left if call.leaving else SAY_PRESENCE.back).format(name=f", {name}" if name else "")
+        return CallResult(call, [o for r in results for o in r.outcomes], answer=reply)
+
     def _briefing(self, call: Briefing, context: TurnContext) -> CallResult:
         """ "Good morning": the household's routine of that name, when there is one, then the day."""
         routine = self.routine_named(call.greeting) if call.greeting else None
         results = self.run_plan(Plan([RunRoutine(routine)]), context) if routine else []
-        name = self.people().get(context.person or "", "").split(" ")[0]
+        name = self.presence.people().get(context.person or "", "").split(" ")[0]
         hello = CHAT["briefing_hello"][0].format(greeting=(call.greeting or "hello").capitalize(),
                                                   name=f", {name}" if name else "")
         day = self.day(context)

@@ -191,6 +191,8 @@ class Presence(_Call):
     leaving: bool
     everyone: bool = False
     """"We're all going out": the whole household."""
+    where: str | None = None
+    """Where to, as said ("work")."""
 
 
 @dataclass(frozen=True)

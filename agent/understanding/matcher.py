@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from agent.turn.context import TurnContext
-from agent.turn.plan import Plan, RunRoutine, ToolCall, devices_of
+from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, Watch, devices_of
 from agent.understanding.clauses import inherit, split_with_joiners
 from agent.understanding.commands import Reading, Reply, command_calls
+from agent.understanding.conditions import Said, read_condition, split_condition
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
 from agent.understanding.frames import Frame, read_frame
 from agent.understanding.language import language
@@ -58,11 +59,29 @@ class Matcher:
         """The plan for already normalized tokens."""
         if not tokens:
             return Plan(say=REPLIES["didnt_catch"], path="matcher", confidence=1.0)
+        said = split_condition(tokens)
+        if said is not None:
+            return self._conditional(said, context)
         negation = next((len(words) for words in WORDS.commands.negations if tuple(tokens[:len(words)]) == words), 0)
         if negation and _starts_with_a_verb(read_frame(tokens[negation:], self.index)):
             return Plan(say=REPLIES["declined"], path="matcher", confidence=1.0, declined=True)
         frames = self._frames(tokens, context)
         return self._plan(frames, context)
+
+    def _conditional(self, said: Said, context: TurnContext) -> Plan:
+        """ "When the front door opens, turn on the hallway light": an automation, never the command now."""
+        condition = read_condition(said, self.index, self.registry, context)
+        if isinstance(condition, Reply):
+            return Plan(say=condition.text, path="matcher", confidence=1.0)
+        if said.tell:
+            return Plan([Watch(condition, tell=True)], confidence=1.0, path="matcher")
+        about = replace(context.conversation, last_devices=list(condition.devices) or context.conversation.last_devices)
+        plan = self.read(said.command, replace(context, conversation=about))
+        changes = tuple(c for c in plan.calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))
+        if not changes or len(changes) != len(plan.calls) or plan.declined:
+            return plan if not plan.calls else Plan(say=REPLIES["not_understood"], path="matcher", confidence=0.0)
+        now_if_true = said.marker in WORDS.conditions.at_once
+        return Plan([Watch(condition, changes, now_if_true=now_if_true)], confidence=plan.confidence, path="matcher")
 
     def _frames(self, tokens: list[str], context: TurnContext) -> list[Frame]:
         correction = tokens[0] in WORDS.commands.corrections and len(tokens) > 1

@@ -96,6 +96,67 @@ class ResultSentences:
 
 
 @dataclass(frozen=True)
+class PlanSentences:
+    """What homebody says of later commands and automations, when set up and when carried out."""
+
+    actions: Mapping[str, str]
+    set_to: str
+    up: str
+    down: str
+    routine: str
+    put_back: str
+    after: str
+    at: str
+    at_day: str
+    every: str
+    watch: str
+    tell: str
+    at_once: str
+    done_later: str
+    done_watch: str
+    told: str
+    nothing_planned: str
+    planned: str
+    planned_item: str
+    watching_item: str
+    telling_item: str
+    cancelled: str
+    nothing_to_cancel: str
+    not_saved: str
+    past: str
+
+
+@dataclass(frozen=True)
+class RecallSentences:
+    """What homebody says of who or what changed a device."""
+
+    asked: str
+    by_itself: str
+    unknown: str
+    someone: str
+    nothing: str
+
+
+@dataclass(frozen=True)
+class PresenceSentences:
+    """What homebody says of who is home."""
+
+    unknown: str
+    is_home: str
+    is_out: str
+    home: str
+    away: str
+    nobody_home: str
+    nobody_out: str
+    out_at: str
+    left: str
+    left_all: str
+    back: str
+    back_all: str
+    who: str
+
+
+@dataclass(frozen=True)
 class Wording:
     """How homebody words what it says about devices (str.format templates)."""
 
@@ -110,3 +171,6 @@ class Wording:
     phrases: Phrases
     answers: AnswerSentences
     results: ResultSentences
+    plans: PlanSentences
+    presence: PresenceSentences
+    recall: RecallSentences
