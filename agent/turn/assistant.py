@@ -20,6 +20,7 @@ from agent.turn.household import Answerer, HouseholdTools
 from agent.turn.planned import Plans
 from agent.turn.presence import Presence
 from agent.turn.recall import history_of
+from agent.turn.briefing import the_day
 from agent.memory.store import HouseholdStore
 from devices.errors import StoreError
 from agent.turn.plan import GetState, Later, Plan, SetState, devices_of
@@ -82,6 +83,7 @@ class Assistant:
         self.tools = HouseholdTools(
             self.registry, self._run_plan, self.plans, Presence(self.store, self.people), self.now,
             self.abilities, self.answers, routine_named=self._routine_named, routines_on=self._routines_on,
+            day=lambda context: the_day(self.store, self.registry, context.person, self.now(context), self.people),
             history=history_of(self.store, self.registry, ZoneInfo(self.household.home.timezone), self.people,
                                lambda: self.now(TurnContext())))
         self.executor = Executor(self.registry, self.controller, self.household.routines, self.skill_runner,

@@ -54,9 +54,9 @@ def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
 def inherit(frames: list[Frame], context: TurnContext) -> list[Frame]:
     """Share verbs, values and kind words between clauses; repeat the last turn's action ("… too")."""
     shared: list[Frame] = []
-    for frame in _kinds_shared_backwards(frames):
+    for frame in _particle_shared_backwards(_kinds_shared_backwards(frames)):
         previous = shared[-1] if shared else None
-        if previous is not None and frame.action is None and not frame.question:
+        if previous is not None and frame.action is None and not frame.question and _names_something(frame):
             frame = _with_verb_of(frame, previous)
         if previous is None and frame.action is None and frame.too and context.conversation.last_call:
             frame = replace(frame, action=context.conversation.last_call.get("action"))
@@ -66,6 +66,11 @@ def inherit(frames: list[Frame], context: TurnContext) -> list[Frame]:
             shared[i] = replace(earlier, number=later.number, unit=later.unit, color=later.color,
                                 color_temp=later.color_temp, attribute=earlier.attribute or later.attribute)
     return shared
+
+
+def _names_something(frame: Frame) -> bool:
+    """A clause that names a device, a place or a kind, or says a value; "we're going to bed" is a remark."""
+    return bool(frame.mentions) or frame.has_value or frame.reference or bool(frame.direction)
 
 
 def _with_verb_of(frame: Frame, previous: Frame) -> Frame:
@@ -88,6 +93,21 @@ def _kinds_shared_backwards(frames: list[Frame]) -> list[Frame]:
                 and not later.of_type("device") and not earlier.question:
             shared[i] = replace(earlier, mentions=earlier.mentions + tuple(later.of_type("kind")))
     return shared
+
+
+def _particle_shared_backwards(frames: list[Frame]) -> list[Frame]:
+    """ "Turn all the lights and the telly off": the particle at the end completes the verb at the start."""
+    shared = list(frames)
+    for i in range(len(shared) - 2, -1, -1):
+        earlier, later = shared[i], shared[i + 1]
+        if earlier.action == "set" and earlier.verb in WORDS.commands.verb_starters and not earlier.has_value \
+                and not earlier.direction and later.verb is None and later.action in SWITCHES:
+            shared[i] = replace(earlier, action=later.action)
+    return shared
+
+
+SWITCHES = frozenset({"on", "off", "up", "down"})
+"""Actions a particle gives ("… off")."""
 
 
 def _place_only(frame: Frame) -> bool:

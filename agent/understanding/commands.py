@@ -12,7 +12,7 @@ from agent.replies.wording import plural_name
 from agent.turn.plan import Adjust, MediaControl, SetState, ToolCall
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
-from agent.understanding.targets import Targets
+from agent.understanding.targets import Targets, heats
 from devices.model import Device, Kind
 from devices.registry import Registry
 
@@ -68,7 +68,7 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading
             or (frame.small and action in {"open", "close"}):
         return _adjust_calls(frame, devices, registry)
     if frame.has_value:
-        return _value_calls(frame, devices)
+        return _value_calls(frame, _lit_first(frame, devices, registry))
     if action in SWITCH:
         usable = [(d, c) for d in devices if (c := switch_change(d, action, registry)) is not None]
         return _group_set(usable) if usable else _cannot(devices, action)
@@ -100,6 +100,18 @@ def _mode_calls(mode: str, devices: list[Device]) -> Reading:
     if not fitting:
         return _cannot(devices, "set")
     return [SetState(tuple(d.id for d in fitting), {"mode": mode})]
+
+
+def _lit_first(frame: Frame, devices: list[Device], registry: Registry) -> list[Device]:
+    """ "My usual brightness", "50 percent in here": a brightness for the room's lights changes those that are
+    on, when some are; only "turn on …" or a light's own name switches one on."""
+    if frame.action not in (None, "set") or frame.of_type("device") or frame.number is None:
+        return devices
+    lights = [d for d in devices if d.kind is Kind.LIGHT]
+    lit = [d for d in lights if registry.state(d.id).get("state") == "on"]
+    if not lit or len(lit) == len(lights) or (frame.attribute or "brightness") != "brightness":
+        return devices
+    return [d for d in devices if d.kind is not Kind.LIGHT or d in lit]
 
 
 def _value_calls(frame: Frame, devices: list[Device]) -> Reading:
@@ -183,7 +195,12 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
     up = frame.indirect is None or frame.indirect.direction == "up"
     if frame.indirect is not None and frame.indirect.kind == "climate":
         climates = tuple(d.id for d in devices if d.kind is Kind.CLIMATE)
-        return [Adjust(climates, "target_temperature", 1.0 if up else -1.0)]
+        heaters = [d for d in devices if d.kind is Kind.SWITCH and heats(d)
+                   and (registry.state(d.id).get("state") == "on") != up]
+        calls: list[ToolCall] = [Adjust(climates, "target_temperature", 1.0 if up else -1.0)] if climates else []
+        if heaters:
+            calls.append(SetState(tuple(d.id for d in heaters), {"state": "on" if up else "off"}))
+        return calls
     lights = [d for d in devices if d.kind is Kind.LIGHT]
     if up:
         off = [d for d in lights if registry.state(d.id).get("state") != "on"]

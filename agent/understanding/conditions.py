@@ -52,6 +52,8 @@ def split_condition(tokens: list[str]) -> Said | None:
             return Said(rest[:at], [t for t in rest[at + 1:] if t != ","], marker, False)
         split = _command_start(rest)
         return Said(rest[:split], rest[split:], marker, False) if split else None
+    if tokens and tokens[0] in WORDS.questions.starts:
+        return None  # "tell me if there are any switches on", "is it ok if …": a question, not a condition
     for i in range(1, len(tokens)):
         marker = _phrase_at(tokens, i, C.markers)
         if marker and not _question_after(tokens, i + len(marker.split())):

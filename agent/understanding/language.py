@@ -152,6 +152,7 @@ class Values:
     by: str
     also: tuple[str, ...]
     indirect_cues: Cues
+    heaters: frozenset[str]
     small: frozenset[str]
     personal: tuple[str, ...]
     attributes: Mapping[str, str]

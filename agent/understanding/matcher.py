@@ -197,7 +197,7 @@ def _is_command(frame: Frame) -> bool:
     """A verb, or a named target with a value ("garden lights green"); not "blah blah purple monkey"."""
     from agent.understanding.frames import sets_a_value
 
-    if frame.action is not None or frame.indirect:
+    if frame.action is not None or frame.indirect or frame.personal:
         return True
     named = any(m.type in ("device", "area", "kind") for m in frame.mentions) or frame.reference
     said_value = frame.color is not None or frame.color_temp is not None or sets_a_value(frame.tokens)

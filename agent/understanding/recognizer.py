@@ -79,9 +79,31 @@ class Recognizer:
     def recognize(self, text: str, context: TurnContext) -> Recognition:
         candidates = [*self._sentence_candidates(text, context), self._device_candidate(text, context)]
         plan = choose(candidates)
+        if plan.confidence < EXACT:
+            plan = self._compound(normalize(text), context) or plan
         if not plan.calls and not plan.declined and self._open_question(normalize(text)):
             plan = Plan([OpenQuestion(text.strip())], confidence=OPEN_QUESTION, path="matcher")
         return Recognition(plan, tuple(candidates))
+
+    def _compound(self, tokens: list[str], context: TurnContext) -> Plan | None:
+        """ "Switch off the telly and remind me to call grandma at 7": readings of different sources joined at a
+        splitter, each understood on its own, when together they are understood better than the whole."""
+        best: Plan | None = None
+        for i, token in enumerate(tokens):
+            if token not in WORDS.commands.splitters or i in (0, len(tokens) - 1):
+                continue
+            left, right = (self._part(part, context) for part in (tokens[:i], tokens[i + 1:]))
+            if left is None or right is None:
+                continue
+            score = min(left.confidence, right.confidence)
+            if score > (best.confidence if best else 0.0):
+                best = Plan(left.calls + right.calls, confidence=score, path="matcher")
+        return best
+
+    def _part(self, tokens: list[str], context: TurnContext) -> Plan | None:
+        text = " ".join(t for t in tokens if t != ",")
+        plan = choose([*self._sentence_candidates(text, context), self._device_candidate(text, context)])
+        return plan if plan.calls and not plan.say and plan.confidence >= EXACT else None
 
     def _open_question(self, tokens: list[str]) -> bool:
         """A question or request that nothing understood and that names nothing of the household: one for a

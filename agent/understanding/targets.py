@@ -85,6 +85,10 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     if named:
         devices = [registry.devices[i] for m in named for i in m.ids if i in registry.devices]
         return Targets(_prefer_compatible(devices, kinds, frame, registry), kinds, area, floor)
+    if frame.indirect is not None and frame.indirect.kind == "climate":
+        warming = _warming(registry, area or (None if floor else context.area), floor)
+        if warming:
+            return Targets(warming, kinds, area, floor)
     if frame.reference and not (area or floor or (kinds and frame.too)):
         remembered = [registry.devices[i] for i in context.conversation.last_devices if i in registry.devices]
         if remembered:
@@ -173,6 +177,20 @@ def _related(devices: list[Device], kinds: tuple[Kind, ...], registry: Registry)
     areas = {d.area for d in devices if d.area}
     nearby = [d for a in areas for d in registry.select(kinds, area=a)]
     return nearby or devices
+
+
+def _warming(registry: Registry, area: str | None, floor: str | None) -> list[Device]:
+    """What warms or cools a place: its thermostats, and switches named as heaters ("Office heater")."""
+    if area is None and floor is None:
+        return []
+    return [d for d in registry.select((Kind.CLIMATE, Kind.SWITCH), area=area, floor=floor)
+            if d.kind is Kind.CLIMATE or heats(d)]
+
+
+def heats(device: Device) -> bool:
+    """A switch named as a heater: "Office heater", "space heater", "electric fire"."""
+    words = {w for name in (device.name, *device.aliases) for w in name.lower().split()}
+    return bool(words & language().values.heaters)
 
 
 def kind_of_word(word: str) -> Kind | None:

@@ -127,6 +127,18 @@ class PlanSentences:
 
 
 @dataclass(frozen=True)
+class BriefingSentences:
+    """What homebody says of the speaker's day."""
+
+    nothing_on: str
+    reminders: str
+    item: str
+    unlocked: str
+    open: str
+    watched_classes: frozenset[str]
+
+
+@dataclass(frozen=True)
 class RecallSentences:
     """What homebody says of who or what changed a device."""
 
@@ -174,3 +186,4 @@ class Wording:
     plans: PlanSentences
     presence: PresenceSentences
     recall: RecallSentences
+    briefing: BriefingSentences
