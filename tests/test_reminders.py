@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agent.config import Settings
 from agent.evaluation.case_file import read_case_lines
@@ -197,6 +198,8 @@ CONVERSATIONS = [
         ("remind me about the dentist tomorrow at 9", "OK, I'll remind you about the dentist at 9 am tomorrow."),
         ("remind me on Friday to pay the window cleaner",
          "OK, I'll remind you to pay the window cleaner at 9 am on Friday the 27th."),
+        ("remind me tonight to lock the shed", "OK, I'll remind you to lock the shed at 5 pm."),
+        ("set a reminder for 2 pm to call the bank", "OK, I'll remind you to call the bank at 2 pm."),
         ("set a reminder to take my pills every day at 8 am", "OK, I'll remind you to take your pills at 8 am every day."),
     ]),
     ("alarms", [
@@ -205,6 +208,7 @@ CONVERSATIONS = [
         ("set an alarm for 7 every weekday", "Alarm set for 7 am every weekday."),
         ("wake me up at half past six tomorrow", "That's already set: your alarm for 6:30 am tomorrow."),
         ("what alarms have I got", "You have 3 alarms: 6:30 am tomorrow, 7 am every weekday and 7:15 am tomorrow."),
+        ("when is my next alarm", "The next one is your alarm for 6:30 am tomorrow."),
         ("cancel my alarm", "You have 3 alarms: 6:30 am tomorrow, 7 am every weekday and 7:15 am tomorrow. "
                             "Which one should I cancel? Say, for example: cancel the 6:30 am alarm."),
         ("cancel the 7:15 alarm", "Cancelled your alarm for 7:15 am tomorrow."),
@@ -360,6 +364,7 @@ def test_every_example_is_understood_and_every_argument_described(house: House) 
     for tool in skill.tools:
         fields = tool.get_input_schema().model_fields
         assert all(f.description for name, f in fields.items() if name != "turn"), tool.name
+        assert "turn" not in convert_to_openai_tool(tool)["function"]["parameters"]["properties"], tool.name
 
 
 # ---- ringing ----------------------------------------------------------------------------------------------
@@ -553,3 +558,9 @@ def test_the_assistants_own_pending_work_is_never_touched(house: House, store: H
     assert house.at(minutes=2) == [f"{house.name}, it's time to call the plumber."]
     later = store.pending_item("later-1")
     assert later is not None and later.ended is None
+
+
+def test_the_names_of_the_household_are_said_as_names(house: House) -> None:
+    other = house.home.people[1]
+    said = house.say(f"remind me to call {other.name} about {other.name}'s party at 5", house.person)
+    assert said == f"OK, I'll remind you to call {other.name} about {other.name}'s party at 5 pm."

@@ -50,6 +50,7 @@ class AlarmArgs(BaseModel):
 
 class ListArgs(BaseModel):
     kind: Literal["reminder", "alarm", ""] | None = Field(default=None, description=_KIND)
+    only_next: bool = Field(default=False, description="only the next one ('when is my next alarm')")
     turn: InjectedTurn
 
 

@@ -28,12 +28,14 @@ class Asking:
         self.words = words
         self.ringer = ringer
 
-    def listing(self, turn: Turn, kind: str | None = None) -> str:
+    def listing(self, turn: Turn, kind: str | None = None, only_next: bool = False) -> str:
         kind = kind or None  # "" is both, as the sentences' fixed arguments say it
         mine = self._mine(turn, kind, "none_listed")
         if isinstance(mine, str):
             return mine
         _, items = mine
+        if only_next:
+            return self.words.say("next", item=self._described(items[:1], turn.now, "{kind}_item")[0])
         kinds = [k for k in KINDS if any(p.kind == k for p in items)]
         return " ".join(self._listed([p for p in items if p.kind == k], k, turn.now) for k in kinds)
 

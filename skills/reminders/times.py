@@ -71,7 +71,7 @@ def place(spoken: Spoken, now: datetime, timing: Timing, alarm: bool = False) ->
     if spoken.repeat:
         return min(next_repeat(spoken.repeat, hour, now) for hour in hours)
     if spoken.day:
-        return _on_day(spoken.day, hours, now, timing)
+        return _on_day(spoken.day, hours, now, timing, default=spoken.clock is None)
     return min(_next(hour, now) for hour in hours)
 
 
@@ -92,7 +92,7 @@ def _next(clock: time, now: datetime) -> datetime:
     return moment if moment > now else datetime.combine(now.date() + timedelta(days=1), clock, tzinfo=now.tzinfo)
 
 
-def _on_day(day: str, hours: list[time], now: datetime, timing: Timing) -> datetime | None:
+def _on_day(day: str, hours: list[time], now: datetime, timing: Timing, default: bool) -> datetime | None:
     today = now.date()
     if now.hour < timing.dawn and TOMORROW in day.split():
         today -= timedelta(days=1)  # "tomorrow at 7", said at 1 am: the day that is dawning
@@ -100,6 +100,8 @@ def _on_day(day: str, hours: list[time], now: datetime, timing: Timing) -> datet
     if span is None:
         return None
     fitting = [h for h in hours if span.hours[0] <= h.hour < span.hours[1]]
+    if not fitting and default:
+        fitting = [time(span.hours[0])]  # "remind me tonight": the default hour is not in it, its start is
     moments = [datetime.combine(span.days[0], h, tzinfo=now.tzinfo) for h in fitting]
     future = [m for m in moments if m > now]
     return min(future) if future else max(moments, default=None)
