@@ -35,6 +35,8 @@ from devices.registry import Registry
 log = logging.getLogger(__name__)
 SAY = language().wording.plans
 RunPlan = Callable[[Plan, TurnContext], list[CallResult]]
+LISTED = 5
+"""Items said in "what have you got planned"; the rest are counted."""
 Announce = Callable[..., None]
 
 
@@ -188,6 +190,8 @@ class Plans:
         items = self.items()
         if not items:
             return SAY.nothing_planned
+        if len(items) > LISTED:
+            return SAY.planned_more.format(items=", ".join(i.said for i in items[:LISTED]), more=len(items) - LISTED)
         return SAY.planned.format(items=join_words([i.said for i in items]))
 
     def cancel_last(self, context: TurnContext, now: datetime) -> str:

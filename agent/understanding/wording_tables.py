@@ -117,6 +117,7 @@ class PlanSentences:
     told: str
     nothing_planned: str
     planned: str
+    planned_more: str
     planned_item: str
     watching_item: str
     telling_item: str
