@@ -76,7 +76,7 @@ class Plans:
             return CallResult(call, [o for r in results for o in r.outcomes],
                               answer=SAY.at_once.format(condition=condition[:1].upper() + condition[1:],
                                                         reply=reply_for(results, self.registry)))
-        said = f"{call.condition.said and _marker(call)} {call.condition.said}".strip()
+        said = f"{_marker(call)} {describe_condition(call.condition)}"
         item = Pending(uuid.uuid4().hex[:12], "watch", {"call": call.to_json()}, None, None, context.area,
                        context.person, SAY.telling_item.format(said=said) if not call.calls
                        else SAY.watching_item.format(action=action, said=said), now.timestamp())
@@ -84,7 +84,7 @@ class Plans:
             return CallResult(call, answer=SAY.not_saved)
         if not call.calls:
             return CallResult(call, answer=SAY.tell.format(said=said))
-        return CallResult(call, answer=SAY.watch.format(said=said.capitalize(), action=action))
+        return CallResult(call, answer=SAY.watch.format(said=said, action=action))
 
     def _keep(self, item: Pending, context: TurnContext) -> bool:
         try:

@@ -24,6 +24,7 @@ class Grammar:
     plural_verbs: Mapping[str, str]
     last_and: str
     count: str
+    second_person: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class PresenceSentences:
     unknown: str
     is_home: str
     is_out: str
+    busy: str
     home: str
     away: str
     nobody_home: str
