@@ -114,7 +114,6 @@ class PlanSentences:
     tell: str
     at_once: str
     done_later: str
-    done_watch: str
     told: str
     nothing_planned: str
     planned: str
