@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 SEARCHED_TURNS = 1000
 """How far back the history search looks."""
-ATTRIBUTION_S = 10.0
-"""A device change up to this long after a turn acted on the device is that turn's doing."""
+LATE_REPORT_S = 2.0
+"""A device change during a turn that acted on the device, or this soon after it ended, is that turn's doing."""
 KINDS = {"later": "Later command", "watch": "Automation", "reminder": "Reminder", "alarm": "Alarm"}
 
 
@@ -120,7 +120,8 @@ def changes(app: App, device_id: str | None = None, limit: int = 50) -> list[Cha
 def _made_by(app: App, change: StateChange, actuations: list[tuple[TurnRecord, str]]) -> str:
     people = app.assistant.people()
     for turn, device_id in actuations:
-        if device_id == change.device_id and 0 <= change.at - turn.at <= ATTRIBUTION_S:
+        started = turn.at - turn.timings_ms.get("total", 0.0) / 1000 - 0.5  # turns are recorded as they end
+        if device_id == change.device_id and started <= change.at <= turn.at + LATE_REPORT_S:
             if turn.text.startswith("web page:"):
                 return "the web page"
             who = people.get(turn.person, turn.person) if turn.person else "someone"
