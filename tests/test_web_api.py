@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import REPO
 from web_support import WEB_HOMES, Home, serving, settings_for, virtual_state
 
 from agent.app import App
@@ -279,3 +280,15 @@ def test_a_lan_address_without_a_password_is_refused_at_start(tmp_path: Path):
     with pytest.raises(ConfigError, match="needs a household password"), \
             serving(WEB_HOMES[0], tmp_path, host="0.0.0.0"):
         pass
+
+
+def test_every_endpoint_is_in_docs_web_md():
+    from typing import cast
+
+    from agent.web.api import routes
+    from agent.web.server import Site
+
+    documented = (REPO / "docs" / "web.md").read_text()
+    for route in routes(cast(Site, None)):
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            assert f"`{method} {route.path.replace(':path', '')}`" in documented, f"{method} {route.path}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -66,9 +67,9 @@ def page_routes(site: Site) -> list[Route]:
         page("/skills", "skills.html", lambda r: views.skills(site.app)),
         page("/status", "status.html", lambda r: {"status": views.status(site.app)}),
         Route("/login", lambda r: _login_page(site, r), methods=["GET"]),
-        Route("/login", lambda r: _login(site, r), methods=["POST"]),
-        Route("/api/login", lambda r: _login(site, r, as_json=True), methods=["POST"]),
-        Route("/logout", lambda r: _logout(site, r), methods=["POST"]),
+        Route("/login", partial(_login, site), methods=["POST"]),
+        Route("/api/login", partial(_login, site, as_json=True), methods=["POST"]),
+        Route("/logout", partial(_logout, site), methods=["POST"]),
     ]
 
 
@@ -98,7 +99,7 @@ def _login_page(site: Site, request: Request, message: str = "", status: int = 2
                   next=_safe_next(wanted or request.query_params.get("next")))
 
 
-async def _login(site: Site, request: Request, as_json: bool = False) -> Response:
+async def _login(site: Site, request: Request, *, as_json: bool = False) -> Response:
     """The password checked (slowly, in a worker thread); wrong ones counted per address."""
     client = client_address(request)
     data = await _login_data(request, as_json)
