@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,33 @@ def test_the_event_stream_tells_an_open_page_of_a_change_made_elsewhere(site: tu
     reader.join(5)
     assert seen and seen[0]["id"] == home.light and seen[0]["state"]["state"] == "on"
     assert seen[0]["summary"].startswith("on")
+
+
+def wait_until(holds: Callable[[], bool], seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not holds() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return holds()
+
+
+def test_a_page_that_goes_away_stops_listening_and_a_stopped_server_hears_no_reports(tmp_path: Path):
+    """Pages come and go all day (phones sleep): none may leave a listener behind, on the registry or the server."""
+    with serving(WEB_HOMES[0], tmp_path) as (app, web):
+        assert web.site is not None
+        live, states = web.site.live, app.runtime.registry.states
+        assert states._listeners.count(live.changed) == 1
+        for _ in range(3):
+            with httpx.Client(base_url=web.url or "", timeout=5) as client, client.stream("GET", "/api/events") as stream:
+                first = stream.iter_raw()
+                assert next(first).startswith(b"retry:")
+                assert wait_until(lambda: live.listeners == 1)
+                for index in range(50):  # reports the page never reads
+                    states.update(WEB_HOMES[0].light, {"state": "on" if index % 2 else "off"})
+            assert wait_until(lambda: live.listeners == 0), "a closed page still has a queue"
+        assert states._listeners.count(live.changed) == 1  # one for the server, none per page
+        web.close()
+        assert live.changed not in states._listeners
+        web.close()  # twice is harmless
 
 
 # ---- history -----------------------------------------------------------------------------------------

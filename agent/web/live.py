@@ -3,6 +3,7 @@
 The registry calls its listeners on the MQTT thread; the listener here only hands the report to the
 web server's event loop (`call_soon_threadsafe`), which puts it on every open page's queue. A page
 that stops reading loses its oldest reports, never anyone else's, and nothing waits on the MQTT thread.
+The registry hears of one listener while the server serves (none per page); a page's queue goes with the page.
 """
 
 from __future__ import annotations
@@ -33,14 +34,16 @@ class LiveStates:
         """Device id and new state -> the event's data (what the page shows)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queues: set[asyncio.Queue[str | None]] = set()
-        registry.states.add_listener(self.changed)
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The server serves on `loop`: the registry's reports go to its open pages from now on."""
         self._loop = loop
+        self.registry.states.add_listener(self.changed)
 
     def detach(self) -> None:
-        """The server stops (from any thread): every stream ends, so no open page holds the server up, and later
-        reports are dropped (the registry keeps its listener)."""
+        """The server stops (from any thread; twice is harmless): the registry stops calling here, and every
+        stream ends, so no open page holds the server up."""
+        self.registry.states.remove_listener(self.changed)
         loop, self._loop = self._loop, None
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):
