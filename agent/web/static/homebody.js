@@ -113,6 +113,16 @@ function deviceControls() {
 function liveStates() {
   if (!document.querySelector("[data-device]") || !window.EventSource) return;
   const events = new EventSource("/api/events");
+  const LOST = "Lost touch with homebody: what is shown may be out of date until it answers again.";
+  // body[data-live]: "open" while states arrive live, "lost" while the browser tries to reconnect
+  events.addEventListener("open", () => {
+    if (document.body.dataset.live === "lost" && document.getElementById("message")?.textContent === LOST) message("");
+    document.body.dataset.live = "open";
+  });
+  events.addEventListener("error", () => {
+    document.body.dataset.live = "lost";
+    message(LOST, true);
+  });
   events.addEventListener("state", (event) => {
     const data = JSON.parse(event.data);
     const card = document.querySelector(`[data-device="${CSS.escape(data.id)}"]`);
