@@ -96,7 +96,7 @@ class SkillSettings:
 @dataclass
 class WebSettings:
     enabled: bool = True
-    """Serve the household web page while `homebody run` or `serve` runs."""
+    """Serve the household web page while `homebody run` runs (and any front end that calls start_web)."""
     host: str = "127.0.0.1"
     """The address to listen on; any address but loopback needs `password_hash` (docs/web.md)."""
     port: int = 8780

@@ -1,8 +1,8 @@
 """The household web page (docs/web.md): devices, history, schedule, what is planned, routines, suggestions,
 skills and status, over the running homebody's own Assistant and household store.
 
-`homebody run` and `homebody serve` call `start_web(app, settings)` once the App has started, and close
-what it returns before the App.
+`homebody run` (and any other front end that starts an App, e.g. a headless service) calls
+`start_web(app, settings)` once the App has started, and closes what it returns before the App.
 """
 
 from __future__ import annotations
