@@ -81,6 +81,8 @@ def test_a_no_leaves_the_lock_locked(site: tuple[Home, App, httpx.Client]):
 @pytest.mark.parametrize("device, body, status, says", [
     ("no_such_thing", {"changes": {"state": "on"}}, 404, "There is no device"),
     ("LIGHT", {"changes": {"state": "purple"}}, 400, "state must be one of"),
+    ("LIGHT", {"changes": {"state": "x" * 10_000}}, 400, "state must be one of"),
+    ("LIGHT", {"changes": {"x" * 10_000: "on"}}, 400, "not a change a device takes"),
     ("LIGHT", {"changes": {"colour": "red"}}, 400, "has no settable"),
     ("LIGHT", {"changes": {}}, 400, "Send the change as"),
     ("LIGHT", {"state": "on"}, 400, "Send the change as"),
@@ -94,6 +96,7 @@ def test_a_change_a_device_cannot_take_is_refused_and_nothing_is_done(site: tupl
     content = body if isinstance(body, str) else json.dumps(body)
     answer = client.post(f"/api/devices/{device}", content=content, headers={"Content-Type": "application/json"})
     assert answer.status_code == status and says in answer.json()["error"]
+    assert len(answer.json()["error"]) < 200  # what was sent is quoted, not 10 kB of it
     assert app.runtime.registry.states.snapshot() == before
     assert app.history is not None and app.history.flush()
     assert client.get("/api/history").json() == []
@@ -211,6 +214,7 @@ def test_a_form_with_a_mistake_says_what_and_writes_nothing(site: tuple[Home, Ap
 
 ICS = """BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:piano@test\r\nSUMMARY:Piano lesson\r
 DTSTART:20260105T170000\r\nDTEND:20260105T173000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"""
+BROKEN_EVENT = "BEGIN:VEVENT\r\nUID:swim@test\r\nSUMMARY:Swimming\r\nDTSTART:20260106T160000\r\nRRULE:FREQ=NEVER\r\nEND:VEVENT\r\n"
 
 
 @pytest.mark.parametrize("calendar, says", [
@@ -218,6 +222,7 @@ DTSTART:20260105T170000\r\nDTEND:20260105T173000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r
     (ICS.replace("END:VCALENDAR\r\n", ""), "Nothing was imported"),
     (ICS.replace("FREQ=WEEKLY;BYDAY=MO", "FREQ=NEVER"), "Nothing was imported"),
     ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "has no events"),
+    (ICS.replace("END:VCALENDAR", BROKEN_EVENT + "END:VCALENDAR"), "Nothing was imported"),  # not even the good one
 ])
 def test_a_broken_calendar_imports_nothing(site: tuple[Home, App, httpx.Client], calendar: str, says: str):
     _home, app, client = site

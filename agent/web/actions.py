@@ -152,7 +152,8 @@ class PageActions:
         except ConfigError as error:
             raise BadInput(f"Nothing was imported: {error}.") from None
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
-            raise BadInput(f"Nothing was imported: that file is not a calendar homebody can read ({error}).") from None
+            raise BadInput(f"Nothing was imported: that file is not a calendar homebody can read "
+                           f"({str(error)[:160]}).") from None
         if not entries:
             raise BadInput("Nothing was imported: that file has no events.")
         store.save_entries(entries)
