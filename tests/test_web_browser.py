@@ -163,6 +163,19 @@ def test_unlocking_from_the_page_needs_the_confirmation(running, open_page):
     assert virtual_state(app, home.lock)["state"] == "unlocked"
 
 
+def test_a_device_gone_since_the_page_was_shown_is_said_in_the_page(running, open_page):
+    """Discovery can take a device away while a page shows it: the page says so, and nothing is sent."""
+    from playwright.sync_api import expect
+
+    home, app, url = running
+    page = open_page(url)
+    name = name_of(app, home.light)
+    gone = app.runtime.registry.devices.pop(home.light)
+    card(page, home.light).get_by_role("button", name=f"Turn on {name}").click()
+    expect(page.locator("#message")).to_have_text(f"There is no device '{gone.id}' in this household.")
+    assert virtual_state(app, home.light)["state"] == "off"
+
+
 # ---- schedule --------------------------------------------------------------------------------------------
 
 
