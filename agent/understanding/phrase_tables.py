@@ -14,6 +14,8 @@ class TimeInCommands:
     time_words: frozenset[str]
     every_day: tuple[str, ...]
     then: frozenset[str]
+    prepositions: frozenset[str]
+    """Words that say when: a word not understood after one is a time not understood."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from agent.understanding.times.clock import _TIME_RE, clock_time, parse_duration
 from agent.understanding.times.days import period
 from agent.understanding.times.patterns import DAY, DURATION, TIME, WEEKDAY, T, alternatives, unnamed
 
-WhenKind = Literal["at", "after", "for", "every", "day", "invalid"]
+WhenKind = Literal["at", "after", "for", "every", "day", "invalid", "unread"]
+"""unread: words after one that says when ("until bedtime"), not understood."""
 _C = T.commands
 _DAY, _TIME, _DUR = unnamed(DAY), unnamed(TIME), unnamed(DURATION)
 _EVERY_WHAT = alternatives((*_C.every_day, *T.weekdays_word, *T.weekends_word, *T.weekday_numbers))
@@ -78,7 +79,24 @@ def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[in
         start, end = starts.index(match.start()), _end_token(starts, match.end())
         if not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
             found.append(When("invalid", start, end, said=match.group()))  # "at 25 o'clock"
-    return sorted(found, key=lambda w: w.start)
+    return _joined(sorted(found, key=lambda w: w.start))
+
+
+def _joined(found: list[When]) -> list[When]:
+    """ "At 6 am every weekday" is one time, as "every weekday at 6 am" is: a time of day next to a repeat
+    with none joins it."""
+    joined: list[When] = []
+    for when in found:
+        last = joined[-1] if joined else None
+        pair = {last.kind, when.kind} if last is not None and last.end == when.start else set()
+        if last is not None and pair == {"at", "every"}:
+            at, every = (last, when) if last.kind == "at" else (when, last)
+            if every.clock is None and at.day is None:
+                joined[-1] = When("every", last.start, when.end, clock=at.clock, half_said=at.half_said,
+                                  repeat=every.repeat, said=f"{last.said} {when.said}")
+                continue
+        joined.append(when)
+    return joined
 
 
 def _read(match: re.Match[str], start: int, end: int) -> When | None:
