@@ -92,6 +92,8 @@ LATER = [
      {"state": "off"}),
     (example, "porch", "porch_light", {"state": "off"}, "turn the porch light on in half an hour", 31,
      {"state": "on"}),
+    (example, "porch", "porch_light", {"state": "on"}, "turn the porch light off in an hour and a half", 91,
+     {"state": "off"}),
 ]
 
 
@@ -269,7 +271,7 @@ def test_a_locked_database_is_said_and_nothing_is_half_kept(open_house, tmp_path
     "when the sauna turns on, turn off the lights", "if the dishwasher finishes turn off the kettle",
     "turn on the heating tomorrow",
     "turn off the lights at sunset", "turn the lights on until bedtime", "switch the heating off after the film",
-    "turn the lights off at 9 tomorrow at 10",
+    "turn the lights off at 9 tomorrow at 10", "lights off in 5",
 ])
 @pytest.mark.parametrize("home", [maple, example])
 def test_times_and_conditions_not_understood_change_nothing(open_house, home, text):

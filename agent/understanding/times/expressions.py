@@ -35,6 +35,7 @@ _WHEN = re.compile(
 )
 _NUMBER_TIME = re.compile(rf"(?<![^ ])(?:\d+ (?:{alternatives(_C.time_words)})|(?:{alternatives(T.hour_prepositions)}) "
                           rf"\d+ (?:{alternatives(_C.time_words)}))(?![^ ])")
+_BARE_NUMBER = re.compile(rf"(?<![^ ])(?:{alternatives(_C.unit_needed_after)}) \d+(?![^ ])")
 _WEEKDAY_ONLY = re.compile(rf"(?:{WEEKDAY})")
 _SETTING_UNITS = language().values.percent | language().values.degrees
 SMALL_HOURS = (1, 7)
@@ -79,6 +80,12 @@ def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[in
         start, end = starts.index(match.start()), _end_token(starts, match.end())
         if not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
             found.append(When("invalid", start, end, said=match.group()))  # "at 25 o'clock"
+    taken = {i for w in found for i in range(w.start, w.end)}
+    for match in _BARE_NUMBER.finditer(text):
+        start, end = starts.index(match.start()), _end_token(starts, match.end())
+        unit_follows = end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
+        if not unit_follows and not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
+            found.append(When("invalid", start, end, said=match.group()))  # "lights off in 5": 5 what?
     return _joined(sorted(found, key=lambda w: w.start))
 
 
