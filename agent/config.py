@@ -212,15 +212,21 @@ def _tables(value: Any, kind: type, where: str, environ: Mapping[str, str]) -> l
     return tables
 
 
+def check_uri(value: str, where: str) -> str:
+    """A Wyoming endpoint, `tcp://HOST:PORT`; ConfigError naming `where` else."""
+    parsed = urlparse(value)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme != "tcp" or not parsed.hostname or port is None:
+        raise ConfigError(f"{where}: expected tcp://HOST:PORT, got {value!r}")
+    return value
+
+
 def _check_limits(section: str, key: str, value: Any, where: str) -> Any:
     if (section, key) in URIS and value:
-        parsed = urlparse(value)
-        try:
-            port = parsed.port
-        except ValueError:
-            port = None
-        if parsed.scheme != "tcp" or not parsed.hostname or port is None:
-            raise ConfigError(f"{where}: expected tcp://HOST:PORT, got {value!r}")
+        check_uri(value, where)
     choices = CHOICES.get((section, key))
     if choices is not None and value not in choices:
         raise ConfigError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")
