@@ -6,8 +6,9 @@ the context (clock, household store, device registry, a way to speak later), nev
 globals, so two assistants in one process (tests, a restart) never share state.
 
 This module is the whole of what a skill imports from homebody: the declaration types below,
-and re-exported from the rest of homebody the sentence-template slots, the household store and
-calendar, and the spelling-and-sound likeness of names. The built-in skills use nothing else.
+and re-exported from the rest of homebody the sentence-template slots, times as spoken (days, times of
+day, durations, and the times said inside a command), the household store and calendar, and the
+spelling-and-sound likeness of names. The built-in skills use nothing else.
 """
 
 from __future__ import annotations
@@ -33,19 +34,22 @@ from agent.understanding.normalize import normalize
 from agent.understanding.similarity import similarity
 from agent.understanding.templates import FREE_TEXT, SlotType, choice, sentence_text
 from agent.understanding.times import DAY as DAY_PATTERN
+from agent.understanding.times import DURATION as DURATION_PATTERN
 from agent.understanding.times import TIME as TIME_PATTERN
 from agent.understanding.times import Period, alternatives, clock_time, next_date, parse_duration, period, unnamed
+from agent.understanding.times.expressions import SMALL_HOURS, When, find_when
 from devices.errors import StoreError
 
 if TYPE_CHECKING:
     from devices.registry import Registry
 
 __all__ = [
-    "DAY_PATTERN", "FREE_TEXT", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry", "HouseholdStore", "Language", "Occurrence", "Pending", "Period", "Schedule",
-    "Sentences",
-    "Skill", "SkillContext", "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "add_entry", "alternatives", "choice", "clock_time",
-    "day_phrase", "days_named", "describe", "describe_when", "language", "log_announcement", "next_date", "normalize", "parse_duration", "period",
-    "remove_entry", "sentence_text", "similarity", "skip_occurrence", "spoken_time", "title_words", "unnamed",
+    "DAY_PATTERN", "DURATION_PATTERN", "FREE_TEXT", "SMALL_HOURS", "TIME_PATTERN", "WEEKDAYS", "Announce", "CalendarEntry",
+    "HouseholdStore", "Language", "Occurrence", "Pending", "Period", "Schedule", "Sentences", "Skill", "SkillContext",
+    "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "When", "add_entry", "alternatives", "choice",
+    "clock_time", "day_phrase", "days_named", "describe", "describe_when", "find_when", "language", "log_announcement",
+    "next_date", "normalize", "parse_duration", "period", "remove_entry", "sentence_text", "similarity",
+    "skip_occurrence", "spoken_time", "title_words", "unnamed",
 ]
 
 log = logging.getLogger(__name__)

@@ -23,9 +23,21 @@ class _Store(Protocol):
 class PendingRecords:
     """Later commands, automations, reminders and alarms; whereabouts."""
 
-    def add_pending(self: _Store, item: Pending) -> None:
-        with self._write("save what is planned") as db:
+    _revision = 0
+
+    @property
+    def pending_revision(self) -> int:
+        """Bumped by every change this process makes to what is pending or to timers: a clock that ticks every
+        second reads the store again only when it changed."""
+        return self._revision
+
+    def _changed(self) -> None:
+        self._revision += 1
+
+    def add_pending(self, item: Pending) -> None:
+        with self._write("save what is planned") as db:  # type: ignore[attr-defined]
             db.table("pending").insert(_pending_row(item), replace=True)
+        self._changed()
 
     def pending(self: _Store, kinds: tuple[str, ...] = ()) -> list[Pending]:
         """What still waits, soonest first (automations last)."""
@@ -47,15 +59,24 @@ class PendingRecords:
                                  [until]))
         return [_pending_from_row(row) for row in rows]
 
-    def end_pending(self: _Store, item_id: str, at: float, outcome: str, next_due: float | None = None) -> bool:
+    def end_pending(self, item_id: str, at: float, outcome: str, next_due: float | None = None) -> bool:
         """Mark an item done, cancelled or missed; with `next_due` (a repeat) it waits again instead."""
-        with self._write("update what is planned") as db:
+        with self._write("update what is planned") as db:  # type: ignore[attr-defined]
             if next_due is not None:
                 db.execute("UPDATE pending SET due = ? WHERE id = ? AND ended IS NULL", [next_due, item_id])
             else:
                 db.execute("UPDATE pending SET ended = ?, outcome = ? WHERE id = ? AND ended IS NULL",
                            [at, outcome, item_id])
-            return bool(db.execute("SELECT changes()").fetchone()[0])
+            changed = bool(db.execute("SELECT changes()").fetchone()[0])
+        self._changed()
+        return changed
+
+    def due_times(self: _Store) -> list[float]:
+        """Every time something waits for, pending items and running timers alike, soonest first."""
+        with self._read("read what is due") as db:
+            rows = db.execute("SELECT due FROM pending WHERE ended IS NULL AND due IS NOT NULL UNION ALL "
+                              "SELECT ends_at FROM timers WHERE paused_remaining_s IS NULL ORDER BY 1").fetchall()
+        return [row[0] for row in rows]
 
     def set_whereabouts(self: _Store, whereabouts: Whereabouts) -> None:
         with self._write("save who is home") as db:

@@ -246,10 +246,13 @@ class HouseholdStore(PendingRecords):
     def save_timer(self, timer: Timer) -> None:
         with self._write(f"save timer {timer.id}") as db:
             db.table("timers").upsert(asdict(timer), pk="id")
+        self._changed()
 
     def delete_timer(self, timer_id: str) -> bool:
         with self._write(f"delete timer {timer_id}") as db:
-            return db.execute("DELETE FROM timers WHERE id = ?", [timer_id]).rowcount > 0
+            deleted = db.execute("DELETE FROM timers WHERE id = ?", [timer_id]).rowcount > 0
+        self._changed()
+        return deleted
 
     # -- history --------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ Device reports arrive on the MQTT thread and are handed to the scheduler's own q
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import queue
@@ -22,6 +23,7 @@ from agent.turn.routine_clock import due_routines
 from devices.errors import StoreError
 from devices.household import Routine
 from devices.model import State
+from devices.registry import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,11 @@ class Scheduler:
     def __post_init__(self) -> None:
         self.last = self.last or self.clock()
         self._events: queue.SimpleQueue[StateEvent] = queue.SimpleQueue()
+        self._cached: tuple[int, list[float]] = (-1, [])
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._followed: list[StateStore] = []
 
     # -- the clock ----------------------------------------------------------------------------------
 
@@ -72,19 +76,22 @@ class Scheduler:
         return min(moments, default=None)
 
     def _due_times(self, after: float, until: float) -> list[float]:
+        """What falls due in (after, until]: read from the store only when it changed (a tick is then a bisect)."""
         if self.store is None:
             return []
-        try:
-            items = [p.due for p in self.store.pending() if p.due is not None and after < p.due <= until]
-            timers = [t.ends_at for t in self.store.timers() if t.paused_remaining_s is None and after < t.ends_at <= until]
-        except StoreError as error:
-            log.warning("scheduler: cannot read what is due: %s", error)
-            return []
-        return items + timers
+        if self._cached[0] != self.store.pending_revision:
+            try:
+                self._cached = (self.store.pending_revision, self.store.due_times())
+            except StoreError as error:
+                log.warning("scheduler: cannot read what is due: %s", error)
+                return []
+        times = self._cached[1]
+        return times[bisect.bisect_right(times, after):bisect.bisect_right(times, until)]
 
     def _run_at(self, moment: datetime) -> None:
         assert self.last is not None
-        for item in self._due_later(moment):
+        due = self._due_times(float("-inf"), moment.timestamp())
+        for item in self._due_later(moment) if due else []:
             self._guarded(functools.partial(self.run_later, item, moment), f"later command {item.id}")
         self._guarded(functools.partial(self.tick_skills, moment), "skills' tick")
         for routine in due_routines(self.routines, self.last, moment, grace=max(moment - self.last, _GRACE)):
@@ -123,7 +130,15 @@ class Scheduler:
         self._thread = threading.Thread(target=self._loop, args=(interval,), name="scheduler", daemon=True)
         self._thread.start()
 
+    def follow(self, states: StateStore) -> None:
+        """Hear every device report of `states`, until closed."""
+        states.add_listener(self.state_changed)
+        self._followed.append(states)
+
     def close(self) -> None:
+        for states in self._followed:  # a closed scheduler hears nothing more (one is built per evaluation case)
+            states.remove_listener(self.state_changed)
+        self._followed.clear()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)

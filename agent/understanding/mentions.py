@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from agent.understanding.language import language
 from agent.understanding.normalize import plain_name
 from devices.household import Routine
-from devices.model import Kind
+from devices.model import READ_ONLY_KINDS, Kind
 from devices.registry import Registry
 
 MentionType = Literal["device", "area", "floor", "kind", "routine"]
@@ -25,6 +25,8 @@ TYPE_RANK = {"device": 0, "routine": 1, "area": 2, "floor": 3, "kind": 4}
 FUZZY_THRESHOLD = 78.0
 MAX_SPAN = 7
 WORDS = language()
+WINDOW_COVERINGS = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
+"""Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class _Entry:
     device_class: str | None = None
     generic: bool = False
     plural: bool = False
+    score: float = 1.0
+    """Below 1 for a name the household never wrote, only said another way ("reading light" for "Reading lamp")."""
 
 
 @dataclass
@@ -80,6 +84,8 @@ class NameIndex:
                     existing.ids.extend(entry.ids)
                 return
         entries.append(entry)
+        if entry.score < 1.0:
+            return  # a name said another way is found as said, never by likeness, and adds no words
         self.compact.setdefault(key.replace(" ", ""), key)
         self.words.update(key.split())
         self.by_length.setdefault(len(key.split()), []).append(key)
@@ -106,7 +112,46 @@ def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
     for routine in routines:
         for name in [routine.name, *routine.aliases]:
             index.add(name, _Entry("routine", [routine.id]))
+    _add_kind_variants(index, registry)
     return index
+
+
+KIND_VARIANT_SCORE = 0.95
+"""A device named with another word for its kind ("reading light" for "Reading lamp", "front door lock")."""
+
+
+def _add_kind_variants(index: NameIndex, registry: Registry) -> None:
+    """Names said with another word of the device's kind, or with its kind word added; never over a real name."""
+    for device in registry.devices.values():
+        if device.kind in READ_ONLY_KINDS:
+            continue
+        words = [w for w, meaning in WORDS.kinds.items() if meaning.kind is device.kind and " " not in w
+                 and _same_class(meaning.device_class, device.device_class)]
+        for name in (device.name, *device.aliases):
+            said = plain_name(name).split()
+            if len(said) > 1 and any(e.type in ("area", "floor") for e in index.phrases.get(" ".join(said[:-1]), [])):
+                continue  # "Living room lamp": "the living room light" is the room's lights
+            for variant in _variants(said, words):
+                if variant not in index.phrases:
+                    index.add(variant, _Entry("device", [device.id], device.kind, device.device_class,
+                                              score=KIND_VARIANT_SCORE))
+
+
+def _variants(name: list[str], kind_words: list[str]) -> list[str]:
+    if len(name) < 2 and name and name[0] in kind_words:
+        return []
+    last = name[-1] if name else ""
+    found = [" ".join([*name, word]) for word in kind_words
+             if not word.endswith("s") and word.rstrip("s") != last.rstrip("s") and not word.startswith(last)]
+    if name and name[-1] in kind_words and len(name) > 1:
+        plural = name[-1].endswith("s")
+        found += [" ".join([*name[:-1], word]) for word in kind_words if word.endswith("s") == plural]
+    return found
+
+
+def _same_class(word_class: str | None, device_class: str | None) -> bool:
+    return word_class is None or word_class == device_class or \
+        (word_class in WINDOW_COVERINGS and (device_class is None or device_class in WINDOW_COVERINGS))
 
 
 def find_mentions(tokens: list[str], index: NameIndex, skip: set[int] | None = None) -> list[Mention]:
@@ -139,7 +184,7 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     phrase = " ".join(words)
     key = phrase if phrase in index.phrases else index.compact.get(phrase.replace(" ", ""))
     if key is not None:
-        return [_mention(e, start, end, 1.0) for e in index.phrases[key]]
+        return [_mention(e, start, end, e.score) for e in index.phrases[key]]
     for other in (" ".join(_without_s(w, index) for w in words), *_number_forms(words, index)):
         if other != phrase and other in index.phrases:  # "Macrotorrent's", "the bedside lamp" of "Bedside lamps"
             return [_mention(e, start, end, 0.95) for e in index.phrases[other] if e.type != "kind"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
+from agent.understanding.mentions import WINDOW_COVERINGS
 from agent.turn.context import TurnContext
 from devices.model import READ_ONLY_KINDS, Device, Kind
 from devices.registry import Registry
@@ -124,8 +125,6 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
-WINDOW_COVERINGS = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
-"""Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
 
 
 def by_class(devices: list[Device], classes: set[str]) -> list[Device]:

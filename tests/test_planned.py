@@ -1,0 +1,246 @@
+"""Later commands and automations: set up by voice, kept in a real SQLite store, carried out by the one
+scheduler on a clock the test moves; they survive a restart, and a store that cannot save says so."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from helpers import FakeController, example, maple
+
+from agent.config import Settings
+from agent.memory.store import HouseholdStore
+from agent.turn.assistant import Assistant
+from agent.turn.context import TurnContext
+from agent.turn.scheduler import Scheduler
+from devices.household import Household
+from devices.registry import Registry
+
+
+@dataclass
+class House:
+    """An assistant, its store and scheduler, and a clock the test moves."""
+
+    household: Household
+    store: HouseholdStore
+    now: datetime
+    registry: Registry = field(init=False)
+    said: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.registry = Registry.from_household(self.household)
+        self.assistant = Assistant(self.registry, FakeController(self.registry), self.household, Settings(),
+                                   store=self.store, announce=lambda text, area, **_: self.said.append(text),
+                                   clock=lambda: self.now)
+        self.scheduler = Scheduler(self.store, lambda: self.now, run_later=self.assistant.plans.run_later,
+                                   on_state=self.assistant.plans.on_state, last=self.now)
+        self.scheduler.follow(self.registry.states)
+        self.context = TurnContext(area=self.first_area(), now=self.now)
+
+    def first_area(self) -> str:
+        return next(iter(self.registry.areas))
+
+    def say(self, text: str, area: str | None = None) -> str:
+        self.context.area = area or self.context.area
+        self.context.now = self.now
+        reply = self.assistant.turn(text, self.context).reply
+        self.scheduler.settle()
+        return reply
+
+    def wait(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+        self.scheduler.advance(self.now)
+
+    def report(self, device_id: str, **state: object) -> None:
+        """A device changes by itself and reports it."""
+        self.registry.states.update(device_id, state)
+        self.scheduler.settle()
+
+    def state(self, device_id: str) -> dict:
+        return self.registry.state(device_id)
+
+
+EVENING = datetime(2026, 11, 24, 20, 0)
+
+
+@pytest.fixture
+def open_house(tmp_path: Path) -> Iterator[Callable[[Household], House]]:
+    stores: list[HouseholdStore] = []
+
+    def start(household: Household, now: datetime = EVENING) -> House:
+        store = HouseholdStore(tmp_path / f"{household.home.name}.db")
+        store.seed(household)
+        stores.append(store)
+        return House(household, store, now.replace(tzinfo=ZoneInfo(household.home.timezone)))
+
+    yield start
+    for store in stores:
+        store.close()
+
+
+# ---- later commands, on two households --------------------------------------------------------------------
+
+LATER = [
+    (maple, "living_room", "tv", {"state": "on"}, "turn off the tv in ten minutes", 11, {"state": "off"}),
+    (maple, "garage", "garage_light", {"state": "off"}, "turn on the garage light at 8:30 pm", 31, {"state": "on"}),
+    (example, "sitting_room", "sofa_lamp", {"state": "on"}, "in 20 minutes switch the sofa lamp off", 21,
+     {"state": "off"}),
+    (example, "porch", "porch_light", {"state": "off"}, "turn the porch light on in half an hour", 31,
+     {"state": "on"}),
+]
+
+
+@pytest.mark.parametrize(("home", "area", "device", "before", "text", "minutes", "after"), LATER)
+def test_a_later_command_waits_then_runs_and_says_so(open_house, home, area, device, before, text, minutes, after):
+    house = open_house(home())
+    house.registry.states.update(device, before)
+    reply = house.say(text, area)
+    assert reply.startswith("OK, I'll") and house.state(device).items() >= before.items()
+    house.wait(minutes - 2)
+    assert house.state(device).items() >= before.items() and not house.said
+    house.wait(2)
+    assert house.state(device).items() >= after.items()
+    assert len(house.said) == 1 and house.said[0].startswith("As you asked")
+
+
+@pytest.mark.parametrize("home", [maple, example])
+def test_for_a_while_puts_the_device_back_afterwards(open_house, home):
+    house = open_house(home())
+    fan = next(d for d in house.registry.devices.values() if d.kind.value == "fan")
+    house.registry.states.update(fan.id, {"state": "off"})
+    house.say(f"turn on the {fan.name} for 15 minutes", fan.area)
+    assert house.state(fan.id)["state"] == "on"
+    house.wait(16)
+    assert house.state(fan.id)["state"] == "off"
+
+
+def test_cancel_that_cancels_what_was_just_planned(open_house):
+    house = open_house(maple())
+    house.registry.states.update("garage_light", {"state": "on"})
+    house.say("turn off the garage light in 5 minutes", "garage")
+    assert "won't" in house.say("actually, cancel that")
+    house.wait(10)
+    assert house.state("garage_light")["state"] == "on" and not house.said
+
+
+def test_what_is_planned_is_listed(open_house):
+    house = open_house(example())
+    house.say("turn off the sofa lamp in ten minutes", "sitting_room")
+    house.say("when the front door unlocks, turn on the porch light")
+    listed = house.say("what have you got planned")
+    assert "sofa lamp" in listed and "porch light" in listed
+
+
+# ---- automations ------------------------------------------------------------------------------------------
+
+def test_an_automation_fires_once_when_its_condition_comes_true(open_house):
+    house = open_house(maple())
+    house.registry.states.update("hallway_light", {"state": "off"})
+    house.registry.states.update("front_door_contact", {"state": "off"})
+    house.say("when the front door opens, turn on the hallway light")
+    assert house.state("hallway_light")["state"] == "off"
+    house.report("front_door_contact", state="on")
+    assert house.state("hallway_light")["state"] == "on" and len(house.said) == 1
+    house.registry.states.update("hallway_light", {"state": "off"})
+    house.report("front_door_contact", state="off")
+    house.report("front_door_contact", state="on")
+    assert house.state("hallway_light")["state"] == "off"  # one-shot
+
+
+def test_a_closed_scheduler_hears_no_more_reports(open_house):
+    """One scheduler is built per evaluation case: the ones closed before must not pile up on the registry."""
+    house = open_house(example())
+    listening = len(house.registry.states._listeners)
+    house.scheduler.close()
+    assert len(house.registry.states._listeners) == listening - 1
+    house.scheduler.close()  # twice is harmless
+
+
+def test_let_me_know_announces_and_changes_nothing(open_house):
+    house = open_house(maple())
+    house.registry.states.update("garage_door", {"state": "closed", "position": 0})
+    house.say("let me know if the garage door opens")
+    before = house.registry.states.snapshot()
+    house.report("garage_door", state="open", position=100)
+    assert house.said and "garage" in house.said[0].lower()
+    after = house.registry.states.snapshot()
+    assert {k: v for k, v in after.items() if before.get(k) != v}.keys() <= {"garage_door"}
+
+
+def test_a_number_crossed_fires_the_automation(open_house):
+    house = open_house(maple())
+    house.say("if the living room drops below 18 degrees, set the heating to 21")
+    assert house.state("living_thermostat")["target_temperature"] != 21
+    house.report("living_temperature", value=17.5)
+    assert house.state("living_thermostat")["target_temperature"] == 21
+
+
+# ---- restarts -----------------------------------------------------------------------------------------------
+
+def test_a_later_command_and_an_automation_survive_a_restart(tmp_path: Path):
+    household = maple()
+    zone = ZoneInfo(household.home.timezone)
+    path = tmp_path / "restart.db"
+    with HouseholdStore(path) as store:
+        store.seed(household)
+        house = House(household, store, EVENING.replace(tzinfo=zone))
+        house.registry.states.update("tv", {"state": "on"})
+        house.say("turn off the tv in ten minutes", "living_room")
+        house.say("when the front door opens, turn on the hallway light")
+    with HouseholdStore(path) as store:
+        house = House(household, store, EVENING.replace(tzinfo=zone) + timedelta(minutes=1))
+        house.registry.states.update("tv", {"state": "on"})
+        house.registry.states.update("hallway_light", {"state": "off"})
+        house.wait(10)
+        assert house.state("tv")["state"] == "off"
+        house.report("front_door_contact", state="on")
+        assert house.state("hallway_light")["state"] == "on"
+
+
+def test_a_locked_database_is_said_and_nothing_is_half_kept(open_house, tmp_path: Path):
+    house = open_house(example())
+    blocker = sqlite3.connect(house.store.path, timeout=0.1)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        house.store.db.conn.execute("PRAGMA busy_timeout = 50")
+        reply = house.say("turn off the sofa lamp in ten minutes", "sitting_room")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert "couldn't save" in reply
+    assert house.store.pending() == []
+    house.wait(15)
+    assert not house.said
+
+
+# ---- bad input: clear replies, nothing acts ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "turn off the lights in minus five minutes", "turn on the light at 25 o'clock", "remind me",
+    "when the sauna turns on, turn off the lights", "if the dishwasher finishes turn off the kettle",
+    "turn on the heating tomorrow",
+])
+@pytest.mark.parametrize("home", [maple, example])
+def test_times_and_conditions_not_understood_change_nothing(open_house, home, text):
+    house = open_house(home())
+    before = house.registry.states.snapshot()
+    reply = house.say(text)
+    assert reply and house.registry.states.snapshot() == before and house.store.pending() == []
+
+
+def test_ten_thousand_pending_items_keep_it_answering(open_house):
+    house = open_house(example())
+    from agent.memory.records import Pending
+
+    due = (house.now + timedelta(days=2)).timestamp()
+    for n in range(10_000):
+        house.store.add_pending(Pending(f"p{n}", "later", {"call": {"tool": "later", "args": {"calls": []}}}, due,
+                                        said=f"thing {n}", created=house.now.timestamp()))
+    assert "more" in house.say("what have you got planned")
+    assert "Done" in house.say("turn on the porch light", "porch")
+    house.wait(1)
