@@ -128,7 +128,8 @@ def _microphone(steps: list[str]) -> None:
 
 
 def _wake_word(model: str) -> None:
-    """Reads 16 kHz 16-bit audio on stdin; prints the model's name on a line each time it hears it."""
+    """Reads 16 kHz 16-bit audio on stdin; prints the model's name on a line each time it hears it. It ends when
+    its input does: the satellite has stopped (or let go of its wake word service), so nothing is left running."""
     sys.path.insert(0, str(REPO))
     import numpy
 
@@ -138,7 +139,6 @@ def _wake_word(model: str) -> None:
     while chunk := sys.stdin.buffer.read(BLOCK * 2):
         if detector.process(numpy.frombuffer(chunk, "<i2")):
             print(model, flush=True)
-    time.sleep(3600)  # wyoming-satellite takes an empty line for a detection: never give it one
 
 
 if __name__ == "__main__":
