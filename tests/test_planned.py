@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import FakeController, example, maple
+from helpers import FakeController, example, hazel, maple
 
 from agent.config import Settings
 from agent.memory.store import HouseholdStore
@@ -123,6 +123,31 @@ def test_a_time_of_day_and_a_repeat_are_one_time_in_either_order(open_house, tex
         house.wait(60)
     house.wait(24 * 60)  # Saturday
     assert house.state("porch_light")["state"] == "off"
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("turn the porch light on tonight at 11", 3),       # EVENING is 8 pm: 11 pm, not 11 am tomorrow
+    ("every night at 10 turn on the porch light", 2),   # "night" is no routine's name here, and 10 is 10 pm
+    ("turn on the porch light every morning at 7", 11),
+])
+def test_the_words_of_a_time_say_which_half_of_the_day(open_house, text, hours):
+    house = open_house(example())
+    house.registry.states.update("porch_light", {"state": "off"})
+    house.say(text)
+    house.wait(hours * 60 - 5)
+    assert house.state("porch_light")["state"] == "off"
+    house.wait(5)
+    assert house.state("porch_light")["state"] == "on"
+
+
+def test_a_routine_called_like_a_part_of_the_day_leaves_the_time_alone(open_house):
+    """Hazel Court's "Lock up" is also called "night": "every night at 10" is still a time, not the routine."""
+    house = open_house(hazel())
+    house.registry.states.update("study_lamp", {"state": "on"})
+    house.say("switch off the study lamp every night at 10", "study")
+    assert house.state("study_lamp")["state"] == "on" and house.store.pending()
+    house.wait(2 * 60)
+    assert house.state("study_lamp")["state"] == "off"
 
 
 @pytest.mark.parametrize("home", [maple, example])

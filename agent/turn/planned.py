@@ -103,7 +103,7 @@ class Plans:
     def _due(self, call: Later, now: datetime) -> datetime | None:
         clock = datetime.strptime(call.clock, "%H:%M").time() if call.clock else None
         kind: WhenKind = "after" if call.seconds else "at"
-        return due(When(kind, 0, 0, call.seconds, clock, call.half_said, call.day, call.repeat), now)
+        return due(When(kind, 0, 0, call.seconds, clock, call.half_said, call.day, call.repeat, said=call.said), now)
 
     def _before(self, call: Later, context: TurnContext) -> dict[str, State]:
         """For "… for 15 minutes": the states to go back to, as they were when the turn began."""

@@ -79,7 +79,7 @@ class Frame:
 
 
 def read_frame(tokens: list[str], index: NameIndex) -> Frame:
-    named = [m for m in find_mentions(tokens, index) if m.type != "kind"]
+    named = [m for m in find_mentions(tokens, index) if m.type not in ("kind", "routine")]  # "every night": a time
     protected = {i for m in named for i in range(m.start, m.end)}
     times = find_when(tokens, skip=protected)
     timed = {i for w in times for i in range(w.start, w.end)}

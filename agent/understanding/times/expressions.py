@@ -163,14 +163,26 @@ def due(when: When, now: datetime) -> datetime | None:
     if when.clock is None:
         return None
     span = period(when.day, now.date()) if when.day else None
-    return _next_time(when.clock, when.half_said, now, span.days[0] if span else None)
+    return _next_time(when.clock, when.half_said, now, span.days[0] if span else None, part_of_day(when.said))
 
 
-def _next_time(clock: time, half_said: bool, now: datetime, day: date | None) -> datetime | None:
-    """The next time the clock shows `clock` (on `day` when said); an hour said without am/pm is the sooner
-    of its two halves ("at 9" said at 8 pm is 9 pm), but never the small hours ("at 3" is 3 pm)."""
+def part_of_day(said: str) -> tuple[int, int] | None:
+    """The local hours [from, to) a time's words put it in: "tonight", "every night", "this morning"."""
+    words = said.split()
+    if T.tonight in words:
+        return T.parts.get("night")
+    return next((T.parts[word] for word in words if word in T.parts), None)
+
+
+def _next_time(clock: time, half_said: bool, now: datetime, day: date | None,
+               part: tuple[int, int] | None = None) -> datetime | None:
+    """The next time the clock shows `clock` (on `day` when said); an hour said without am/pm is the half of
+    the day its words say ("tonight at 11") or else the sooner of its two halves ("at 9" said at 8 pm is 9 pm),
+    but never the small hours ("at 3" is 3 pm)."""
     other = time((clock.hour + 12) % 24, clock.minute)
     candidates = [clock] if half_said or SMALL_HOURS[0] <= other.hour < SMALL_HOURS[1] else [clock, other]
+    if not half_said and part is not None:
+        candidates = [c for c in (clock, other) if part[0] <= c.hour < part[1]] or candidates
     moments = []
     for choice in candidates:
         first = datetime.combine(day or now.date(), choice, tzinfo=now.tzinfo)

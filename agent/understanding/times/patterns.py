@@ -35,15 +35,15 @@ _NEXT = alternatives((*T.this, *T.coming, *T.next))
 _RELATIVE = alternatives((T.today, T.tonight, T.tomorrow, *T.day_after_tomorrow))
 
 DAY = (
-    rf"(?:(?:{alternatives(T.day_prepositions)}) )?(?:"
+    rf"(?:(?P<rel>{_RELATIVE}|(?:{alternatives(T.this)}) (?:{PART}))(?: (?P<rel_part>{PART}))?"  # no "on tonight"
+    rf"|(?:(?:{alternatives(T.day_prepositions)}) )?(?:"
     rf"(?:(?:{WEEKDAY}) )?(?:{_THE} )?(?P<dom>{ORDINAL})(?: {_OF} (?P<mon>{MONTH}))?(?: (?P<year>20\d\d))?"
     rf"|(?:(?:{WEEKDAY}) )?(?:{_THE} )?(?P<dom2>{DAY_NUMBER}) (?:{_OF} )?(?P<mon2>{MONTH})(?: (?P<year2>20\d\d))?"
     rf"|(?:(?:{WEEKDAY}) )?(?P<mon3>{MONTH}) (?:{_THE} )?(?P<dom3>{ORDINAL}|{DAY_NUMBER})(?: (?P<year3>20\d\d))?"
-    rf"|(?P<rel>{_RELATIVE}|(?:{alternatives(T.this)}) (?:{PART}))(?: (?P<rel_part>{PART}))?"
     rf"|(?:(?P<weekend>{_NEXT}) )?(?:{_THE} )?{re.escape(T.weekend)}"
     rf"|(?P<week>{alternatives((*T.this, *T.next, *T.rest_of))}) {re.escape(T.week)}"
     rf"|(?:(?P<which>{_NEXT}) )?(?P<wd>{WEEKDAY})(?: (?P<wd_part>{PART}))?"
-    ")"
+    "))"
 )
 """A spoken day or span: "on sunday", "this weekend", "the 3rd of december", "tomorrow morning"."""
 
