@@ -116,7 +116,7 @@ def build_scheduler(assistant: Assistant, skills: SkillRegistry, store: Househol
                           on_state=assistant.plans.on_state, tick_skills=skills.tick,
                           routines=household.routines if routines_on_time else [],
                           run_routine=lambda routine: _run_routine(assistant, routine))
-    registry.states.add_listener(scheduler.state_changed)
+    scheduler.follow(registry.states)
     return scheduler
 
 

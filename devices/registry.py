@@ -62,6 +62,11 @@ class StateStore:
     def add_listener(self, listener: StateListener) -> None:
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: StateListener) -> None:
+        """Stop calling `listener`; one that is not listening is no error."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Block until `predicate()` (called under the store's lock) holds, or the timeout passes."""
         deadline = time.monotonic() + timeout

@@ -44,7 +44,8 @@ class DeviceRuntime:
         """Connect (starting an embedded broker when `settings.host` is empty) and wait for device states.
 
         `virtual` None simulates the household exactly when the broker is embedded. Returns once
-        every household device has reported its state, or after `settle_timeout` seconds.
+        every device (of the household file, or announced on the broker) has reported its state, or after
+        `settle_timeout` seconds.
         """
         broker = EmbeddedBroker() if not settings.host else None
         host, port = (broker.host, broker.port) if broker else (settings.host, settings.port)
@@ -64,7 +65,9 @@ class DeviceRuntime:
         except BaseException:
             runtime.close()
             raise
-        silent = link.wait_reported([d.id for d in household.devices], settle_timeout)
+        if settings.discovery and connection.sync(settle_timeout):  # the devices the broker retains as announced
+            connection.sync(settle_timeout)  # and then their retained states
+        silent = link.wait_reported(list(registry.devices), settle_timeout)
         if silent:
             log.warning("no state yet from %d device(s): %s", len(silent), ", ".join(silent[:10]))
         return runtime

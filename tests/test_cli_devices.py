@@ -77,12 +77,7 @@ def quiet_broker(request: pytest.FixtureRequest, fresh_amqtt_broker: BrokerAddre
 
 
 def test_on_a_real_broker_a_device_that_reported_nothing_is_unknown(quiet_broker: BrokerAddress, tmp_path: Path):
-    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2)
-    publisher.connect(quiet_broker.host, quiet_broker.port)
-    publisher.loop_start()
-    publisher.publish("zigbee2mqtt/kettle", json.dumps({"state": "ON"}), qos=1, retain=True).wait_for_publish(5)
-    publisher.loop_stop()
-    publisher.disconnect()
+    _retain(quiet_broker, {"zigbee2mqtt/kettle": {"state": "ON"}})
     env = homebody_env(tmp_path, HOMEBODY_MQTT_HOST=quiet_broker.host, HOMEBODY_MQTT_PORT=str(quiet_broker.port))
     listed = homebody("devices", env=env)
     assert listed.returncode == 0, listed.stderr
@@ -91,6 +86,35 @@ def test_on_a_real_broker_a_device_that_reported_nothing_is_unknown(quiet_broker
     assert set(shown.values()) == {"unknown"} and "fresh simulated home" not in listed.stderr
     silent = homebody("state", "sofa_lamp", env=env)
     assert silent.returncode == 1 and "sofa_lamp has reported no state: unknown" in silent.stderr
+
+
+def _retain(broker: BrokerAddress, messages: dict[str, object]) -> None:
+    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2)
+    publisher.connect(broker.host, broker.port)
+    publisher.loop_start()
+    for topic, payload in messages.items():
+        publisher.publish(topic, json.dumps(payload), qos=1, retain=True).wait_for_publish(5)
+    publisher.loop_stop()
+    publisher.disconnect()
+
+
+def test_devices_announced_on_the_broker_are_listed_with_their_states_at_once(quiet_broker: BrokerAddress,
+                                                                             tmp_path: Path):
+    """A household file with no devices: every device comes from what the broker retains, listed on the
+    first run, however quickly the command would otherwise be done."""
+    plug = {"ieee_address": "0x01", "type": "Router", "friendly_name": "Desk Plug", "supported": True,
+            "disabled": False, "definition": {"exposes": [{"type": "switch", "features": [
+                {"type": "binary", "name": "state", "property": "state", "access": 7,
+                 "value_on": "ON", "value_off": "OFF"}]}]}}
+    _retain(quiet_broker, {"zigbee2mqtt/bridge/devices": [plug], "zigbee2mqtt/Desk Plug": {"state": "ON"}})
+    household = tmp_path / "household.toml"
+    household.write_text('[home]\nname = "Bare Flat"\n')
+    env = homebody_env(tmp_path, HOMEBODY_MQTT_HOST=quiet_broker.host, HOMEBODY_MQTT_PORT=str(quiet_broker.port),
+                       HOMEBODY_HOUSEHOLD_FILE=str(household))
+    listed = homebody("devices", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [(row["id"], row["kind"], row["state"]) for row in json.loads(listed.stdout)] == [
+        ("desk_plug", "switch", {"state": "on"})]
 
 
 def test_the_set_example_names_a_device_of_the_example_home():

@@ -39,7 +39,7 @@ class House:
                                    clock=lambda: self.now)
         self.scheduler = Scheduler(self.store, lambda: self.now, run_later=self.assistant.plans.run_later,
                                    on_state=self.assistant.plans.on_state, last=self.now)
-        self.registry.states.add_listener(self.scheduler.state_changed)
+        self.scheduler.follow(self.registry.states)
         self.context = TurnContext(area=self.first_area(), now=self.now)
 
     def first_area(self) -> str:
@@ -150,6 +150,15 @@ def test_an_automation_fires_once_when_its_condition_comes_true(open_house):
     house.report("front_door_contact", state="off")
     house.report("front_door_contact", state="on")
     assert house.state("hallway_light")["state"] == "off"  # one-shot
+
+
+def test_a_closed_scheduler_hears_no_more_reports(open_house):
+    """One scheduler is built per evaluation case: the ones closed before must not pile up on the registry."""
+    house = open_house(example())
+    listening = len(house.registry.states._listeners)
+    house.scheduler.close()
+    assert len(house.registry.states._listeners) == listening - 1
+    house.scheduler.close()  # twice is harmless
 
 
 def test_let_me_know_announces_and_changes_nothing(open_house):

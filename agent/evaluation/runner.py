@@ -21,6 +21,7 @@ from agent.memory.store import HouseholdStore
 from agent.turn.context import TurnContext, TurnResult
 from agent.turn.plan import Plan
 from agent.turn.scheduler import Scheduler
+from devices.errors import HomebodyError
 from devices.household import Household, load_household
 from devices.model import State
 from devices.runtime import DeviceRuntime
@@ -104,7 +105,11 @@ def default_assistant_factory() -> AssistantFactory:
 
 def _run_one(case: Case, runtime: DeviceRuntime, household: Household, assistant: Assistant, scheduler: Scheduler,
              world: CaseWorld) -> CaseResult:
-    reset_home(runtime, household, case.setup)
+    try:
+        reset_home(runtime, household, case.setup)
+    except HomebodyError as error:  # the case cannot be judged; the run goes on
+        log.error("case %s: %s", case.id, error)
+        return CaseResult(case.id, False, case.tags, [f"the home could not be set up: {error}"], [])
     scheduler.settle()  # the reset is no event of the case's
     context = TurnContext(area=case.area, person=case.person, now=world.clock.now)
 

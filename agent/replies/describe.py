@@ -50,5 +50,6 @@ def _value(attribute: str, value: object) -> str:
 
 
 def describe_condition(condition: Condition) -> str:
-    """The condition as said: "the front door opens"."""
-    return condition.said or "that"
+    """The condition as said, said back: "the front door opens", "you leave"."""
+    swap = language().wording.grammar.second_person
+    return " ".join(swap.get(word, word) for word in (condition.said or "that").split())

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from agent.memory.schedule import Schedule
 from agent.memory.spoken import describe, spoken_time
 from agent.memory.store import HouseholdStore
-from agent.replies.grammar import capital, join_words
+from agent.replies.grammar import capital, indefinite, join_words
 from agent.replies.wording import holds, the_name
 from agent.understanding.language import language
 from devices.errors import StoreError
@@ -51,8 +51,9 @@ def _reminders(store: HouseholdStore | None, person: str | None, now: datetime) 
                  and (person is None or p.person in (person, None))]
     except StoreError:
         return ""
-    said = [SAY.item.format(time=spoken_time(datetime.fromtimestamp(p.due or 0, now.tzinfo).time()), what=p.said)
-            for p in items]
+    items.sort(key=lambda p: p.due or 0)
+    said = [SAY.item.format(time=spoken_time(datetime.fromtimestamp(p.due or 0, now.tzinfo).time()),
+                            what=indefinite(p.said)) for p in items]
     return SAY.reminders.format(items=join_words(said)) if said else ""
 
 

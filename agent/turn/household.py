@@ -120,7 +120,7 @@ class HouseholdTools:
         """ "I'm off to work": remembered, the household's routine for leaving runs, automations waiting fire."""
         if not call.everyone and context.person is None:
             return CallResult(call, answer=SAY_PRESENCE.who)
-        who = self.presence.update(context.person, call.everyone, call.leaving, context.conversation.heard, now)
+        who = self.presence.update(context.person, call.everyone, call.leaving, call.where or "", now)
         event = "leave" if call.leaving else "arrive"
         for person in who:
             self.plans.on_presence(person, event, context.person)

@@ -20,7 +20,8 @@ from agent.memory.records import Pending
 from agent.memory.spoken import day_phrase, spoken_time
 from agent.memory.store import HouseholdStore
 from agent.replies.describe import describe_calls, describe_condition
-from agent.replies.grammar import join_words
+from agent.replies.grammar import conjugate, join_words
+from agent.replies.wording import plural_name, predicate, the_name
 from agent.replies.replies import reply_for
 from agent.turn.context import TurnContext
 from agent.turn.executor import CallResult
@@ -33,7 +34,8 @@ from devices.model import State, writable_attributes
 from devices.registry import Registry
 
 log = logging.getLogger(__name__)
-SAY = language().wording.plans
+WORDS = language()
+SAY = WORDS.wording.plans
 RunPlan = Callable[[Plan, TurnContext], list[CallResult]]
 LISTED = 5
 """Items said in "what have you got planned"; the rest are counted."""
@@ -76,7 +78,7 @@ class Plans:
             return CallResult(call, [o for r in results for o in r.outcomes],
                               answer=SAY.at_once.format(condition=condition[:1].upper() + condition[1:],
                                                         reply=reply_for(results, self.registry)))
-        said = f"{call.condition.said and _marker(call)} {call.condition.said}".strip()
+        said = f"{_marker(call)} {describe_condition(call.condition)}"
         item = Pending(uuid.uuid4().hex[:12], "watch", {"call": call.to_json()}, None, None, context.area,
                        context.person, SAY.telling_item.format(said=said) if not call.calls
                        else SAY.watching_item.format(action=action, said=said), now.timestamp())
@@ -84,7 +86,7 @@ class Plans:
             return CallResult(call, answer=SAY.not_saved)
         if not call.calls:
             return CallResult(call, answer=SAY.tell.format(said=said))
-        return CallResult(call, answer=SAY.watch.format(said=said.capitalize(), action=action))
+        return CallResult(call, answer=SAY.watch.format(said=said, action=action))
 
     def _keep(self, item: Pending, context: TurnContext) -> bool:
         try:
@@ -116,7 +118,7 @@ class Plans:
         if call.repeat:
             return SAY.every.format(action=action, said=call.said)
         if call.seconds:
-            return SAY.after.format(action=action, said=call.said, time=time)
+            return SAY.after.format(action=action, said=_as_after(call), time=time)
         day = day_phrase(when.date(), now.date())
         return SAY.at.format(action=action, time=time) if day == "today" else \
             SAY.at_day.format(action=action, day=day, time=time)
@@ -175,14 +177,20 @@ class Plans:
     def _fire(self, item: Pending, call: Watch) -> None:
         now = self.clock()
         self._end(item, now, "done")
-        condition = describe_condition(call.condition)
         context = TurnContext(area=item.area, person=item.person, now=now)
         if call.calls:
             results = self.run_plan(Plan(list(call.calls)), context)
-            done = SAY.done_watch.replace("{condition}", condition[:1].upper() + condition[1:])
-            self.announce(reply_for(results, self.registry, done), item.area)
+            self.announce(reply_for(results, self.registry, SAY.done_later), item.area)
         else:
-            self.announce(SAY.told.format(condition=condition), item.area)
+            self.announce(SAY.told.format(condition=self._now_true(call)), item.area)
+
+    def _now_true(self, call: Watch) -> str:
+        """What came true, as the devices now are: "the garage door is open"."""
+        for device_id in call.condition.devices:
+            device = self.registry.devices.get(device_id)
+            if device is not None:
+                return f"{the_name(device)} {conjugate(predicate(device, self.registry.state(device_id)), plural_name(device))}"
+        return describe_condition(call.condition)
 
     # -- listing and cancelling ---------------------------------------------------------------------
 
@@ -232,6 +240,14 @@ class Plans:
         start = datetime.fromtimestamp(item.due, at.tzinfo)
         following = rrulestr(item.repeat, dtstart=start.replace(tzinfo=None)).after(at.replace(tzinfo=None))
         return following.replace(tzinfo=at.tzinfo).timestamp() if following else None
+
+
+def _as_after(call: Later) -> str:
+    """ "For 20 minutes" becomes "in 20 minutes" when said of putting things back."""
+    words = call.said.split()
+    if call.undo and words and words[0] in WORDS.time.during:
+        return " ".join([WORDS.time.after[0], *words[1:]])
+    return call.said
 
 
 def _marker(call: Watch) -> str:

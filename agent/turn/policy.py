@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.turn.context import PendingConfirmation
-from agent.turn.plan import Adjust, Plan, RunRoutine, SetState
+from agent.turn.plan import Adjust, Later, Plan, RunRoutine, SetState, Watch
 from agent.understanding.language import language
 from devices.household import Routine
 from devices.model import Device, Kind
@@ -47,7 +47,9 @@ def device_commands(plan: Plan, registry: Registry, routines: dict[str, Routine]
     """Every set_state/adjust a plan will make, a routine's actions unfolded into set_state calls."""
     calls: list[SetState | Adjust] = []
     for call in plan.calls:
-        if isinstance(call, SetState | Adjust):
+        if isinstance(call, Later | Watch):  # later or on a condition: confirmed now, never on its own word then
+            calls += device_commands(Plan(list(call.calls)), registry, routines)
+        elif isinstance(call, SetState | Adjust):
             calls.append(call)
         elif isinstance(call, RunRoutine) and call.routine in routines:
             for action in routines[call.routine].actions:

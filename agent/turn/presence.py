@@ -47,34 +47,45 @@ class Presence:
                     log.warning("could not keep where %s is: %s", someone, error)
         return who
 
-    def is_home(self, person: str, now: datetime) -> tuple[bool | None, str]:
-        """Whether someone is in (None: unknown), and why: what they said, or what is on."""
+    def is_home(self, person: str, now: datetime) -> bool | None:
+        """Whether someone is in (None: nobody said, and nothing is on)."""
+        said, going_on = self._said_or_on(person, now)
+        return said.home if said is not None else False if going_on is not None else None
+
+    def _said_or_on(self, person: str, now: datetime) -> tuple[Whereabouts | None, Occurrence | None]:
+        """What they said last, unless something on the schedule began since; or that."""
         said = self._whereabouts().get(person)
         going_on = self._going_on(person, now)
         if said is not None and (going_on is None or said.since >= going_on.start.timestamp()):
-            return said.home, said.said
-        if going_on is not None:
-            return False, going_on.title
-        return None, ""
+            return said, None
+        return None, going_on
 
     def answer(self, person: str | None, out: bool, now: datetime) -> str:
-        """ "No, Alex left for work at 8:30 am.", "Sam and Emma are in.", "Alex is out at football tonight."."""
+        """ "No, Alex went out to work at 8:30 am.", "Sam and Emma are home.", "Alex has football at 7 pm."."""
         names = self.people()
         if person is not None:
-            home, why = self.is_home(person, now)
-            name = names.get(person, person)
-            if home is None:
-                return SAY.unknown.format(name=name)
-            return (SAY.is_home if home else SAY.is_out).format(name=name, why=f" ({why})" if why else "")
+            return self._one(names.get(person, person), *self._said_or_on(person, now), now)
         if out:
             return self._out_later(now)
-        known = {p: self.is_home(p, now)[0] for p in names}
+        known = {p: self.is_home(p, now) for p in names}
         inside = [names[p] for p, h in known.items() if h is not False]
         away = [names[p] for p, h in known.items() if h is False]
         if not inside:
             return SAY.nobody_home
         out_too = " " + SAY.away.format(names=join_words(away)) if away else ""
         return SAY.home.format(names=join_words(inside)) + out_too
+
+    @staticmethod
+    def _one(name: str, said: Whereabouts | None, going_on: Occurrence | None, now: datetime) -> str:
+        if said is not None and said.home:
+            return SAY.is_home.format(name=name, why="")
+        if said is not None:
+            when = spoken_time(datetime.fromtimestamp(said.since, now.tzinfo).time())
+            return SAY.is_out.format(name=name, where=f" to {said.said}" if said.said else "", time=when)
+        if going_on is not None:
+            until = spoken_time((going_on.end or going_on.start).time())
+            return SAY.busy.format(name=name, what=going_on.title.lower(), until=until)
+        return SAY.unknown.format(name=name)
 
     def _out_later(self, now: datetime) -> str:
         """ "Who's out tonight": the people with something on between now and the end of the day."""

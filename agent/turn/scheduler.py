@@ -23,6 +23,7 @@ from agent.turn.routine_clock import due_routines
 from devices.errors import StoreError
 from devices.household import Routine
 from devices.model import State
+from devices.registry import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Scheduler:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._followed: list[StateStore] = []
 
     # -- the clock ----------------------------------------------------------------------------------
 
@@ -128,7 +130,15 @@ class Scheduler:
         self._thread = threading.Thread(target=self._loop, args=(interval,), name="scheduler", daemon=True)
         self._thread.start()
 
+    def follow(self, states: StateStore) -> None:
+        """Hear every device report of `states`, until closed."""
+        states.add_listener(self.state_changed)
+        self._followed.append(states)
+
     def close(self) -> None:
+        for states in self._followed:  # a closed scheduler hears nothing more (one is built per evaluation case)
+            states.remove_listener(self.state_changed)
+        self._followed.clear()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)

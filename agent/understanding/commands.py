@@ -28,7 +28,7 @@ ATTRIBUTE_OF_WORD = {"brightness": "brightness", "volume": "volume", "position":
 """An attribute as the language file names it -> the device attribute it sets."""
 SWITCHES = {
     Kind.LOCK: {"lock": {"state": "locked"}, "unlock": {"state": "unlocked"}, "close": {"state": "locked"},
-                "open": {"state": "unlocked"}, "on": {"state": "locked"}, "off": {"state": "unlocked"}},
+                "open": {"state": "unlocked"}, "on": {"state": "locked"}},
     Kind.COVER: {"open": {"state": "open"}, "close": {"state": "closed"}, "up": {"state": "open"},
                  "down": {"state": "closed"}, "on": {"state": "open"}, "off": {"state": "closed"}},
 }

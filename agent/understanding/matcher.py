@@ -183,8 +183,11 @@ def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnConte
 
 
 def _names_nothing(frame: Frame) -> bool:
-    """ "…, then off": a later clause with an action and no target goes on with the devices before it."""
-    return frame.action is not None and not frame.mentions and not frame.question \
+    """ "…, then off": a later clause that is only its action goes on with the devices before it; "we're off to
+    bed" is a remark (it does not start with its verb)."""
+    first = frame.tokens[0] if frame.tokens else None
+    starts_with_verb = first == frame.verb.split()[0] if frame.verb else first in WORDS.commands.particles
+    return frame.action is not None and starts_with_verb and not frame.mentions and not frame.question \
         and not (frame.here or frame.house or frame.every or frame.indirect)
 
 

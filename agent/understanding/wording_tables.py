@@ -24,6 +24,7 @@ class Grammar:
     plural_verbs: Mapping[str, str]
     last_and: str
     count: str
+    second_person: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,6 @@ class PlanSentences:
     tell: str
     at_once: str
     done_later: str
-    done_watch: str
     told: str
     nothing_planned: str
     planned: str
@@ -157,6 +157,7 @@ class PresenceSentences:
     unknown: str
     is_home: str
     is_out: str
+    busy: str
     home: str
     away: str
     nobody_home: str

@@ -1,0 +1,101 @@
+"""Sections of the language file about time, conditions and the assistant's own sentences (see language.py)."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TimeInCommands:
+    impossible: frozenset[str]
+    time_words: frozenset[str]
+    every_day: tuple[str, ...]
+    then: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Time:
+    """Days, times of day and durations."""
+
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    today: str
+    tonight: str
+    tomorrow: str
+    day_after_tomorrow: tuple[str, ...]
+    weekend: str
+    week: str
+    this: tuple[str, ...]
+    coming: tuple[str, ...]
+    next: tuple[str, ...]
+    rest_of: tuple[str, ...]
+    day_prepositions: tuple[str, ...]
+    time_prepositions: tuple[str, ...]
+    hour_prepositions: tuple[str, ...]
+    am: tuple[str, ...]
+    pm: tuple[str, ...]
+    oclock: tuple[str, ...]
+    half: str
+    quarter: str
+    past: tuple[str, ...]
+    to: tuple[str, ...]
+    minutes: tuple[str, ...]
+    later: Mapping[str, str]
+    """Words after an hour that say am or pm ("in the morning": am)."""
+    after: tuple[str, ...]
+    during: tuple[str, ...]
+    every: tuple[str, ...]
+    weekdays_word: tuple[str, ...]
+    weekends_word: tuple[str, ...]
+    daily: tuple[str, ...]
+    extra: tuple[str, ...]
+    a: tuple[str, ...]
+    and_: str
+    of: str
+    the: str
+    weekday_aliases: Mapping[str, int]
+    month_aliases: Mapping[str, int]
+    parts: Mapping[str, tuple[int, int]]
+    named: Mapping[str, str]
+    units: Mapping[str, int]
+    commands: TimeInCommands
+
+    @property
+    def weekday_numbers(self) -> dict[str, int]:
+        """Every way a weekday is said -> its number, Monday 0."""
+        return {**{d: n for n, d in enumerate(self.weekdays)}, **self.weekday_aliases}
+
+    @property
+    def month_numbers(self) -> dict[str, int]:
+        return {**{m: n for n, m in enumerate(self.months, 1)}, **self.month_aliases}
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """How a condition is said: markers, state verbs, numbers crossed, people leaving or arriving."""
+
+    markers: tuple[str, ...]
+    at_once: frozenset[str]
+    tell: tuple[str, ...]
+    not_after: frozenset[str]
+    me: frozenset[str]
+    everyone: tuple[str, ...]
+    below: tuple[str, ...]
+    above: tuple[str, ...]
+    states: Mapping[str, tuple[str, ...]]
+    """State word -> the verb phrases that mean it."""
+    presence: Mapping[str, tuple[str, ...]]
+    """"leave" / "arrive" -> the verb phrases that mean it."""
+
+
+@dataclass(frozen=True)
+class SentenceSet:
+    """Templates that all mean one tool of the assistant's own."""
+
+    tool: str
+    templates: tuple[str, ...]
+    args: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}))
+    """Fixed arguments of the call, beside the templates' slots."""
