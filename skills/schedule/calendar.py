@@ -19,10 +19,8 @@ from skills.api import (
     describe_when, period, remove_entry, skip_occurrence, title_words,
 )
 
-from .people import ME, People
-from .slots import clean_title
-from .spoken import for_day, repeats, when_said
-from .words import words
+from .slots import ME, People
+from .words import clean_title, for_day, repeats, when_said, words
 
 log = logging.getLogger(__name__)
 
