@@ -41,6 +41,8 @@ class App:
     assistant: Assistant
     store: HouseholdStore | None = None
     history: HistoryWriter | None = None
+    skills: SkillRegistry | None = None
+    """The skills that loaded and those that failed (the web page's skills list)."""
     closers: list[Any] = field(default_factory=list)
 
     @classmethod
@@ -65,7 +67,7 @@ class App:
         planner = build_planner(runtime.registry, household, settings, skills)
         assistant = build_assistant(runtime.registry, runtime.controller, household, settings, store, skills, planner,
                                     announce=announce)
-        app = cls(settings, household, runtime, assistant, store)
+        app = cls(settings, household, runtime, assistant, store, skills=skills)
         if planner is not None:
             app.closers.append(planner.close)
         app.closers.append(skills.close)

@@ -94,6 +94,18 @@ class SkillSettings:
 
 
 @dataclass
+class WebSettings:
+    enabled: bool = True
+    """Serve the household web page while `homebody run` runs (and any front end that calls start_web)."""
+    host: str = "127.0.0.1"
+    """The address to listen on; any address but loopback needs `password_hash` (docs/web.md)."""
+    port: int = 8780
+    """0 takes any free port."""
+    password_hash: str = ""
+    """The household password, hashed (`homebody web-password` writes it); empty: no password, loopback only."""
+
+
+@dataclass
 class Settings:
     mqtt: MqttSettings = field(default_factory=MqttSettings)
     household: HouseholdSettings = field(default_factory=HouseholdSettings)
@@ -102,6 +114,7 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     safety: SafetySettings = field(default_factory=SafetySettings)
     skills: SkillSettings = field(default_factory=SkillSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
 
 def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -160,7 +173,7 @@ RANGES = {
     ("llm", "max_seconds"): (0.1, 600.0), ("voice", "beam_size"): (1, 20), ("voice", "volume"): (0.0, 2.0),
     ("voice", "speed"): (0.25, 4.0), ("voice", "max_utterance_seconds"): (1.0, 600.0),
     ("safety", "confirm_seconds"): (1.0, 600.0), ("safety", "actuations_per_minute"): (1, 1000),
-    ("skills", "tool_timeout"): (0.1, 600.0),
+    ("skills", "tool_timeout"): (0.1, 600.0), ("web", "port"): (0, 65535),
 }
 
 

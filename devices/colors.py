@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 NAMED_COLORS: dict[str, tuple[int, int, int]] = {
     "red": (255, 0, 0),
     "green": (0, 255, 0),
@@ -47,12 +49,12 @@ def to_rgb(color: str | list[int] | tuple[int, ...]) -> RGB:
             return NAMED_COLORS[text]
         if text.startswith("#") and len(text) == 7:
             return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16))
-        raise ValueError(f"unknown colour {color!r}")
+        raise ValueError(f"unknown colour {reprlib.repr(color)}")
     if isinstance(color, (list, tuple)) and len(color) == 3 and all(
         isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in color
     ):
         return (color[0], color[1], color[2])
-    raise ValueError(f"a colour is a name or [r, g, b] with 0–255 each, not {color!r}")
+    raise ValueError(f"a colour is a name or [r, g, b] with 0–255 each, not {reprlib.repr(color)}")
 
 
 def rgb_to_hex(rgb: RGB) -> str:

@@ -6,6 +6,7 @@ module says which attributes each kind has and checks a requested change against
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -126,16 +127,21 @@ def validate_change(device: Device, change: State) -> State:
     result: State = {}
     for attribute, value in change.items():
         if attribute not in allowed:
-            raise InvalidChange(f"{device.name} has no settable {attribute!r} (it has {', '.join(allowed)})")
+            raise InvalidChange(f"{device.name} has no settable {_said(attribute)} (it has {', '.join(allowed)})")
         result[attribute] = _validate_value(device, attribute, value)
     return result
+
+
+def _said(value: Any) -> str:
+    """A value as a message quotes it back: cut short when long (a web form can send 10 kB of it)."""
+    return reprlib.repr(value)
 
 
 def _validate_value(device: Device, attribute: str, value: Any) -> Any:
     if attribute == "state":
         values = STATE_VALUES[device.kind]
         if value not in values:
-            raise InvalidChange(f"{device.name}: state must be one of {', '.join(values)}, not {value!r}")
+            raise InvalidChange(f"{device.name}: state must be one of {', '.join(values)}, not {_said(value)}")
         return value
     if attribute in PERCENT_ATTRIBUTES:
         return round(_number_within(device, attribute, value, 0, 100))
@@ -151,18 +157,18 @@ def _validate_value(device: Device, attribute: str, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else nearest_color_name(rgb)
     if attribute == "mode":
         if value not in device.modes:
-            raise InvalidChange(f"{device.name}: mode must be one of {', '.join(device.modes)}, not {value!r}")
+            raise InvalidChange(f"{device.name}: mode must be one of {', '.join(device.modes)}, not {_said(value)}")
         return value
     if attribute == "muted":
         if not isinstance(value, bool):
-            raise InvalidChange(f"{device.name}: muted must be true or false, not {value!r}")
+            raise InvalidChange(f"{device.name}: muted must be true or false, not {_said(value)}")
         return value
     raise InvalidChange(f"{device.name}: cannot set {attribute}")
 
 
 def _number_within(device: Device, attribute: str, value: Any, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidChange(f"{device.name}: {attribute} must be a number, not {value!r}")
+        raise InvalidChange(f"{device.name}: {attribute} must be a number, not {_said(value)}")
     if not low <= value <= high:
         raise OutOfRange(device.name, attribute, low, high, value)
     return value

@@ -46,7 +46,7 @@ class StateStore:
             self._states[device_id] = new
             self._changed.notify_all()
         if new != old:
-            for listener in self._listeners:
+            for listener in list(self._listeners):  # one removed meanwhile (another thread) skips no other
                 listener(device_id, old, new)
 
     def set_online(self, device_id: str, online: bool) -> None:

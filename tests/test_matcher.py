@@ -7,8 +7,10 @@ Follow-ups ("it", "them", "… too") go through the Assistant with the fake cont
 
 from __future__ import annotations
 
+import copy
+
 import pytest
-from helpers import acted_on, calls_of, changed, context, make_assistant, maple, matcher_for, tiny
+from helpers import TINY_HOME, acted_on, calls_of, changed, context, make_assistant, maple, matcher_for, tiny
 
 from agent.understanding.clauses import split_clauses
 from agent.understanding.matcher import Matcher
@@ -16,6 +18,7 @@ from agent.understanding.mentions import build_index
 from agent.understanding.normalize import normalize
 from agent.understanding.numbers import parse_number, words_to_numbers
 from agent.turn.context import TurnContext
+from devices.household import parse_household
 
 
 @pytest.fixture(scope="module")
@@ -570,3 +573,21 @@ def test_everything_off_needs_no_verb(maple_matcher: Matcher):
 @pytest.mark.parametrize("heard", ["There's really one in the hallway.", "It's now ready one in the hallway."])
 def test_a_number_not_said_as_a_setting_sets_nothing(maple_matcher: Matcher, heard: str):
     assert match(maple_matcher, heard) == []  # "is there anyone in the hallway", misheard
+
+
+def _with_alias(household_data: dict, device_id: str, alias: str) -> Matcher:
+    data = copy.deepcopy(household_data)
+    next(d for d in data["devices"] if d["id"] == device_id)["aliases"] = [alias]
+    return matcher_for(parse_household(data, "<test>"))
+
+
+@pytest.mark.parametrize(("area", "text", "acted"), [
+    ("den", "turn on the lamp", {"den_lamp"}),
+    ("porch", "turn on the lamp in the den", {"den_lamp"}),
+    ("den", "turn on the lamps", {"den_lamp", "den_ceiling"}),
+    ("den", "turn on the lights", {"den_lamp", "den_ceiling"}),
+])
+def test_a_device_the_household_calls_by_a_kind_word_is_the_one_meant(area: str, text: str, acted: set[str]):
+    """A lamp called "lamp" in a room with another light: "the lamp" is that one; a plural is all of them."""
+    matcher = _with_alias(TINY_HOME, "den_lamp", "lamp")
+    assert acted_on(matcher.match(text, context(area))) == acted

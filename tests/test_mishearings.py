@@ -34,8 +34,10 @@ SPEECH = (0.3 * np.sin(np.arange(SAMPLE_RATE) / 4)).astype(np.float32)
     ("Is my heat on?", "Is my heating on?"),
     ("Set the floor lamp to have brightness.", "Set the floor lamp to half brightness."),
     ("Turn of the lite.", "Turn off the light."),
+    ("Resumed.", "Resume."),
+    ("Stopped the music.", "Stop the music."),
 ], ids=["anywhere", "at the start", "two words at the start", "a whole noun at the end", "before a word no name has",
-        "before punctuation", "a value", "two at once"])
+        "before punctuation", "a value", "two at once", "a verb heard inflected", "a doubled consonant"])
 def test_a_habit_of_whispers_is_offered_put_right(heard: str, offered: str):
     assert offered in packaged_mishearings().readings(heard)
 
@@ -45,7 +47,9 @@ def test_a_habit_of_whispers_is_offered_put_right(heard: str, offered: str):
     "Remind me to call when in town.",
     "Is the heat pump on?",
     "Turn on the kitchen light.",
-], ids=["only at the start", "two words only at the start", "a name goes on", "nothing to put right"])
+    "Is the music stopped?",
+], ids=["only at the start", "two words only at the start", "a name goes on", "nothing to put right",
+        "an inflected verb not at the start"])
 def test_a_phrase_where_its_conditions_do_not_hold_is_left_alone(heard: str):
     assert packaged_mishearings().readings(heard) == {}
 
@@ -64,7 +68,8 @@ def test_the_phrases_and_their_conditions_are_data():
     '[[mishearing]]\nheard = "lite"\n',
     '[[mishearing]]\nheard = "lite"\nmeant = "light"\nfirst = true\n',
     '[[mishearing]\nheard = "lite"\n',
-], ids=["no meant", "an unknown field", "not TOML"])
+    'verb_forms = ["{verb}{tense}"]\n',
+], ids=["no meant", "an unknown field", "not TOML", "a verb form with an unknown placeholder"])
 def test_a_malformed_table_is_a_clear_error_naming_the_file(source: str):
     with pytest.raises(ConfigError, match=r"^mishearings\.toml: "):
         load_mishearings(source)

@@ -172,6 +172,35 @@ def test_let_me_know_announces_and_changes_nothing(open_house):
     assert {k: v for k, v in after.items() if before.get(k) != v}.keys() <= {"garage_door"}
 
 
+@pytest.mark.parametrize(("home", "text", "sensor", "device"), [
+    (example, "when someone is on the porch turn on the porch light", "porch_motion", "porch_light"),
+    (maple, "when somebody is in the hallway, switch the hallway light on", "hallway_motion", "hallway_light"),
+])
+def test_a_condition_is_read_as_the_question_it_asks(open_house, home, text, sensor, device):
+    """"Someone is on the porch" asks what "is someone on the porch" asks: the motion sensor there."""
+    house = open_house(home())
+    house.registry.states.update(device, {"state": "off"})
+    house.registry.states.update(sensor, {"state": "off"})
+    house.say(text)
+    assert house.state(device)["state"] == "off"
+    house.report(sensor, state="on")
+    assert house.state(device)["state"] == "on"
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("tell me when the bedroom window opens", True),
+    ("give me a shout once the bedroom window is open", True),
+    ("tell me if the bedroom window is open", False),  # a question, answered now
+])
+def test_tell_me_when_waits_and_tell_me_if_asks(open_house, text, told):
+    house = open_house(example())
+    house.registry.states.update("bedroom_window", {"state": "off"})  # a contact sensor: on is open
+    reply = house.say(text)
+    assert bool(house.store.pending()) is told, reply
+    house.report("bedroom_window", state="on")
+    assert bool(house.said) is told
+
+
 def test_a_number_crossed_fires_the_automation(open_house):
     house = open_house(maple())
     house.say("if the living room drops below 18 degrees, set the heating to 21")

@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     evaluate.set_defaults(handler=cmd_eval)
 
     bench = commands.add_parser("bench", help="run benchmarks and print a table (and JSON)")
-    bench.add_argument("--only", nargs="+", metavar="NAME", help="mqtt, matcher, schedule, llm, e2e, soak")
+    bench.add_argument("--only", nargs="+", metavar="NAME", help="mqtt, matcher, schedule, llm, e2e, soak, scheduler, web")
     bench.add_argument("--json", dest="json_out", help="write the results here")
     bench.set_defaults(handler=cmd_bench)
 
@@ -51,12 +51,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from agent.cli.console import Console, run_console
     from agent.cli.instance import advertised_while_running
     from agent.cli.options import turn_context
+    from agent.web import start_web
 
     context = turn_context(settings, args)
     console = Console()
     with App.start(settings, routines_on_time=True, announce=console.announce) as app, advertised_while_running(app):
+        web = start_web(app, settings)
+        app.closers.append(web.close)
         print(f"homebody is ready: {app.household.home.name}, {len(app.runtime.registry.devices)} devices"
               f" ({'virtual home on an embedded broker' if app.runtime.virtual_home else settings.mqtt.host}).")
+        if web.url:
+            print(f"The household page: {web.url}")
         if not args.text:
             from agent.voice.audio import AudioError
             from agent.cli.voice import run_live

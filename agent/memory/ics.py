@@ -66,7 +66,7 @@ def from_ics(data: bytes, tz: str, source: str = "<calendar>") -> list[CalendarE
     try:
         events = Calendar.from_ical(data).walk("VEVENT")
     except ValueError as error:
-        raise ConfigError(f"{source}: not an iCalendar file ({error})") from None
+        raise ConfigError(f"{source}: not an iCalendar file ({str(error)[:160]})") from None  # it quotes the line
     home = zone(tz)
     entries = {e.uid: e for e in (_entry(event, home) for event in events if not _is_override(event)) if e}
     for event in filter(_is_override, events):

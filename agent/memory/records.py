@@ -161,6 +161,8 @@ class Suggestion:
     created: float = field(default_factory=time.time)
     """Epoch seconds."""
     id: int | None = None
+    outcome: str | None = None
+    """approved | dismissed, once answered; None while it waits."""
 
 
 @dataclass

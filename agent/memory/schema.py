@@ -18,6 +18,9 @@ Schema version 2 adds:
   item that ran or was cancelled keeps its row with `ended` and `outcome` ("done", "cancelled",
   "missed").
 - `presence`: whether each person is home, since when, and what they said.
+
+Schema version 3 adds `suggestions.outcome`: "approved" or "dismissed" once the household answered
+(the web page), NULL while a suggestion waits; an answered one stays, so it is not suggested again.
 """
 
 from __future__ import annotations
@@ -81,7 +84,12 @@ def _schema_2(db: Database) -> None:
     db.table("presence").create({"person": str, "home": int, "since": float, "said": str}, pk="person")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_1, _schema_2]
+def _schema_3(db: Database) -> None:
+    """Suggestions remember the household's answer."""
+    db.table("suggestions").add_column("outcome", str)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_1, _schema_2, _schema_3]
 """In order; migration i brings the schema from version i to i + 1."""
 
 _EXPLAINED = {

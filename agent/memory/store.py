@@ -310,9 +310,24 @@ class HouseholdStore(PendingRecords):
             return int(db.table("suggestions").insert(row).last_rowid or 0)
 
     def suggestions(self) -> list[Suggestion]:
+        """Every suggestion, answered ones included (so none is suggested twice)."""
         with self._read("read suggestions") as db:
             rows = list(db.query("SELECT * FROM suggestions ORDER BY id"))
         return [Suggestion(**{**row, "value": json.loads(row["value"])}) for row in rows]
+
+    def answer_suggestion(self, suggestion_id: int, approve: bool) -> Suggestion | None:
+        """Approve (the preference is set) or dismiss a waiting suggestion, in one transaction; None when none waits."""
+        with self._write(f"answer suggestion {suggestion_id}") as db:
+            rows = list(db.query("SELECT * FROM suggestions WHERE id = ? AND outcome IS NULL", [suggestion_id]))
+            if not rows:
+                return None
+            found = Suggestion(**{**rows[0], "value": json.loads(rows[0]["value"])})
+            found.outcome = "approved" if approve else "dismissed"
+            if approve:
+                db.table("preferences").upsert({"person": found.person, "key": found.key, "value": rows[0]["value"],
+                                                "updated": time.time()}, pk=("person", "key"))
+            db.execute("UPDATE suggestions SET outcome = ? WHERE id = ?", [found.outcome, suggestion_id])
+        return found
 
 
 def database_path(settings: HouseholdSettings, household: Household) -> Path:

@@ -133,6 +133,14 @@ class Assistant:
         result.timings_ms["understand"] = (understood - started) * 1000
         return self._finish(result, context, started)
 
+    def act(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
+        """Run a plan made without words (the web page's buttons) as a turn: the same safety tiers, confirmation,
+        limits, reply and history as a spoken one. `text` says what was asked, for the history."""
+        started = time.perf_counter()
+        context.conversation.heard = text
+        context.conversation.pending = None
+        return self._finish(self._act(text, plan, context), context, started)
+
     def recognize(self, text: str, context: TurnContext) -> Plan:
         """The recognizer's best reading of a text, acting on nothing (never the LLM)."""
         return self.recognizer.recognize(text, context).plan

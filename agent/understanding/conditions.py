@@ -35,15 +35,17 @@ class Said:
     command: list[str]
     marker: str
     tell: bool
+    or_question: bool = False
+    """Read it as a question instead when the condition names nothing to watch."""
 
 
 def split_condition(tokens: list[str]) -> Said | None:
     """The condition and the command of an utterance, or None when it says no condition."""
-    tell = _phrase_at(tokens, 0, C.tell)
-    if tell:
-        marker = _phrase_at(tokens, len(tell.split()), C.markers)
-        if marker:
-            return Said(tokens[len(tell.split()) + len(marker.split()):], [], marker, True)
+    for phrases, waiting_only in ((C.tell, False), (C.tell_when, True)):
+        tell = _phrase_at(tokens, 0, phrases)
+        marker = _phrase_at(tokens, len(tell.split()), C.markers) if tell else None
+        if tell and marker and not (waiting_only and marker in C.at_once):
+            return Said(tokens[len(tell.split()) + len(marker.split()):], [], marker, True, or_question=waiting_only)
     marker = _phrase_at(tokens, 0, C.markers)
     if marker and not _question_after(tokens, len(marker.split())):
         rest = tokens[len(marker.split()):]
@@ -80,6 +82,9 @@ def read_condition(said: Said, index: NameIndex, registry: Registry, context: Tu
                 condition = _state_of(subject, state, index, registry, context)
                 if condition is not None:
                     return Condition(condition.devices, condition.attribute or "state", "is", state, said=text)
+    asked = _as_question(words, index, registry, context)
+    if asked is not None:
+        return Condition(asked.devices, asked.attribute or "state", "is", asked.value, said=text)
     return Reply(REPLIES["cannot_watch"].format(said=f"{said.marker} {text}"), sure=True)
 
 
@@ -134,6 +139,20 @@ def _state_of(subject: list[str], state: str, index: NameIndex, registry: Regist
         return None
     reading, _ = query_call(frame, resolve(frame, registry, context), registry, context)
     return reading[0] if isinstance(reading, list) and reading and isinstance(reading[0], GetState) else None
+
+
+def _as_question(words: list[str], index: NameIndex, registry: Registry, context: TurnContext) -> GetState | None:
+    """ "Someone is on the porch" read as "is someone on the porch": the devices and the value that answer yes,
+    when every word of it was understood."""
+    at = next((i for i, word in enumerate(words) if word in C.copulas), None)
+    if not at:
+        return None
+    frame = read_frame([words[at], *words[:at], *words[at + 1:]], index)
+    reading, frame = query_call(frame, resolve(frame, registry, context), registry, context)
+    if frame.unknown or not (isinstance(reading, list) and len(reading) == 1 and isinstance(reading[0], GetState)):
+        return None
+    asked = reading[0]
+    return asked if asked.value is not None and asked.quantifier not in ("which", "count") else None
 
 
 def _question_after(tokens: list[str], at: int) -> bool:

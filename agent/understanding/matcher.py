@@ -60,19 +60,21 @@ class Matcher:
         if not tokens:
             return Plan(say=REPLIES["didnt_catch"], path="matcher", confidence=1.0)
         said = split_condition(tokens)
-        if said is not None:
-            return self._conditional(said, context)
+        conditional = self._conditional(said, context) if said is not None else None
+        if conditional is not None:
+            return conditional
         negation = next((len(words) for words in WORDS.commands.negations if tuple(tokens[:len(words)]) == words), 0)
         if negation and _starts_with_a_verb(read_frame(tokens[negation:], self.index)):
             return Plan(say=REPLIES["declined"], path="matcher", confidence=1.0, declined=True)
         frames = self._frames(tokens, context)
         return self._plan(frames, context)
 
-    def _conditional(self, said: Said, context: TurnContext) -> Plan:
-        """ "When the front door opens, turn on the hallway light": an automation, never the command now."""
+    def _conditional(self, said: Said, context: TurnContext) -> Plan | None:
+        """ "When the front door opens, turn on the hallway light": an automation, never the command now. None
+        for "tell me when the dentist is": a question after all."""
         condition = read_condition(said, self.index, self.registry, context)
         if isinstance(condition, Reply):
-            return Plan(say=condition.text, path="matcher", confidence=1.0)
+            return None if said.or_question else Plan(say=condition.text, path="matcher", confidence=1.0)
         if said.tell:
             return Plan([Watch(condition, tell=True)], confidence=1.0, path="matcher")
         about = replace(context.conversation, last_devices=list(condition.devices) or context.conversation.last_devices)

@@ -80,7 +80,11 @@ class Conditions:
     markers: tuple[str, ...]
     at_once: frozenset[str]
     tell: tuple[str, ...]
+    tell_when: tuple[str, ...]
+    """Ask to be told only before a marker that waits; else what follows is a question."""
     not_after: frozenset[str]
+    copulas: frozenset[str]
+    """The verb that turns a condition into the question it asks ("someone is on the porch")."""
     me: frozenset[str]
     everyone: tuple[str, ...]
     below: tuple[str, ...]

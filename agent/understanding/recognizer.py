@@ -127,15 +127,16 @@ class Recognizer:
 
     def device_talk(self, fit: Match) -> float:
         """What the device talk in a fit's free text costs it: DEVICE_TALK_COST a word that names a device or
-        kind of device of this household, everything when a free text is nothing but such a name."""
+        kind of device of this household (as nearly as it was heard), everything when a free text is nothing but
+        such a name."""
         cost = 0.0
         for free in fit.free_texts:
             tokens = normalize(free)
-            named = {i for m in find_mentions(tokens, self.matcher.index)
-                     if m.type in ("device", "kind") and m.score >= EXACT for i in range(m.start, m.end)}
+            mentions = [m for m in find_mentions(tokens, self.matcher.index) if m.type in ("device", "kind")]
+            named = {i for m in mentions if m.score >= EXACT for i in range(m.start, m.end)}
             if named and all(i in named or t in WORDS.words.function for i, t in enumerate(tokens)):
                 return EXACT  # "cancel the kettle": the kettle, not a calendar entry called so
-            cost += DEVICE_TALK_COST * len(named)
+            cost += DEVICE_TALK_COST * sum(m.score * (m.end - m.start) for m in mentions)
         return cost
 
 

@@ -103,7 +103,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)
 
     if area or floor:
-        found = pick(area, floor)
+        found = _called(frame, pick(area, floor))
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
             place = place or ""
@@ -113,7 +113,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         return Targets([], kinds, ask="Which device?" if frame.action else None)
     if frame.house:
         return Targets(pick(), kinds, everything=everything)
-    here = pick(area=context.area) if context.area else []
+    here = _called(frame, pick(area=context.area)) if context.area else []
     if here:
         return Targets(here, kinds, area=context.area)
     generic = [registry.devices[i] for m in frame.mentions if m.type == "device" and m.generic for i in m.ids]
@@ -125,6 +125,13 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
+
+
+def _called(frame: Frame, devices: list[Device]) -> list[Device]:
+    """Of the devices in a place, the one the household calls by the kind word said ("the lamp" is the
+    living room lamp, not every light there); all of them for a plural or where none is called so."""
+    called = {i for m in frame.mentions if m.type == "device" and m.generic and not m.plural for i in m.ids}
+    return [d for d in devices if d.id in called] or devices
 
 
 def by_class(devices: list[Device], classes: set[str]) -> list[Device]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from agent.understanding.language import language
 from agent.voice.soundalike import compact, similarity, splice
 from devices.errors import ConfigError
 
@@ -104,7 +105,17 @@ def load_mishearings(source: str, name: str = PACKAGED) -> Mishearings:
             raise ConfigError(f"{name}: mishearing {number} needs 'heard' and 'meant' (and only {sorted(_FIELDS)})")
         heard = tuple(word.lower() for word in _WORD.findall(item["heard"]))
         entries.append(Mishearing(heard, item["meant"], bool(item.get("at_start")), bool(item.get("whole"))))
-    return Mishearings(entries, data.get("name_ends", []))
+    return Mishearings(entries + _verb_forms(data.get("verb_forms", []), name), data.get("name_ends", []))
+
+
+def _verb_forms(forms: list[str], name: str) -> list[Mishearing]:
+    """An `at_start` phrase for each inflected form of each one-word command verb."""
+    verbs = {phrase.split()[0] for phrase in language().commands.verb_actions}
+    try:
+        heard = {form.format(verb=verb, last=verb[-1]): verb for verb in sorted(verbs) for form in forms}
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        raise ConfigError(f"{name}: verb_forms may hold only {{verb}} and {{last}}: {error}") from None
+    return [Mishearing((form,), verb, at_start=True) for form, verb in heard.items() if form not in verbs]
 
 
 @lru_cache(maxsize=1)
