@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# wyoming-satellite, the room satellite the tests run as a real process, pins an older wyoming than homebody
+# uses, so it gets a virtual environment of its own, as it has on the Raspberry Pi it runs on.
+SATELLITE := $(VENV)/satellite/.installed
 
 .PHONY: run test demo bench eval eval-data lint clean
 
@@ -16,15 +19,20 @@ $(STAMP): pyproject.toml examples/homebody-shopping-list/pyproject.toml
 	@started=$$(date +%s) && \
 	{ test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } && \
 	$(BIN)/python -m pip install --upgrade pip && \
-	$(BIN)/python -m pip install -e '.[test]' && \
+	$(BIN)/python -m pip install -e '.[test,llm,bench]' && \
 	touch $(STAMP) && \
 	echo "homebody: installed in $$(( $$(date +%s) - started )) s. Run it as $(BIN)/homebody, or" \
 	     "'source $(BIN)/activate' first to have homebody on the PATH."
 
+$(SATELLITE):
+	@echo "homebody: installing wyoming-satellite into $(VENV)/satellite (for the satellite tests)"
+	$(PYTHON) -m venv $(VENV)/satellite && $(VENV)/satellite/bin/python -m pip install -q 'wyoming-satellite==1.0.0' && \
+	touch $(SATELLITE)
+
 run: $(STAMP)
 	$(BIN)/homebody run
 
-test: $(STAMP)
+test: $(STAMP) $(SATELLITE)
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)

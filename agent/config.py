@@ -14,7 +14,8 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlparse
 
 from devices.errors import ConfigError
 from devices.settings import MqttSettings
@@ -96,13 +97,32 @@ class SkillSettings:
 @dataclass
 class WebSettings:
     enabled: bool = True
-    """Serve the household web page while `homebody run` runs (and any front end that calls start_web)."""
+    """Serve the household web page while `homebody run` or `homebody serve` runs (or any front end calling start_web)."""
     host: str = "127.0.0.1"
     """The address to listen on; any address but loopback needs `password_hash` (docs/web.md)."""
     port: int = 8780
     """0 takes any free port."""
     password_hash: str = ""
     """The household password, hashed (`homebody web-password` writes it); empty: no password, loopback only."""
+
+
+@dataclass
+class SatelliteSettings:
+    """One `[[wyoming.satellites]]` entry: a room satellite homebody connects to, as Home Assistant does."""
+
+    uri: str = ""
+    """Where the satellite's Wyoming server listens: `tcp://HOST:PORT` (wyoming-satellite's `--uri`)."""
+    area: str = ""
+    """The room it is in: an area's id, name or alias from the household file."""
+
+
+@dataclass
+class WyomingSettings:
+    uri: str = ""
+    """Where homebody's Wyoming server (asr, tts, handle for Home Assistant) listens: `tcp://HOST:PORT`;
+    empty: off. `homebody serve --wyoming` alone listens on loopback, tcp://127.0.0.1:10700."""
+    satellites: list[SatelliteSettings] = field(default_factory=list)
+    """Room satellites homebody connects out to (`[[wyoming.satellites]]`, each with `uri` and `area`)."""
 
 
 @dataclass
@@ -115,6 +135,7 @@ class Settings:
     safety: SafetySettings = field(default_factory=SafetySettings)
     skills: SkillSettings = field(default_factory=SkillSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    wyoming: WyomingSettings = field(default_factory=WyomingSettings)
 
 
 def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -162,7 +183,10 @@ def _apply(settings: Settings, data: dict[str, Any], source: str, environ: Mappi
             if key not in hints:
                 raise ConfigError(f"{source}: unknown key {section}.{key} (known: {', '.join(hints)})")
             where = f"{source}: {section}.{key}"
-            setattr(target, key, _check_limits(section, key, _coerce(value, hints[key], where, environ), where))
+            if get_origin(hints[key]) is list:
+                setattr(target, key, _tables(value, get_args(hints[key])[0], where, environ))
+            else:
+                setattr(target, key, _check_limits(section, key, _coerce(value, hints[key], where, environ), where))
 
 
 #: Values with a fixed set of choices, and numbers with a range (inclusive; None = unbounded).
@@ -177,7 +201,45 @@ RANGES = {
 }
 
 
+URIS = {("wyoming", "uri"), ("satellite", "uri")}
+"""Settings that name a Wyoming endpoint: empty, or tcp://HOST:PORT."""
+
+
+def _tables(value: Any, kind: type, where: str, environ: Mapping[str, str]) -> list[Any]:
+    """A TOML array of tables (`[[wyoming.satellites]]`) as dataclasses; every field but none other, all set."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where}: expected an array of tables ([[{where.rsplit(' ', 1)[-1]}]]), got {value!r}")
+    hints = get_type_hints(kind)
+    tables = []
+    for index, item in enumerate(value):
+        here = f"{where}[{index}]"
+        unknown = sorted(set(item) - set(hints))
+        missing = [key for key in hints if not item.get(key)]
+        if unknown or missing:
+            wrong = f"unknown key {unknown[0]}" if unknown else f"{missing[0]} is not set"
+            raise ConfigError(f"{here}: {wrong} (each needs {', '.join(hints)})")
+        tables.append(kind(**{key: _check_limits(kind.__name__.removesuffix("Settings").lower(), key,
+                                                 _coerce(item[key], hints[key], f"{here}.{key}", environ),
+                                                 f"{here}.{key}")
+                              for key in hints}))
+    return tables
+
+
+def check_uri(value: str, where: str) -> str:
+    """A Wyoming endpoint, `tcp://HOST:PORT`; ConfigError naming `where` else."""
+    parsed = urlparse(value)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme != "tcp" or not parsed.hostname or port is None:
+        raise ConfigError(f"{where}: expected tcp://HOST:PORT, got {value!r}")
+    return value
+
+
 def _check_limits(section: str, key: str, value: Any, where: str) -> Any:
+    if (section, key) in URIS and value:
+        check_uri(value, where)
     choices = CHOICES.get((section, key))
     if choices is not None and value not in choices:
         raise ConfigError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")

@@ -14,6 +14,7 @@ import pytest
 from agent.app import build_planner
 from agent.config import LlmSettings, Settings
 from agent.llm import LlmPlanner, llm_use
+from agent.llm.backends import answering_model
 from devices.household import load_household
 from devices.registry import Registry
 
@@ -54,6 +55,19 @@ def test_the_start_line_says_what_the_planner_does_and_how_to_turn_it_on(underst
     assert use.warn is warn
     for words in says:
         assert words in use.message
+
+
+@pytest.mark.parametrize("model", [QWEN, "smollm2-135m"])
+def test_without_the_llm_extra_a_local_model_is_off_and_the_line_says_how_to_install_it(
+        model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An install without llama-cpp-python (`pip install homebody`, no `[llm]`): a model to run here is off, said
+    once; a server needs nothing installed."""
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # what an import of a package not installed meets
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *_: None if name == "llama_cpp" else SimpleNamespace())
+    use = llm_use("fallback", LlmSettings(model=model))
+    assert use.mode == "off" and use.warn and "[llm]" in use.message and "llama-cpp-python" in use.message
+    assert llm_use("fallback", LlmSettings(endpoint="http://gpu-box:8080/v1")).mode == "fallback"
+    assert not answering_model(LlmSettings(model=QWEN)) and answering_model(LlmSettings(endpoint="http://x:1/v1"))
 
 
 def test_the_default_settings_build_no_planner_and_warn_once(caplog: pytest.LogCaptureFixture) -> None:

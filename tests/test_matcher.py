@@ -591,3 +591,13 @@ def test_a_device_the_household_calls_by_a_kind_word_is_the_one_meant(area: str,
     """A lamp called "lamp" in a room with another light: "the lamp" is that one; a plural is all of them."""
     matcher = _with_alias(TINY_HOME, "den_lamp", "lamp")
     assert acted_on(matcher.match(text, context(area))) == acted
+
+
+@pytest.mark.parametrize(("household", "area", "text", "acted"), [
+    (tiny, "den", "turn on the light by the side door", {"porch_light"}),
+    (tiny, "porch", "switch on the lamp next to the record player", {"den_lamp", "den_ceiling"}),
+    (maple, "living_room", "turn on the light by the back door", {"kitchen_ceiling", "kitchen_counter"}),
+])
+def test_a_device_said_as_a_place_gives_its_room(household, area: str, text: str, acted: set[str]):
+    """ "The light by the side door": lights in the door's room; the door itself is never touched."""
+    assert acted_on(matcher_for(household()).match(text, context(area))) == acted

@@ -92,6 +92,8 @@ LATER = [
      {"state": "off"}),
     (example, "porch", "porch_light", {"state": "off"}, "turn the porch light on in half an hour", 31,
      {"state": "on"}),
+    (example, "porch", "porch_light", {"state": "on"}, "turn the porch light off in an hour and a half", 91,
+     {"state": "off"}),
 ]
 
 
@@ -106,6 +108,21 @@ def test_a_later_command_waits_then_runs_and_says_so(open_house, home, area, dev
     house.wait(2)
     assert house.state(device).items() >= after.items()
     assert len(house.said) == 1 and house.said[0].startswith("As you asked")
+
+
+@pytest.mark.parametrize("text", ["turn on the porch light at 7 pm every weekday",
+                                  "turn on the porch light every weekday at 7 pm"])
+def test_a_time_of_day_and_a_repeat_are_one_time_in_either_order(open_house, text):
+    house = open_house(example())  # EVENING is a Tuesday, 8 pm
+    house.registry.states.update("porch_light", {"state": "off"})
+    assert "every weekday" in house.say(text)
+    for _day in range(3):  # Wednesday, Thursday, Friday at 7 pm
+        house.wait(23 * 60)
+        assert house.state("porch_light")["state"] == "on"
+        house.registry.states.update("porch_light", {"state": "off"})
+        house.wait(60)
+    house.wait(24 * 60)  # Saturday
+    assert house.state("porch_light")["state"] == "off"
 
 
 @pytest.mark.parametrize("home", [maple, example])
@@ -253,6 +270,8 @@ def test_a_locked_database_is_said_and_nothing_is_half_kept(open_house, tmp_path
     "turn off the lights in minus five minutes", "turn on the light at 25 o'clock", "remind me",
     "when the sauna turns on, turn off the lights", "if the dishwasher finishes turn off the kettle",
     "turn on the heating tomorrow",
+    "turn off the lights at sunset", "turn the lights on until bedtime", "switch the heating off after the film",
+    "turn the lights off at 9 tomorrow at 10", "lights off in 5",
 ])
 @pytest.mark.parametrize("home", [maple, example])
 def test_times_and_conditions_not_understood_change_nothing(open_house, home, text):

@@ -105,7 +105,11 @@ def test_other_voices_are_refused_rather_than_downloaded(name: str):
         ("Done. The blinds are closed.", ["Done.", "The blinds are closed."]),
         ("Okay, the upstairs lights are all off now.", ["Okay,", "the upstairs lights are all off now."]),
         ("Sure, it is on.", ["Sure, it is on."]),  # short: no need to split
-        ("It is twenty one degrees in the living room now.", ["It is twenty one degrees in the living room now."]),
+        ("It is twenty one degrees in the living room now.", ["It is twenty one degrees,", "in the living room now."]),
+        ("The quick brown fox jumps over the lazy dog.", ["The quick brown fox jumps,", "over the lazy dog."]),
+        ("Text to speech is a fascinating field.", ["Text to speech is a fascinating field."]),  # no phrase to cut
+        ("The heating stays on until everyone has gone to bed tonight.",
+         ["The heating stays on,", "until everyone has gone to bed tonight."]),
         ("One. Two, three four five six seven eight. Nine.", ["One.", "Two, three four five six seven eight. Nine."]),
         ("  \n ", []),
         ("Line one\nline two", ["Line one line two"]),

@@ -56,7 +56,7 @@ def _optional_command_modules() -> list[Any]:
     import importlib
 
     modules = []
-    for name in ("agent.cli.household", "agent.cli.skills", "agent.cli.models", "agent.cli.voice", "agent.cli.web"):
+    for name in ("agent.cli.household", "agent.cli.skills", "agent.cli.models", "agent.cli.voice", "agent.cli.web", "agent.cli.serve"):
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as error:

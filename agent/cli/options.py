@@ -17,8 +17,9 @@ def turn_context(settings: Settings, args: argparse.Namespace, household: Househ
     return TurnContext(area=area_id(household, args.area), person=args.person)
 
 
-def area_id(household: Household, given: str | None) -> str | None:
-    """The area `--area` names, by id, name or alias, in any case; ConfigError naming the known ones else."""
+def area_id(household: Household, given: str | None, option: str = "--area") -> str | None:
+    """The area `--area` (or the setting `option`) names, by id, name or alias, in any case; ConfigError naming
+    the known ones else."""
     if given is None:
         return None
     wanted = _key(given)
@@ -27,7 +28,7 @@ def area_id(household: Household, given: str | None) -> str | None:
             return area.id
     known = ", ".join(area.id if _key(area.id) == _key(area.name) else f"{area.id} ({area.name})"
                       for area in household.areas)
-    raise ConfigError(f"--area {given!r}: {household.home.name} has no such area; its areas: {known or 'none'}")
+    raise ConfigError(f"{option} {given!r}: {household.home.name} has no such area; its areas: {known or 'none'}")
 
 
 def _key(name: str) -> str:

@@ -9,6 +9,7 @@ docs/models.md).
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,8 @@ Mode = Literal["off", "fallback", "always"]
 
 HOW_TO_TURN_ON = ("set llm.endpoint to an OpenAI-compatible server, or llm.model to a GGUF model "
                   "(homebody models list; see docs/models.md)")
+NO_RUNTIME = ("llama-cpp-python, which runs it here, is not installed: install homebody with its `llm` extra "
+              "(.venv/bin/pip install -e '.[llm]'; it compiles for some minutes), or set llm.endpoint to a server")
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,25 @@ def llm_use(understanding_llm: str, llm: LlmSettings) -> LlmUse:
     if not model:
         return LlmUse("off", f"LLM fallback is off: no language model is configured. To turn it on, "
                              f"{HOW_TO_TURN_ON}.", warn=True)
+    if not llm.endpoint.strip() and not local_runtime():
+        return LlmUse("off", f"LLM fallback is off: llm.model is {model}, but {NO_RUNTIME}.", warn=True)
     mode: Mode = "always" if understanding_llm == "always" else "fallback"
     when = "for every request" if mode == "always" else "when the recognizer is unsure"
     toy = " (a tiny packaged model: slow and rarely right, see docs/models.md)" if _is_packaged(llm) else ""
     return LlmUse(mode, f"LLM planner: {model}{toy}, asked {when}.")
 
 
+def local_runtime() -> bool:
+    """Whether llama-cpp-python, which runs a GGUF model here, is installed (the `llm` extra)."""
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
 def answering_model(llm: LlmSettings) -> bool:
     """Whether the settings name a model able to answer general questions: an endpoint, or a GGUF file
-    the user chose (a path or `hf:`), never one of the packaged toys."""
+    the user chose (a path or `hf:`) that can run here, never one of the packaged toys."""
     if llm.endpoint.strip():
         return True
-    if not llm.model.strip():
+    if not llm.model.strip() or not local_runtime():
         return False
     try:
         return parse_model_spec(llm.model).kind != "package"

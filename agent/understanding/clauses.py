@@ -14,6 +14,7 @@ from agent.turn.context import TurnContext
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
 from agent.understanding.mentions import NameIndex
+from agent.understanding.times.expressions import find_when
 
 WORDS = language()
 
@@ -26,11 +27,12 @@ def split_clauses(tokens: list[str], index: NameIndex) -> list[list[str]]:
 def split_with_joiners(tokens: list[str], index: NameIndex) -> list[tuple[list[str], frozenset[str]]]:
     """The clauses, each with the splitting words before it ("then" after "five more minutes, then off")."""
     splitters = WORDS.commands.splitters
+    timed = {i for when in find_when(tokens) for i in range(when.start + 1, when.end)}  # "an hour and a half"
     clauses: list[tuple[list[str], set[str]]] = [([], set())]
     for i, token in enumerate(tokens):
         if token in splitters and len(clauses) > 1 and not clauses[-1][0]:
             clauses[-1][1].add(token)  # ", then": one split, not a clause of its own
-        elif token in splitters and clauses[-1][0] and not _inside_name(tokens, i, index):
+        elif token in splitters and clauses[-1][0] and i not in timed and not _inside_name(tokens, i, index):
             clauses.append(([], {token}))
         else:
             clauses[-1][0].append(token)

@@ -18,6 +18,7 @@ from devices.colors import NAMED_COLORS
 
 WORDS = language()
 _COMMANDS, _VALUES, _SCOPE = WORDS.commands, WORDS.values, WORDS.scope
+_TIMED = WORDS.time.commands
 VERBS = _COMMANDS.verb_actions
 SWITCH_ACTIONS = frozenset({"on", "off", "open", "close", "lock", "unlock"})
 """Actions a question never asks for ("is the light on" is not "turn it on")."""
@@ -92,14 +93,32 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     unknown = [i for i, t in enumerate(tokens)
                if (i not in used and _is_content(t))
                or (i > 0 and t == tokens[i - 1] and not t.isdigit())]  # "Emma's light light": a word mis-heard
-    return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope, when=_first_when(times),
+    routines = {i for m in mentions if m.type == "routine" for i in range(m.start, m.end)}
+    when = _first_when(times) or (_unread_time(tokens, set(unknown) | routines)
+                                  if verbs["action"] and not verbs["question"] else None)
+    return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope, when=when,
                  unknown=tuple(tokens[i] for i in unknown),
                  unknown_name=any(i > 0 and tokens[i - 1] in _COMMANDS.name_articles for i in unknown))
 
 
 def _first_when(times: list[When]) -> When | None:
-    """The clause's time; one it could not read wins, so nothing acts on a time half understood."""
+    """The clause's time; one it could not read wins, and so do two that are not one time ("at 6 on the
+    weekdays at 7"): nothing acts on a time half understood."""
+    if len(times) > 1 and all(w.kind != "invalid" for w in times):
+        return When("invalid", times[0].start, times[-1].end, said=" and ".join(w.said for w in times))
     return next((w for w in times if w.kind == "invalid"), times[0] if times else None)
+
+
+def _unread_time(tokens: list[str], unread: set[int]) -> When | None:
+    """ "Until bedtime", "after the film", "at sunset": a word not understood (or a routine's name) after a word
+    that says when is a time that cannot be used, never a command for now."""
+    for i in sorted(unread):
+        before = i - 1
+        while before > 0 and tokens[before] in WORDS.words.function and tokens[before] not in _TIMED.prepositions:
+            before -= 1
+        if before >= 0 and tokens[before] in _TIMED.prepositions:
+            return When("unread", before, i + 1, said=" ".join(tokens[before:i + 1]))
+    return None
 
 
 def _read_verbs(tokens: list[str], protected: set[int]) -> tuple[dict[str, Any], set[int]]:

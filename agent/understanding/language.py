@@ -100,6 +100,8 @@ class Scope:
     standalone_all: frozenset[str]
     here: frozenset[str]
     house: frozenset[str]
+    near: tuple[str, ...]
+    """Words before a device that make it a place: "the light by the back door"."""
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,9 @@ class Matcher:
 
     def _calls_for(self, frame: Frame, context: TurnContext) -> tuple[Reading, Frame]:
         """What the clause comes to, with the frame as understood in the end (its confidence is read from it)."""
+        if frame.when is not None and frame.when.kind in ("invalid", "day", "unread") and not frame.question \
+                and (frame.action or frame.of_type("routine")):
+            return with_time(frame, []), frame  # no time understood: nothing acts, whatever the rest says
         routines = frame.of_type("routine")
         if routines and not frame.question and not frame.of_type("device"):
             return [RunRoutine(routines[0].ids[0])], frame
@@ -140,8 +143,6 @@ class Matcher:
             return query_call(frame, resolve(frame, self.registry, context), self.registry, context)
         if not _is_command(frame):
             return [], frame
-        if frame.when is not None and frame.when.kind in ("invalid", "day"):
-            return with_time(frame, []), frame  # no time understood: nothing acts, whatever the rest says
         if frame.personal:
             personal = self._personal_value(frame, context)
             if isinstance(personal, Reply):

@@ -14,6 +14,10 @@ class TimeInCommands:
     time_words: frozenset[str]
     every_day: tuple[str, ...]
     then: frozenset[str]
+    prepositions: frozenset[str]
+    unit_needed_after: tuple[str, ...]
+    """A bare number after one of these is a time with its unit unsaid ("lights off in 5"), never a level."""
+    """Words that say when: a word not understood after one is a time not understood."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
-from agent.understanding.mentions import WINDOW_COVERINGS
+from agent.understanding.mentions import WINDOW_COVERINGS, Mention
 from agent.turn.context import TurnContext
 from devices.model import READ_ONLY_KINDS, Device, Kind
 from devices.registry import Registry
@@ -79,9 +79,11 @@ def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
 
 
 def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
-    named = [m for m in frame.mentions if m.type == "device" and not m.generic]
+    landmarks = _landmarks(frame)
+    named = [m for m in frame.mentions if m.type == "device" and not m.generic and m not in landmarks]
     kinds = implied_kinds(frame)
-    area = _first(frame, "area")
+    area = _first(frame, "area") or next((registry.devices[i].area for m in landmarks for i in m.ids
+                                          if i in registry.devices), None)
     floor = _first(frame, "floor")
     if named:
         devices = [registry.devices[i] for m in named for i in m.ids if i in registry.devices]
@@ -125,6 +127,23 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
 
 
+
+
+def _landmarks(frame: Frame) -> list[Mention]:
+    """Devices said as places: after a word like "by" or "near", with a kind of device other than theirs said
+    too ("the light by the back door"; "turn the lamp by the bed on" names a bed only if it is no device)."""
+    said_kinds = {m.kind for m in frame.mentions if m.type == "kind" or (m.type == "device" and m.generic)}
+    if not said_kinds:
+        return []
+    near = [tuple(words.split()) for words in language().scope.near]
+    return [m for m in frame.mentions if m.type == "device" and not m.generic and m.kind not in said_kinds
+            and any(frame.tokens[max(0, _before_article(frame, m.start) - len(w)):_before_article(frame, m.start)] == w
+                    for w in near)]
+
+
+def _before_article(frame: Frame, start: int) -> int:
+    """Where a mention starts with its article ("the back door" from "back")."""
+    return start - 1 if start > 0 and frame.tokens[start - 1] in language().commands.name_articles else start
 
 
 def _called(frame: Frame, devices: list[Device]) -> list[Device]:

@@ -25,8 +25,9 @@ def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
     when = frame.when
     if when is None or not (calls or frame.action):
         return calls
-    if when.kind == "invalid":
-        return Reply(REPLIES["not_a_time"].format(said=when.said), sure=True)
+    if when.kind in ("invalid", "unread"):
+        return Reply(REPLIES["not_a_time" if when.kind == "invalid" else "unread_part"].format(said=when.said),
+                     sure=True)
     if when.kind == "day":
         return Reply(REPLIES["what_time"].format(day=when.said), sure=True)
     changes = tuple(c for c in calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))

