@@ -69,7 +69,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Home]:
     config = folder / "config.toml"
     config.write_text("".join(f'[[wyoming.satellites]]\nuri = "{s.uri}"\narea = "{s.area.title()}"\n'
                               for s in (bedroom, kitchen)))
-    env = homebody_env(folder)
+    env = homebody_env(folder, HOMEBODY_WEB_PORT="0")
     output = folder / "serve.out"
     for satellite in (bedroom, kitchen):
         satellite.folder.mkdir()
@@ -95,6 +95,7 @@ def test_serve_says_what_it_serves_and_that_each_satellite_is_connected(home: Ho
     assert "homebody is serving Birch Cottage" in printed and "Wyoming: off" in printed
     assert "satellite bedroom is connected: bedroom satellite" in printed
     assert "satellite kitchen is connected: kitchen satellite" in printed
+    assert "The household page: http://127.0.0.1:" in printed  # the headless assistant serves it too
 
 
 def test_a_command_acts_on_the_satellites_room_and_the_reply_plays_there(home: Home):
