@@ -5,18 +5,22 @@ A skill package exposes, in the entry-point group `homebody.skills`, a factory
 the context (clock, household store, device registry, a way to speak later), never through
 globals, so two assistants in one process (tests, a restart) never share state.
 
-This module is the whole of what a skill imports from homebody: the declaration types below,
-and re-exported from the rest of homebody the sentence-template slots, times as spoken (days, times of
-day, durations, and the times said inside a command), the household store and calendar, and the
-spelling-and-sound likeness of names. The built-in skills use nothing else.
+This module is the whole of what a skill imports from homebody: the declaration types below, the
+reading of a skill's own data file (its sentences, replies and words), and re-exported from the rest
+of homebody the sentence-template slots, times as spoken (days, times of day, durations, and the
+times said inside a command), the household store and calendar, and the spelling-and-sound likeness
+of names. The built-in skills use nothing else.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +52,8 @@ __all__ = [
     "HouseholdStore", "Language", "Occurrence", "Pending", "Period", "Schedule", "Sentences", "Skill", "SkillContext",
     "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "When", "add_entry", "alternatives", "choice",
     "clock_time", "day_phrase", "days_named", "describe", "describe_when", "find_when", "language", "log_announcement",
-    "next_date", "normalize", "parse_duration", "period", "remove_entry", "sentence_text", "similarity",
-    "skip_occurrence", "spoken_time", "title_words", "unnamed",
+    "next_date", "normalize", "parse_duration", "period", "read_data", "remove_entry", "sentence_text",
+    "sentences_of", "similarity", "skip_occurrence", "spoken_time", "title_words", "unnamed",
 ]
 
 log = logging.getLogger(__name__)
@@ -135,3 +139,21 @@ class Skill:
 
 SkillFactory = Callable[[SkillContext], Skill]
 """What an entry point in `homebody.skills` names."""
+
+
+def read_data(package: str, filename: str) -> dict[str, Any]:
+    """A TOML file shipped inside a skill's package (its sentences, replies and words): read it once, at load."""
+    return tomllib.loads(resources.files(package).joinpath(filename).read_text(encoding="utf-8"))
+
+
+def sentences_of(data: Mapping[str, Any]) -> list[Sentences]:
+    """The `[[sentences]]` of a skill's data file (`tool`, `templates`, optional `args`), each `<name>` in a
+    template replaced by the phrase `name` of its `[parts]` (which may use other parts): a phrase written once
+    for many templates."""
+    parts: Mapping[str, str] = data.get("parts", {})
+
+    def expanded(template: str) -> str:
+        return re.sub(r"<(\w+)>", lambda found: expanded(parts[found[1]]), template)
+
+    return [Sentences(s["tool"], [expanded(t) for t in s["templates"]], dict(s.get("args", {})))
+            for s in data.get("sentences", [])]

@@ -8,17 +8,15 @@ patterns from homebody's own spoken-time patterns, so every time homebody can re
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import time
 from functools import cache
-from importlib import resources
 from collections.abc import Iterable
 from typing import Any
 
 from skills.api import (
     DAY_PATTERN, DURATION_PATTERN, FREE_TEXT, TIME_PATTERN, Sentences, SlotType, alternatives, choice, find_when,
-    language, unnamed,
+    language, read_data, sentences_of, unnamed,
 )
 
 KINDS = ("reminder", "alarm")
@@ -90,16 +88,9 @@ class Words:
 
 @cache
 def words() -> Words:
-    data = tomllib.loads(resources.files(__package__).joinpath("reminders.toml").read_text(encoding="utf-8"))
-    parts: dict[str, str] = data["parts"]
-
-    def expanded(template: str) -> str:
-        return re.sub(r"<(\w+)>", lambda found: parts[found[1]], template)
-
-    sentences = tuple(Sentences(s["tool"], [expanded(t) for t in s["templates"]], dict(s.get("args", {})))
-                      for s in data["sentences"])
+    data = read_data(__package__, "reminders.toml")
     timing = data["timing"]
-    return Words(sentences, tuple(data["examples"]), data["kinds"], data["mirror"], data["replies"], data["spoken"],
+    return Words(tuple(sentences_of(data)), tuple(data["examples"]), data["kinds"], data["mirror"], data["replies"], data["spoken"],
                  Timing(**{**timing, "wake_hours": tuple(timing["wake_hours"])}))
 
 
