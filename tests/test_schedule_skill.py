@@ -369,7 +369,8 @@ def test_a_title_that_gives_orders_is_only_read_out(maple_home: Household, maple
     "when will the next birthday be", "put the heating on tomorrow at 6 am", "is the kitchen light on",
     "turn the heating on tomorrow at 6 am", "what's on the tv", "when is the pizza timer done",
     "when I get home turn on the lights", "when the lights go off",
-    "when somebody is in the kitchen turn on the kitchen lite",  # a name as nearly as it was heard is device talk too
+    "when somebody is in the kitchen turn on the kitchen lite", "let me know when Alex gets home",
+    "tell me when the garage door opens",  # a name as nearly as it was heard is device talk too
 ])
 def test_device_sentences_are_left_alone(maple: SkillRegistry, text: str) -> None:
     assert not any(tool.startswith("schedule") for tool in chosen_tools(maple, text))
@@ -401,6 +402,8 @@ def test_every_example_is_understood_and_every_argument_described(maple: SkillRe
     ("tell me what's happening tomorrow", "schedule_on_day", {"day": "tomorrow"}),
     ("is there anything on the calendar for tomorrow", "schedule_on_day", {"day": "tomorrow", "asking": "anything"}),
     ("what have I got on Friday", "schedule_on_day", {"day": "friday", "person": "me"}),
+    ("what's on for me today", "schedule_on_day", {"day": "today", "person": "me"}),
+    ("what's happening for Emma tomorrow", "schedule_on_day", {"day": "tomorrow", "person": "emma"}),
     ("what's Emma got on Friday", "schedule_on_day", {"day": "friday", "person": "emma"}),
     ("is Alex busy on Monday", "schedule_on_day", {"day": "monday", "person": "alex", "asking": "anything"}),
     ("are we free on Saturday", "schedule_on_day", {"day": "saturday", "asking": "free"}),

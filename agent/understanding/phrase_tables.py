@@ -37,6 +37,7 @@ class Time:
     next: tuple[str, ...]
     rest_of: tuple[str, ...]
     day_prepositions: tuple[str, ...]
+    relative_day_prepositions: tuple[str, ...]
     time_prepositions: tuple[str, ...]
     hour_prepositions: tuple[str, ...]
     am: tuple[str, ...]

@@ -55,9 +55,18 @@ def what(text: str) -> str | None:
 
 def what_alone(text: str) -> str | None:
     """An entry named right after "when", the verb mis-heard or lost ("when inammon soccer practice");
-    never a clause ("when will the next birthday be", "when I get home")."""
+    never a clause ("when will the next birthday be", "when I get home", "when Lily gets home", "when the
+    door opens": a condition's verb, as the language file says them)."""
     said = text.split()
-    return what(text) if said and said[0] not in words().clause_starts else None
+    if not said or said[0] in words().clause_starts or _condition_verb(" ".join(said)):
+        return None
+    return what(text)
+
+
+def _condition_verb(text: str) -> bool:
+    conditions = language().conditions
+    phrases = [p for table in (conditions.presence, conditions.states) for ps in table.values() for p in ps]
+    return any(re.search(rf"(?:^| ){re.escape(phrase)}(?: |$)", text) for phrase in phrases)
 
 
 def slot_types() -> dict[str, SlotType]:

@@ -35,7 +35,8 @@ _NEXT = alternatives((*T.this, *T.coming, *T.next))
 _RELATIVE = alternatives((T.today, T.tonight, T.tomorrow, *T.day_after_tomorrow))
 
 DAY = (
-    rf"(?:(?P<rel>{_RELATIVE}|(?:{alternatives(T.this)}) (?:{PART}))(?: (?P<rel_part>{PART}))?"  # no "on tonight"
+    rf"(?:(?:(?:{alternatives(T.relative_day_prepositions)}) )?"
+    rf"(?P<rel>{_RELATIVE}|(?:{alternatives(T.this)}) (?:{PART}))(?: (?P<rel_part>{PART}))?"
     rf"|(?:(?:{alternatives(T.day_prepositions)}) )?(?:"
     rf"(?:(?:{WEEKDAY}) )?(?:{_THE} )?(?P<dom>{ORDINAL})(?: {_OF} (?P<mon>{MONTH}))?(?: (?P<year>20\d\d))?"
     rf"|(?:(?:{WEEKDAY}) )?(?:{_THE} )?(?P<dom2>{DAY_NUMBER}) (?:{_OF} )?(?P<mon2>{MONTH})(?: (?P<year2>20\d\d))?"
