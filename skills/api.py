@@ -24,7 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import BaseTool
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel
 
 from agent.memory.schedule import (
     WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
@@ -53,7 +54,7 @@ __all__ = [
     "SkillFactory", "SlotType", "StoreError", "Timer", "Turn", "When", "add_entry", "alternatives", "choice",
     "clock_time", "day_phrase", "days_named", "describe", "describe_when", "find_when", "language", "log_announcement",
     "next_date", "normalize", "parse_duration", "period", "read_data", "remove_entry", "sentence_text",
-    "sentences_of", "similarity", "skip_occurrence", "spoken_time", "title_words", "unnamed",
+    "sentences_of", "similarity", "skill_tool", "skip_occurrence", "spoken_time", "title_words", "unnamed",
 ]
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,12 @@ class Skill:
 
 SkillFactory = Callable[[SkillContext], Skill]
 """What an entry point in `homebody.skills` names."""
+
+
+def skill_tool(func: Callable[..., str], name: str, description: str, schema: type[BaseModel]) -> BaseTool:
+    """One of a skill's tools: `func` called with the arguments `schema` describes (the LLM planner reads
+    `description`; the recognizer calls it by `name` from a sentence)."""
+    return StructuredTool.from_function(func=func, name=name, description=description, args_schema=schema)
 
 
 def read_data(package: str, filename: str) -> dict[str, Any]:

@@ -9,13 +9,12 @@ through quiet hours. The sentences and everything the skill says are in reminder
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal
 
-from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
+from langchain_core.tools import BaseTool, InjectedToolArg
 from pydantic import BaseModel, Field
 
-from skills.api import Skill, SkillContext, Turn
+from skills.api import Skill, SkillContext, Turn, skill_tool
 
 from .asking import Asking
 from .book import Book
@@ -68,22 +67,19 @@ class SnoozeArgs(BaseModel):
 
 
 def _tools(book: Book, asking: Asking) -> list[BaseTool]:
-    def tool(func: Callable[..., str], name: str, description: str, schema: type[BaseModel]) -> BaseTool:
-        return StructuredTool.from_function(func=func, name=name, description=description, args_schema=schema)
-
     return [
-        tool(book.set_reminder, "set_reminder", "Remind the speaker of something at a time, once or repeating "
+        skill_tool(book.set_reminder, "set_reminder", "Remind the speaker of something at a time, once or repeating "
              "('remind me to call the plumber at 3'). Not for device commands.", ReminderArgs),
-        tool(book.remind_before, "remind_before", "Remind the speaker some time before an entry of the household "
+        skill_tool(book.remind_before, "remind_before", "Remind the speaker some time before an entry of the household "
              "schedule ('remind me 15 minutes before Emma's soccer practice to get her kit ready').", BeforeArgs),
-        tool(book.set_alarm, "set_alarm", "Set an alarm, once or repeating ('wake me up at 6:30', "
+        skill_tool(book.set_alarm, "set_alarm", "Set an alarm, once or repeating ('wake me up at 6:30', "
              "'set an alarm for 7 every weekday').", AlarmArgs),
-        tool(asking.listing, "list_reminders",
+        skill_tool(asking.listing, "list_reminders",
              "Tell the speaker's reminders or alarms ('what reminders do I have').", ListArgs),
-        tool(asking.cancel, "cancel_reminder",
+        skill_tool(asking.cancel, "cancel_reminder",
              "Cancel a reminder or alarm, or every one that fits ('cancel my alarm', "
              "'cancel the reminder about the plumber').", CancelArgs),
-        tool(book.snooze, "snooze_alarm", "Snooze the alarm that just rang ('snooze for 10 minutes').", SnoozeArgs),
+        skill_tool(book.snooze, "snooze_alarm", "Snooze the alarm that just rang ('snooze for 10 minutes').", SnoozeArgs),
     ]
 
 

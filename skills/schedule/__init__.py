@@ -8,13 +8,12 @@ are in schedule.toml (`words`). Below: the tools as the LLM planner sees them, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal
 
-from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
+from langchain_core.tools import BaseTool, InjectedToolArg
 from pydantic import BaseModel, Field
 
-from skills.api import Skill, SkillContext, Turn, clock_time, period
+from skills.api import Skill, SkillContext, Turn, skill_tool, clock_time, period
 
 from .calendar import Calendar
 from .slots import People, slot_types
@@ -71,19 +70,16 @@ class RemoveArgs(BaseModel):
 
 
 def _tools(calendar: Calendar) -> list[BaseTool]:
-    def tool(func: Callable[..., str], name: str, description: str, schema: type[BaseModel]) -> BaseTool:
-        return StructuredTool.from_function(func=func, name=name, description=description, args_schema=schema)
-
     return [
-        tool(calendar.on_day, "schedule_on_day", "Tell what is on the household calendar on a day or span, "
+        skill_tool(calendar.on_day, "schedule_on_day", "Tell what is on the household calendar on a day or span, "
              "for everyone or one person ('what's on today', 'does Emma have anything on Friday').", DayArgs),
-        tool(calendar.when, "schedule_when", "Tell when an entry of the household calendar is "
+        skill_tool(calendar.when, "schedule_when", "Tell when an entry of the household calendar is "
              "('when is the dentist appointment').", WhenArgs),
-        tool(calendar.upcoming, "schedule_next", "Tell the next entry on the household calendar "
+        skill_tool(calendar.upcoming, "schedule_next", "Tell the next entry on the household calendar "
              "('what's next', 'what's my next appointment').", NextArgs),
-        tool(calendar.add, "schedule_add", "Add a one-off entry to the household calendar "
+        skill_tool(calendar.add, "schedule_add", "Add a one-off entry to the household calendar "
              "('add a haircut for Alex on Thursday at 4 pm'). Not for reminders or device schedules.", AddArgs),
-        tool(calendar.remove, "schedule_remove", "Cancel an entry of the household calendar, or one time of a "
+        skill_tool(calendar.remove, "schedule_remove", "Cancel an entry of the household calendar, or one time of a "
              "repeating one ('cancel the haircut on Thursday', 'remove the plumber').", RemoveArgs),
     ]
 

@@ -8,13 +8,12 @@ planner sees them, and the entry point.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
-from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
+from langchain_core.tools import BaseTool, InjectedToolArg
 from pydantic import BaseModel, Field
 
-from skills.api import Skill, SkillContext, Turn
+from skills.api import Skill, SkillContext, Turn, skill_tool
 
 from .running import Timers, narrow, select
 from .words import TIMER_NAME, label, spoken_duration, words
@@ -50,17 +49,14 @@ class ChangeArgs(Target):
 
 
 def _tools(timers: Timers) -> list[BaseTool]:
-    def tool(func: Callable[..., str], name: str, description: str, schema: type[BaseModel]) -> BaseTool:
-        return StructuredTool.from_function(func=func, name=name, description=description, args_schema=schema)
-
     return [
-        tool(timers.start, "start_timer", "Start a countdown timer, optionally named.", StartArgs),
-        tool(timers.status, "timer_status", "Tell how long is left on timers.", Target),
-        tool(timers.cancel, "cancel_timer", "Cancel a timer, or every timer that fits.", CancelArgs),
-        tool(timers.pause, "pause_timer", "Pause a running timer.", Target),
-        tool(timers.resume, "resume_timer", "Resume a paused timer.", Target),
-        tool(timers.add, "add_timer_time", "Add time to a timer.", ChangeArgs),
-        tool(timers.remove, "remove_timer_time", "Take time off a timer.", ChangeArgs),
+        skill_tool(timers.start, "start_timer", "Start a countdown timer, optionally named.", StartArgs),
+        skill_tool(timers.status, "timer_status", "Tell how long is left on timers.", Target),
+        skill_tool(timers.cancel, "cancel_timer", "Cancel a timer, or every timer that fits.", CancelArgs),
+        skill_tool(timers.pause, "pause_timer", "Pause a running timer.", Target),
+        skill_tool(timers.resume, "resume_timer", "Resume a paused timer.", Target),
+        skill_tool(timers.add, "add_timer_time", "Add time to a timer.", ChangeArgs),
+        skill_tool(timers.remove, "remove_timer_time", "Take time off a timer.", ChangeArgs),
     ]
 
 
