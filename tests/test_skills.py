@@ -116,6 +116,14 @@ def test_every_example_of_a_builtin_skill_calls_one_of_its_tools(name, source, f
         assert plan is not None and skill.tool(plan.calls[0].tool) is not None, example
 
 
+@pytest.mark.parametrize("name, source, factory", BUILT_INS)
+def test_every_builtin_skill_says_what_it_lets_homebody_do(name, source, factory):
+    """For "what can you do": each skill's ability, as its data file says it."""
+    registry = SkillRegistry.from_factories(BUILT_INS, SkillContext(UTC))
+    skill = next(s for s in registry.skills if s.name == name)
+    assert skill.ability and skill.ability in registry.abilities()
+
+
 def test_a_skill_gets_its_slots_and_the_turn():
     assert ask(registry_of(echo_skill), "echo hello there") == "hello there at 10:00 in den"
 

@@ -91,4 +91,5 @@ def skill(context: SkillContext) -> Skill:
     return Skill(
         "reminders", "Reminders and alarms: set them for a time or before a schedule entry, list, cancel, snooze.",
         _tools(book, asking), list(language.sentences), list(language.examples), slots=slot_types(), tick=ringer.tick,
+        ability=language.ability,
     )

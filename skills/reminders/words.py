@@ -47,6 +47,8 @@ class Words:
 
     sentences: tuple[Sentences, ...]
     examples: tuple[str, ...]
+    ability: str
+    """What the skill lets homebody do, for "what can you do"."""
     kinds: dict[str, dict[str, list[str]]]
     """Kind -> {"one": [...], "many": [...]}: the words that call it, the first is how it is said."""
     mirror: dict[str, str]
@@ -90,7 +92,7 @@ class Words:
 def words() -> Words:
     data = read_data(__package__, "reminders.toml")
     timing = data["timing"]
-    return Words(tuple(sentences_of(data)), tuple(data["examples"]), data["kinds"], data["mirror"], data["replies"], data["spoken"],
+    return Words(tuple(sentences_of(data)), tuple(data["examples"]), data["ability"], data["kinds"], data["mirror"], data["replies"], data["spoken"],
                  Timing(**{**timing, "wake_hours": tuple(timing["wake_hours"])}))
 
 
