@@ -42,7 +42,8 @@ def test_only_the_password_matches_its_hash():
 
 
 @pytest.mark.parametrize("stored", ["", "hunter2", "sha256$abc", "scrypt$16384$8$1$not base64!$x",
-                                    "scrypt$0$8$1$c2FsdA==$aGFzaA==", HASH + "$more"])
+                                    "scrypt$0$8$1$c2FsdA==$aGFzaA==", HASH + "$more"],
+                         ids=["empty", "plain", "another scheme", "not base64", "no cost", "a field too many"])
 def test_a_hash_homebody_did_not_write_is_a_config_error(stored: str):
     with pytest.raises(ConfigError, match=r"web\.password_hash"):
         check_hash(stored)
