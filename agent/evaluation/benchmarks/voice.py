@@ -76,10 +76,12 @@ def espeak_wav(
     sox_encoding: tuple[str, ...] = (),
     words_per_minute: int = 150,
     voice: str | None = None,
+    markup: bool = False,
 ) -> Path:
     """Speak `text` into a WAV with espeak-ng (22.05 kHz mono 16-bit), converted by sox when asked.
 
-    `voice` is an espeak-ng voice such as en-gb-scotland or en-us+f3 (default: espeak-ng's own).
+    `voice` is an espeak-ng voice such as en-gb-scotland or en-us+f3 (default: espeak-ng's own); `markup`: the
+    text is SSML ("turn on the <break time='500ms'/> kitchen light").
     """
     convert = bool(rate or channels != 1 or sox_encoding)
     missing = [tool for tool, needed in (("espeak-ng", True), ("sox", convert)) if needed and not shutil.which(tool)]
@@ -87,6 +89,7 @@ def espeak_wav(
         raise AudioError(f"{' and '.join(missing)} needed to make speech (apt-get install espeak-ng sox)")
     raw = path.with_suffix(".espeak.wav")
     chosen = ["-v", voice] if voice else []
+    chosen += ["-m"] if markup else []
     subprocess.run(["espeak-ng", *chosen, "-s", str(words_per_minute), "-w", str(raw), "--", text], check=True)
     if not convert:
         return raw.replace(path)
@@ -182,7 +185,7 @@ def run_e2e(rounds: int = 3) -> dict[str, Any]:
 
 
 def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
-    source, speaker = _Paced(speech), _FirstAudio()
+    source, speaker = Paced(speech), _FirstAudio()
     chunks = source.chunks()
     exchange = loop.listen_once(chunks, source, speaker)
     utterance, result = session.utterance, session.last_result
@@ -234,27 +237,30 @@ class _AlwaysAwake:
         return True
 
 
-class _Paced:
-    """A microphone after the speaker stops: quiet, the speech at once, then quiet block by block in real time."""
+class Paced:
+    """A microphone: quiet, the speech, then quiet, block by block in real time from `realtime_from` seconds into
+    the speech (by default its end, as the e2e benchmark hears it: the speech at once, the silence after it live)."""
 
-    def __init__(self, speech: np.ndarray, before: float = 0.2, after: float = 2.0):
+    def __init__(self, speech: np.ndarray, before: float = 0.2, after: float = 2.0, realtime_from: float | None = None):
         rng = np.random.default_rng(0)
         room = lambda seconds: (0.0005 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)  # noqa: E731
         self.audio = np.concatenate([room(before), speech, room(after)])
         self.speech_end = int(before * SAMPLE_RATE) + speech.size
+        self._live_from = self.speech_end if realtime_from is None else int((before + realtime_from) * SAMPLE_RATE)
         self.spoke_at: float | None = None
         """time.perf_counter() at which the speech ended, as if heard live."""
 
     def chunks(self) -> Iterator[np.ndarray]:
         samples = to_int16(self.audio)
+        started: float | None = None
         for start in range(0, samples.size, BLOCK_SAMPLES):
             end = start + BLOCK_SAMPLES
-            if end > self.speech_end:
-                late = (end - self.speech_end) / SAMPLE_RATE
-                if self.spoke_at is None:
-                    self.spoke_at = time.perf_counter() - late
-                else:
-                    time.sleep(max(0.0, self.spoke_at + late - time.perf_counter()))
+            if end > self._live_from:
+                late = (end - self._live_from) / SAMPLE_RATE
+                started = started if started is not None else time.perf_counter() - late
+                time.sleep(max(0.0, started + late - time.perf_counter()))
+                if self.spoke_at is None and end > self.speech_end:
+                    self.spoke_at = started + (self.speech_end - self._live_from) / SAMPLE_RATE
             yield samples[start:end]
 
     def muted(self) -> AbstractContextManager[None]:
