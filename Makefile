@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml examples/homebody-shopping-list/pyproject.toml
 	@started=$$(date +%s) && \
 	{ test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } && \
 	$(BIN)/python -m pip install --upgrade pip && \
-	$(BIN)/python -m pip install -e '.[test]' && \
+	$(BIN)/python -m pip install -e '.[test,bench]' && \
 	touch $(STAMP) && \
 	echo "homebody: installed in $$(( $$(date +%s) - started )) s. Run it as $(BIN)/homebody, or" \
 	     "'source $(BIN)/activate' first to have homebody on the PATH."

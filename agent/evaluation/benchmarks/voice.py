@@ -151,37 +151,57 @@ def _first_audio_ms(synthesizer: PiperSynthesizer, text: str) -> float:
 
 
 def run_e2e(rounds: int = 3) -> dict[str, Any]:
-    """End of speech → first reply sample through the live loop, with the real App and the virtual home.
+    """End of speech → first reply sample through the live loop, with the real App and the virtual home; then
+    the Home-Assistant-style pipeline (`ha_pipeline`) on the same speech, and the ratio of the two.
 
     The commands are replayed as a microphone would deliver them after the speaker stops: the
     speech at once, then the silence after it in real time, so the silence tail, the
     speculative transcription during it and the thread contention are all real.
     """
-    from agent.app import App
-    from agent.voice.live import LiveLoop, VoiceSession
-    from agent.voice.pipeline import VoicePipeline
+    from agent.evaluation.benchmarks import ha_pipeline
+    from devices.household import load_household
 
     home = SHARED_EVAL / "home.toml"
     commands = E2E_COMMANDS if home.exists() else E2E_FALLBACK
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings()
-        settings.household.file = str(home) if home.exists() else ""
-        settings.household.database = str(Path(folder) / "bench.db")
         speech = [trimmed(read_wav(espeak_wav(text, Path(folder) / f"{i}.wav"))) for i, (text, _) in enumerate(commands)]
-        with App.start(settings) as app:
-            pipeline = VoicePipeline.from_app(app)
-            pipeline.load()
-            session = VoiceSession(pipeline, TurnContext(), SileroVad())
-            loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
-            samples = []
-            try:
-                for _ in range(rounds):
-                    for audio, (_, setup) in zip(speech, commands, strict=True):
-                        app.runtime.reset({d.id: {**d.initial, **setup.get(d.id, {})} for d in app.household.devices})
-                        samples.append(_one_e2e(loop, session, audio))
-            finally:
-                session.close()
-    return _e2e_summary(samples)
+        results = _e2e_summary(_homebody_e2e(speech, commands, home if home.exists() else None, folder, rounds))
+        if ha_pipeline.missing():
+            print(f"bench e2e: the Home-Assistant-style pipeline needs {', '.join(ha_pipeline.missing())}: "
+                  f"{ha_pipeline.INSTALL} (the bench extra)", file=sys.stderr)
+            return results
+        household = load_household(home if home.exists() else None)
+        ha = ha_pipeline.run(speech, household, rounds, Path(folder))
+    first_audio = percentiles([sample["first_audio"] for sample in ha])
+    return {**results, "ha_pipeline_first_audio_ms": first_audio,
+            "ha_pipeline_stages_ms": {stage: percentiles([sample[stage] for sample in ha])
+                                      for stage in ("stt", "understand", "tts_first_chunk")},
+            "e2e_vs_ha_ratio": round(results["e2e_first_audio_ms"]["p50"] / first_audio["p50"], 3)}
+
+
+def _homebody_e2e(speech: list[np.ndarray], commands: list[tuple[str, dict[str, State]]], home: Path | None,
+                  folder: str, rounds: int) -> list[dict[str, float]]:
+    from agent.app import App
+    from agent.voice.live import LiveLoop, VoiceSession
+    from agent.voice.pipeline import VoicePipeline
+
+    settings = Settings()
+    settings.household.file = str(home) if home else ""
+    settings.household.database = str(Path(folder) / "bench.db")
+    with App.start(settings) as app:
+        pipeline = VoicePipeline.from_app(app)
+        pipeline.load()
+        session = VoiceSession(pipeline, TurnContext(), SileroVad())
+        loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
+        samples = []
+        try:
+            for _ in range(rounds):
+                for audio, (_, setup) in zip(speech, commands, strict=True):
+                    app.runtime.reset({d.id: {**d.initial, **setup.get(d.id, {})} for d in app.household.devices})
+                    samples.append(_one_e2e(loop, session, audio))
+        finally:
+            session.close()
+    return samples
 
 
 def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
