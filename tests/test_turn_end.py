@@ -128,3 +128,17 @@ def test_a_pause_mid_command_is_not_the_end_of_the_turn(tmp_path: Path, maple_ap
     if utterance.reason == "complete":
         assert utterance.read_samples >= microphone.speech_end, f"acted on {result.text!r}, read before the end"
     assert words(second)[-1] in words(result.text), f"acted on {result.text!r}"
+
+
+@pytest.mark.parametrize(("last_word", "complete"), [(None, True), (0.9, True), (0.05, False)])
+def test_a_complete_command_ends_the_turn_only_when_its_last_word_was_heard(last_word: float | None,
+                                                                           complete: bool):
+    from agent.turn.plan import Plan, SetState
+    from agent.voice.pipeline import Understood
+    from agent.voice.stt import Transcript
+    from agent.voice.turn_end import is_complete
+
+    said = "Turn on the lights."  # what Whisper makes of "turn on the …" cut short, as often as not
+    plan = Plan([SetState(("kitchen_ceiling",), {"state": "on"})], confidence=1.0, path="matcher")
+    understood = Understood(Transcript(said, [said]), plan, last_word=last_word)
+    assert is_complete(understood, packaged_turn_taking().for_household(MAPLE_NAMES, MAPLE_ROOMS)) is complete

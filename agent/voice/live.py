@@ -77,7 +77,15 @@ class VoiceSession:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _speculate(self, audio: np.ndarray) -> Future[Understood]:
-        return self._executor.submit(self.pipeline.understand, audio, self.context)
+        return self._executor.submit(self._read, audio)
+
+    def _read(self, audio: np.ndarray) -> Understood:
+        """The utterance so far, understood; for a complete command, how surely its last word was said."""
+        understood = self.pipeline.understand(audio, self.context)
+        if self._complete(understood):
+            transcript = understood.transcript
+            understood.last_word = self.pipeline.transcriber.last_word_probability(transcript, transcript.text)
+        return understood
 
     def _complete(self, understood: Understood) -> bool:
         return is_complete(understood, self.pipeline.vocabulary.turn_taking)

@@ -154,9 +154,8 @@ def run_e2e(rounds: int = 3) -> dict[str, Any]:
     """End of speech → first reply sample through the live loop, with the real App and the virtual home; then
     the Home-Assistant-style pipeline (`ha_pipeline`) on the same speech, and the ratio of the two.
 
-    The commands are replayed as a microphone would deliver them after the speaker stops: the
-    speech at once, then the silence after it in real time, so the silence tail, the
-    speculative transcription during it and the thread contention are all real.
+    The commands are replayed as a microphone delivers them, in real time, so the partial
+    readings at pauses, the silence tail and the thread contention are all real.
     """
     from agent.evaluation.benchmarks import ha_pipeline
     from devices.household import load_household
@@ -205,7 +204,7 @@ def _homebody_e2e(speech: list[np.ndarray], commands: list[tuple[str, dict[str, 
 
 
 def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
-    source, speaker = Paced(speech), _FirstAudio()
+    source, speaker = Paced(speech, realtime_from=0.0), _FirstAudio()
     chunks = source.chunks()
     exchange = loop.listen_once(chunks, source, speaker)
     utterance, result = session.utterance, session.last_result
@@ -222,6 +221,7 @@ def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
         "confirm": result.timings_ms.get("act", 0.0),
         "tts_first_chunk": (first - answered) * 1000,
         "early": float(utterance.reason == "complete"),
+        "partials": float(utterance.partials),
         "acted": float(any(o.status == Status.CONFIRMED for o in result.outcomes)),
     }
 
@@ -235,6 +235,7 @@ def _e2e_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
         "e2e_first_audio_ms": percentiles(column("e2e")),
         "e2e_stages_ms": {stage: percentiles(column(stage)) for stage in stages},
         "e2e_early_end_share": round(sum(column("early")) / len(samples), 2),
+        "e2e_partials_per_turn": round(sum(column("partials")) / len(samples), 2),
         "e2e_acted_share": round(sum(column("acted")) / len(samples), 2),
     }
 
