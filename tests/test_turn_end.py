@@ -124,7 +124,8 @@ def test_a_pause_mid_command_is_not_the_end_of_the_turn(tmp_path: Path, maple_ap
     LiveLoop(session, Awake()).listen_once(microphone.chunks(), microphone, Nowhere())  # type: ignore[arg-type]
     utterance, result = session.utterance, session.last_result
     assert utterance is not None and result is not None
-    assert utterance.audio.size >= microphone.speech_end, f"cut off after {utterance.audio.size / SAMPLE_RATE:.2f} s"
+    assert utterance.audio.size >= microphone.speech_end, \
+        f"cut off after {utterance.audio.size / SAMPLE_RATE:.2f} s ({utterance.reason}): {result.text!r}"
     if utterance.reason == "complete":
         assert utterance.read_samples >= microphone.speech_end, f"acted on {result.text!r}, read before the end"
     assert words(second)[-1] in words(result.text), f"acted on {result.text!r}"

@@ -32,7 +32,7 @@ from agent.voice.turn_taking import TurnTaking
 log = logging.getLogger(__name__)
 
 
-HEARD_LAST_WORD = 0.3
+HEARD_LAST_WORD = 0.5
 """The least probability of a complete command's last word (`Transcriber.last_word_probability`) for the turn
 to end on it: below it the word may be Whisper's own ending of words cut short ("turn on the" → "… lights")."""
 
