@@ -25,8 +25,8 @@ from devices.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-BLOCK_SAMPLES = 1280
-"""Microphone block: 80 ms at 16 kHz."""
+BLOCK_SAMPLES = 640
+"""Microphone block: 40 ms at 16 kHz (the end of a turn is noticed within it)."""
 VAD_WINDOW = 512
 """Silero VAD's fixed window: 32 ms at 16 kHz."""
 NO_MICROPHONE = "no microphone found — use `homebody ask` or the text console"

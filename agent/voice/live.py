@@ -1,129 +1,34 @@
 """The live voice loop: wake word, one utterance, the spoken turn (`VoicePipeline.hear`), the reply aloud.
 
-The silence after a command is not wasted: a fifth of a second into it the utterance is
-understood speculatively (`VoicePipeline.understand`, in a worker thread), and when that is a
-complete, confidently understood command the utterance ends there instead of after the full
-silence tail. If the speaker goes on talking the guess is dropped; if the tail runs out first
-the guess, already made or nearly, is used. Either way the turn is `VoicePipeline.hear`, as for
-a recording: the guess is the same reading of the same speech, only made early. The microphone
-is muted while the reply plays so the assistant never hears itself.
+The utterance is read at each pause while it is said (`agent.voice.turn_end`): a complete,
+confidently understood command ends the turn a fifth of a second after the speaker stops,
+anything else waits for the full silence tail, so a pause mid-command is not the end. Either
+way the turn is `VoicePipeline.hear`, as for a recording, given the reading of all the speech
+when one was made: the same reading of the same speech, only made early. The microphone is
+muted while the reply plays so the assistant never hears itself.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from agent.turn.context import TurnContext, TurnResult
-from agent.voice.audio import SAMPLE_RATE
-from agent.voice.listen import (
-    VAD_WINDOW,
-    AudioInput,
-    AudioOutput,
-    EndOfSpeech,
-    Microphone,
-    SileroVad,
-    Speaker,
-    VoiceActivity,
-    WakeWordDetector,
-)
+from agent.voice.listen import AudioInput, AudioOutput, Microphone, SileroVad, Speaker, VoiceActivity, WakeWordDetector
 from agent.voice.pipeline import Host, SpokenTurn, Understood, VoicePipeline
+from agent.voice.turn_end import QuietWatch, SpeculativeEnd, is_complete
 
 log = logging.getLogger(__name__)
 
-EARLY_CONFIDENCE = 0.9
-"""The matcher confidence at which a speculative reading ends the utterance early."""
-
-
-class QuietWatch:
-    """A voice activity detector that also counts speech windows and the quiet run since the last one."""
-
-    def __init__(self, vad: VoiceActivity, threshold: float = 0.5):
-        self.vad, self.threshold = vad, threshold
-        self.speech_windows = 0
-        self.quiet_windows = 0
-
-    def __call__(self, window: np.ndarray) -> float:
-        probability = self.vad(window)
-        if probability >= self.threshold:
-            self.speech_windows, self.quiet_windows = self.speech_windows + 1, 0
-        else:
-            self.quiet_windows += 1
-        return probability
-
-    def reset(self) -> None:
-        self.vad.reset()
-        self.speech_windows = self.quiet_windows = 0
-
-    @property
-    def quiet_seconds(self) -> float:
-        return self.quiet_windows * VAD_WINDOW / SAMPLE_RATE
-
-
-@dataclass
-class SpeculativeEnd(EndOfSpeech):
-    """End of speech that understands the utterance during the silence tail and ends early on a complete command.
-
-    `reason` may also be "complete": the speculative reading was understood with confidence.
-    """
-
-    speculate: Callable[[np.ndarray], Future[Understood]] | None = None
-    complete: Callable[[Understood], bool] = lambda understood: False
-    early_seconds: float = 0.2
-    """Quiet after speech at which the speculative reading starts."""
-    ended_at: float | None = field(default=None, init=False)
-    """time.perf_counter() when the utterance was found to be over."""
-    _future: Future[Understood] | None = field(default=None, init=False, repr=False)
-    _mark: int = field(default=0, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.vad, QuietWatch):
-            self.vad = QuietWatch(self.vad, self.threshold)
-        super().__post_init__()
-
-    @property
-    def watch(self) -> QuietWatch:
-        return self.vad  # type: ignore[return-value]
-
-    def feed(self, chunk: np.ndarray) -> bool:
-        if super().feed(chunk) or self._feed_speculatively():
-            self.ended_at = self.ended_at or time.perf_counter()
-            return True
-        return False
-
-    def _feed_speculatively(self) -> bool:
-        if self._future is not None and self.watch.speech_windows != self._mark:
-            self._future.cancel()  # they went on talking: the guess is stale
-            self._future = None
-        if (self.speculate is not None and self._future is None and self.heard_speech
-                and self.watch.quiet_seconds >= self.early_seconds):
-            self._future, self._mark = self.speculate(self.audio), self.watch.speech_windows
-        future = self._future
-        if future is not None and future.done() and self._usable(future) and self.complete(future.result()):
-            self.reason = "complete"
-            return True
-        return False
-
-    def understood(self) -> Understood | None:
-        """The speculative reading when it still covers the whole utterance (waits for it)."""
-        if self._future is None or self.watch.speech_windows != self._mark or not self._usable(self._future):
-            return None
-        return self._future.result()
-
-    @staticmethod
-    def _usable(future: Future[Understood]) -> bool:
-        try:
-            future.result()
-        except Exception:
-            log.exception("speculative reading failed")
-            return False
-        return True
-
+SILENCE_SECONDS = 1.2
+"""The silence tail of an utterance not (yet) read as a complete command: longer than a person pauses
+mid-command (0.4–0.7 s) and the VAD takes to hear them go on (up to ~0.35 s); a complete command ends
+after `early_seconds`."""
 
 @dataclass
 class Exchange:
@@ -140,7 +45,7 @@ class VoiceSession:
     """The live loop's view of one speaker's place: context, the utterance being heard, the last turn."""
 
     def __init__(self, pipeline: VoicePipeline, context: TurnContext, vad: VoiceActivity,
-                 silence_seconds: float = 0.6, early_seconds: float = 0.2):
+                 silence_seconds: float = SILENCE_SECONDS, early_seconds: float = 0.2):
         self.pipeline, self.context = pipeline, context
         self._vad = QuietWatch(vad)
         self._silence, self._early = silence_seconds, early_seconds
@@ -158,8 +63,8 @@ class VoiceSession:
         return self.utterance
 
     def hear(self, utterance: SpeculativeEnd) -> SpokenTurn:
-        """The utterance as a spoken turn (`VoicePipeline.hear`), with its speculative reading when that still
-        covers it. Without one, a stale guess still running is waited for, so it never overlaps the turn."""
+        """The utterance as a spoken turn (`VoicePipeline.hear`), with the reading it ended on, if any. Without
+        one, a reading still running is waited for, so it never overlaps the turn."""
         understood = utterance.understood()
         if understood is None:
             self._executor.submit(lambda: None).result()
@@ -172,11 +77,18 @@ class VoiceSession:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _speculate(self, audio: np.ndarray) -> Future[Understood]:
-        return self._executor.submit(self.pipeline.understand, audio, self.context)
+        return self._executor.submit(self._read, audio)
 
-    @staticmethod
-    def _complete(understood: Understood) -> bool:
-        return bool(understood.plan.calls) and understood.plan.confidence >= EARLY_CONFIDENCE
+    def _read(self, audio: np.ndarray) -> Understood:
+        """The utterance so far, understood; for a complete command, how surely its last word was said."""
+        understood = self.pipeline.understand(audio, self.context)
+        if self._complete(understood):
+            transcript = understood.transcript
+            understood.last_word = self.pipeline.transcriber.last_word_probability(transcript, transcript.text)
+        return understood
+
+    def _complete(self, understood: Understood) -> bool:
+        return is_complete(understood, self.pipeline.vocabulary.turn_taking)
 
 
 class LiveLoop:

@@ -70,6 +70,8 @@ class Understood:
     """Whisper's hypotheses, the reading to act on first (`text`); empty when nothing was said."""
     plan: Plan
     """What the skills' sentences or the matcher make of that reading (never the LLM)."""
+    last_word: float | None = None
+    """How likely the reading's last word is in the audio (`Transcriber.last_word_probability`), when asked."""
 
 
 @dataclass
@@ -178,7 +180,8 @@ class VoicePipeline:
             best, plan = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plan, context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
-        return Understood(Transcript(best, [best, *(h for h in hypotheses if h != best)], transcript.ms), plan)
+        return Understood(Transcript(best, [best, *(h for h in hypotheses if h != best)], transcript.ms,
+                                     transcript.heard), plan)
 
     def repair(self, transcript: Transcript, heard: list[str], plan: Plan, context: TurnContext) -> tuple[str, Plan]:
         """The first of `heard` (understood as `plan`), or the repair of any of them that is understood

@@ -8,7 +8,14 @@ How a command is decoded, and why (measured on a 2-core x86, tiny.en int8):
   and as accurate (63 against 55 of 80 synthetic commands exactly right, with a vocabulary
   prompt). Windows shorter than ~10 s make the decoder loop ("Turn on the light. Turn on
   the light. …"), so the minimum is 10 s, the output length is capped, and a result that
-  `looks_looped` is decoded again in the full 30 s window.
+  `looks_looped` is decoded again in the full 30 s window. Tried and not kept: 6 s windows
+  whose rest is padded as silent audio (the log-mel of zeros, as Whisper pads its own,
+  rather than zero features) loop half as often and save ~30 ms of encoder, but the beam-20
+  decoder then runs as much longer and the real recordings were acted on less well (49
+  against 50 of 53; at 10 s, 50 but a higher word error rate); at 10 s the decoder (~125 ms
+  here) costs twice the encoder, and a beam of 2 × N instead of 4 × N saves ~80 ms but
+  understood 5 fewer of the 375 dev cases spoken. The live loop hides part of it: it reads
+  the utterance as the speaker falls quiet (`agent.voice.turn_end`).
 - faster-whisper's `transcribe()` returns one hypothesis (it reads `sequences_ids[0]`), so
   the model is driven one level down: CTranslate2's `generate(num_hypotheses=N)` returns the
   beam's N best. Beam alternatives mostly differ in case and punctuation, so the beam is
@@ -76,6 +83,11 @@ class Transcriber(ABC):
     def score(self, transcript: Transcript, texts: list[str]) -> list[float] | None:
         """How well each text fits the audio of `transcript`, as a log-probability (higher fits
         better; comparable only within one call); None when this engine cannot tell."""
+        return None
+
+    def last_word_probability(self, transcript: Transcript, text: str) -> float | None:
+        """How likely the last word of `text` is in the audio of `transcript` (0-1); None when this engine
+        cannot tell."""
         return None
 
 
@@ -171,6 +183,31 @@ class WhisperTranscriber(Transcriber):
         """
         if transcript.heard is None or not texts:
             return None
+        aligned = self._aligned(transcript, texts)
+        return [float(np.log(np.maximum(probabilities, 1e-12)).sum()) for _, probabilities in aligned]
+
+    def last_word_probability(self, transcript: Transcript, text: str) -> float | None:
+        """The least likely token of the last word of `text`, forced through the decoder as in `score`.
+
+        Whisper finishes a command cut short with words of its own ("turn on the" is heard as
+        "Turn on the lights.", "dim the floor lamp to" as "Dim the floor lamp 2."): on espeak-ng's
+        speech such a word scored 0.0-0.15, words said 0.2-1.0.
+        """
+        if transcript.heard is None or not text.strip():
+            return None
+        tokens, probabilities = self._aligned(transcript, [text])[0]
+        _, tokenizer = self._loaded()
+        pieces = [tokenizer.decode([token]) for token in tokens]
+        last = len(pieces) - 1
+        while last > 0 and not re.search(r"[A-Za-z0-9]", pieces[last]):
+            last -= 1  # the full stop after it
+        first = last
+        while first > 0 and not pieces[first].startswith(" "):
+            first -= 1
+        return float(min(probabilities[first : last + 1]))
+
+    def _aligned(self, transcript: Transcript, texts: list[str]) -> list[tuple[list[int], list[float]]]:
+        """Each text's tokens and their probabilities over the audio `transcript` encoded (`transcript.heard`)."""
         import ctranslate2
 
         encoded, frames = transcript.heard
@@ -178,7 +215,7 @@ class WhisperTranscriber(Transcriber):
         batch = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
         results = model.model.align(batch, list(tokenizer.sot_sequence), tokens, [frames] * len(texts))
-        return [float(np.log(np.maximum(result.text_token_probs, 1e-12)).sum()) for result in results]
+        return [(ids, list(result.text_token_probs)) for ids, result in zip(tokens, results, strict=True)]
 
     def _loaded(self) -> tuple[WhisperModel, Tokenizer]:
         with self._lock:

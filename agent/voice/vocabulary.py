@@ -1,13 +1,13 @@
-"""What the voice layer knows of a household: Whisper's prompt and the words to repair a transcript towards,
-both made from the household's names, and Whisper's habits (`mishearings.toml`)."""
+"""What the voice layer knows of a household: Whisper's prompt, the words to repair a transcript towards and
+the names a turn may go on with, all made from the household's names, and Whisper's habits (`mishearings.toml`)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent.config import VoiceSettings
 from agent.understanding.frames import COMPARATIVES
@@ -15,6 +15,7 @@ from agent.understanding.language import known_words
 from agent.voice.mishearings import Mishearings, packaged_mishearings
 from agent.voice.soundalike import SoundAlikes
 from agent.voice.stt import resolve_stt_model, vocabulary_prompt
+from agent.voice.turn_taking import TurnTaking, packaged_turn_taking
 from devices.colors import NAMED_COLORS
 from devices.errors import ConfigError
 
@@ -36,6 +37,8 @@ class Vocabulary:
     """The household's words and colours to repair a transcript towards."""
     mishearings: Mishearings
     """Phrases Whisper writes for others, whatever the household."""
+    turn_taking: TurnTaking
+    """When the words so far may go on: the household's names that may begin longer ones, and open endings."""
 
 
 def household_vocabulary(assistant: Assistant) -> list[str]:
@@ -87,4 +90,15 @@ def household_words(assistant: Assistant, word_cost: Callable[[str], int] | None
     known = assistant.matcher.index.words | known_words()
     people = [person.name for person in assistant.household.people]
     alikes = SoundAlikes([*names, *NAMED_COLORS], known, proper_names=people, endings=COMPARATIVES)
-    return Vocabulary(vocabulary_prompt(rare or names), alikes, packaged_mishearings())
+    return Vocabulary(vocabulary_prompt(rare or names), alikes, packaged_mishearings(), household_turn_taking(assistant))
+
+
+def household_turn_taking(assistant: Assistant) -> TurnTaking:
+    """The packaged open endings with the household's names: each thing's names together, and its rooms'."""
+    registry, household = assistant.registry, assistant.household
+    groups: list[Iterable[Any]] = [registry.areas.values(), registry.devices.values(), registry.floors.values(),
+                                   household.routines]
+    named = [[thing.name, *thing.aliases] for group in groups for thing in group]
+    named += [[person.name] for person in household.people]
+    rooms = [name for area in registry.areas.values() for name in (area.name, *area.aliases)]
+    return packaged_turn_taking().for_household(named, rooms)

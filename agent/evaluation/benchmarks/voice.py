@@ -76,10 +76,12 @@ def espeak_wav(
     sox_encoding: tuple[str, ...] = (),
     words_per_minute: int = 150,
     voice: str | None = None,
+    markup: bool = False,
 ) -> Path:
     """Speak `text` into a WAV with espeak-ng (22.05 kHz mono 16-bit), converted by sox when asked.
 
-    `voice` is an espeak-ng voice such as en-gb-scotland or en-us+f3 (default: espeak-ng's own).
+    `voice` is an espeak-ng voice such as en-gb-scotland or en-us+f3 (default: espeak-ng's own); `markup`: the
+    text is SSML ("turn on the <break time='500ms'/> kitchen light").
     """
     convert = bool(rate or channels != 1 or sox_encoding)
     missing = [tool for tool, needed in (("espeak-ng", True), ("sox", convert)) if needed and not shutil.which(tool)]
@@ -87,6 +89,7 @@ def espeak_wav(
         raise AudioError(f"{' and '.join(missing)} needed to make speech (apt-get install espeak-ng sox)")
     raw = path.with_suffix(".espeak.wav")
     chosen = ["-v", voice] if voice else []
+    chosen += ["-m"] if markup else []
     subprocess.run(["espeak-ng", *chosen, "-s", str(words_per_minute), "-w", str(raw), "--", text], check=True)
     if not convert:
         return raw.replace(path)
@@ -148,41 +151,60 @@ def _first_audio_ms(synthesizer: PiperSynthesizer, text: str) -> float:
 
 
 def run_e2e(rounds: int = 3) -> dict[str, Any]:
-    """End of speech → first reply sample through the live loop, with the real App and the virtual home.
+    """End of speech → first reply sample through the live loop, with the real App and the virtual home; then
+    the Home-Assistant-style pipeline (`ha_pipeline`) on the same speech, and the ratio of the two.
 
-    The commands are replayed as a microphone would deliver them after the speaker stops: the
-    speech at once, then the silence after it in real time, so the silence tail, the
-    speculative transcription during it and the thread contention are all real.
+    The commands are replayed as a microphone delivers them, in real time, so the partial
+    readings at pauses, the silence tail and the thread contention are all real.
     """
-    from agent.app import App
-    from agent.voice.live import LiveLoop, VoiceSession
-    from agent.voice.pipeline import VoicePipeline
+    from agent.evaluation.benchmarks import ha_pipeline
+    from devices.household import load_household
 
     home = SHARED_EVAL / "home.toml"
     commands = E2E_COMMANDS if home.exists() else E2E_FALLBACK
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings()
-        settings.household.file = str(home) if home.exists() else ""
-        settings.household.database = str(Path(folder) / "bench.db")
         speech = [trimmed(read_wav(espeak_wav(text, Path(folder) / f"{i}.wav"))) for i, (text, _) in enumerate(commands)]
-        with App.start(settings) as app:
-            pipeline = VoicePipeline.from_app(app)
-            pipeline.load()
-            session = VoiceSession(pipeline, TurnContext(), SileroVad())
-            loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
-            samples = []
-            try:
-                for _ in range(rounds):
-                    for audio, (_, setup) in zip(speech, commands, strict=True):
-                        app.runtime.reset({d.id: {**d.initial, **setup.get(d.id, {})} for d in app.household.devices})
-                        samples.append(_one_e2e(loop, session, audio))
-            finally:
-                session.close()
-    return _e2e_summary(samples)
+        results = _e2e_summary(_homebody_e2e(speech, commands, home if home.exists() else None, folder, rounds))
+        if ha_pipeline.missing():
+            print(f"bench e2e: the Home-Assistant-style pipeline needs {', '.join(ha_pipeline.missing())}: "
+                  f"{ha_pipeline.INSTALL} (the bench extra)", file=sys.stderr)
+            return results
+        household = load_household(home if home.exists() else None)
+        ha = ha_pipeline.run(speech, household, rounds, Path(folder))
+    first_audio = percentiles([sample["first_audio"] for sample in ha])
+    return {**results, "ha_pipeline_first_audio_ms": first_audio,
+            "ha_pipeline_stages_ms": {stage: percentiles([sample[stage] for sample in ha])
+                                      for stage in ("stt", "understand", "tts_first_chunk")},
+            "e2e_vs_ha_ratio": round(results["e2e_first_audio_ms"]["p50"] / first_audio["p50"], 3)}
+
+
+def _homebody_e2e(speech: list[np.ndarray], commands: list[tuple[str, dict[str, State]]], home: Path | None,
+                  folder: str, rounds: int) -> list[dict[str, float]]:
+    from agent.app import App
+    from agent.voice.live import LiveLoop, VoiceSession
+    from agent.voice.pipeline import VoicePipeline
+
+    settings = Settings()
+    settings.household.file = str(home) if home else ""
+    settings.household.database = str(Path(folder) / "bench.db")
+    with App.start(settings) as app:
+        pipeline = VoicePipeline.from_app(app)
+        pipeline.load()
+        session = VoiceSession(pipeline, TurnContext(), SileroVad())
+        loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
+        samples = []
+        try:
+            for _ in range(rounds):
+                for audio, (_, setup) in zip(speech, commands, strict=True):
+                    app.runtime.reset({d.id: {**d.initial, **setup.get(d.id, {})} for d in app.household.devices})
+                    samples.append(_one_e2e(loop, session, audio))
+        finally:
+            session.close()
+    return samples
 
 
 def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
-    source, speaker = _Paced(speech), _FirstAudio()
+    source, speaker = Paced(speech, realtime_from=0.0), _FirstAudio()
     chunks = source.chunks()
     exchange = loop.listen_once(chunks, source, speaker)
     utterance, result = session.utterance, session.last_result
@@ -199,6 +221,7 @@ def _one_e2e(loop: Any, session: Any, speech: np.ndarray) -> dict[str, float]:
         "confirm": result.timings_ms.get("act", 0.0),
         "tts_first_chunk": (first - answered) * 1000,
         "early": float(utterance.reason == "complete"),
+        "partials": float(utterance.partials),
         "acted": float(any(o.status == Status.CONFIRMED for o in result.outcomes)),
     }
 
@@ -212,6 +235,7 @@ def _e2e_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
         "e2e_first_audio_ms": percentiles(column("e2e")),
         "e2e_stages_ms": {stage: percentiles(column(stage)) for stage in stages},
         "e2e_early_end_share": round(sum(column("early")) / len(samples), 2),
+        "e2e_partials_per_turn": round(sum(column("partials")) / len(samples), 2),
         "e2e_acted_share": round(sum(column("acted")) / len(samples), 2),
     }
 
@@ -234,27 +258,30 @@ class _AlwaysAwake:
         return True
 
 
-class _Paced:
-    """A microphone after the speaker stops: quiet, the speech at once, then quiet block by block in real time."""
+class Paced:
+    """A microphone: quiet, the speech, then quiet, block by block in real time from `realtime_from` seconds into
+    the speech (by default its end, as the e2e benchmark hears it: the speech at once, the silence after it live)."""
 
-    def __init__(self, speech: np.ndarray, before: float = 0.2, after: float = 2.0):
+    def __init__(self, speech: np.ndarray, before: float = 0.2, after: float = 2.0, realtime_from: float | None = None):
         rng = np.random.default_rng(0)
         room = lambda seconds: (0.0005 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)  # noqa: E731
         self.audio = np.concatenate([room(before), speech, room(after)])
         self.speech_end = int(before * SAMPLE_RATE) + speech.size
+        self._live_from = self.speech_end if realtime_from is None else int((before + realtime_from) * SAMPLE_RATE)
         self.spoke_at: float | None = None
         """time.perf_counter() at which the speech ended, as if heard live."""
 
     def chunks(self) -> Iterator[np.ndarray]:
         samples = to_int16(self.audio)
+        started: float | None = None
         for start in range(0, samples.size, BLOCK_SAMPLES):
             end = start + BLOCK_SAMPLES
-            if end > self.speech_end:
-                late = (end - self.speech_end) / SAMPLE_RATE
-                if self.spoke_at is None:
-                    self.spoke_at = time.perf_counter() - late
-                else:
-                    time.sleep(max(0.0, self.spoke_at + late - time.perf_counter()))
+            if end > self._live_from:
+                late = (end - self._live_from) / SAMPLE_RATE
+                started = started if started is not None else time.perf_counter() - late
+                time.sleep(max(0.0, started + late - time.perf_counter()))
+                if self.spoke_at is None and end > self.speech_end:
+                    self.spoke_at = started + (self.speech_end - self._live_from) / SAMPLE_RATE
             yield samples[start:end]
 
     def muted(self) -> AbstractContextManager[None]:

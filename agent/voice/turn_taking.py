@@ -1,0 +1,71 @@
+"""When the words heard so far may go on: what keeps a turn open after a pause that looks like its end.
+
+Data (`turn_taking.toml`, beside this module): last words that leave a command open ("turn on
+the", "set the heating to"); and, per household, the names that may be the start of longer
+ones ("turn off the living room" … "lamp"), and a room's name ("the bedroom" … "fan"), unless a
+place word comes before them ("the lights in the office" is finished).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_WORD = re.compile(r"[a-z0-9%']+")
+
+
+@dataclass(frozen=True)
+class TurnTaking:
+    """When the words so far may go on: open last words, and names that may begin longer ones."""
+
+    open_endings: frozenset[str]
+    place_before: frozenset[str]
+    openings: frozenset[str] = frozenset()
+    """Word sequences a longer name of the household begins with ("living room" of "living room lamp")."""
+    rooms: frozenset[str] = frozenset()
+    """Room names and aliases: a device's name may follow ("the bedroom … fan")."""
+
+    def for_household(self, named: Iterable[Iterable[str]], rooms: Iterable[str]) -> TurnTaking:
+        """With the openings of the household's names, each thing's names given together: a name that begins
+        another name of the same thing ("back door" of "back door lock") means the same either way."""
+        openings: set[str] = set()
+        for names in named:
+            said = [" ".join(words_of(name)) for name in names]
+            openings |= {" ".join(words[:n]) for words in map(str.split, said) for n in range(1, len(words))} - set(said)
+        return TurnTaking(self.open_endings, self.place_before, frozenset(openings),
+                          frozenset(" ".join(words_of(room)) for room in rooms))
+
+    def may_go_on(self, text: str) -> bool:
+        """Whether the words may be the start of a longer command ("turn on the", "turn off the living room")."""
+        words = words_of(text)
+        if not words:
+            return True
+        if words[-1] in self.open_endings or " ".join(words[-2:]) in self.open_endings:
+            return True
+        for n in range(1, min(4, len(words)) + 1):
+            tail = " ".join(words[-n:])
+            if (tail in self.openings or tail in self.rooms) and self._word_before(words, n) not in self.place_before:
+                return True
+        return False
+
+    @staticmethod
+    def _word_before(words: list[str], n: int) -> str:
+        """The word before the last `n`, skipping an article: "in" of "lights in the office"."""
+        before = [word for word in words[:-n] if word != "the"]
+        return before[-1] if before else ""
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=1)
+def packaged_turn_taking() -> TurnTaking:
+    data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
+    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["place_before"]))
+
+
