@@ -19,17 +19,16 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from agent.evaluation.benchmarks.wyoming_servers import wyoming_servers
 from agent.voice.audio import SAMPLE_RATE, to_int16
 from agent.voice.pipeline import N_BEST
 from devices.household import Household
@@ -42,7 +41,6 @@ HA_SILENCE_SECONDS = 0.7
 """Home Assistant's assist pipeline: seconds of silence that end a command at the default VAD sensitivity."""
 BEAM = 4 * N_BEST
 """homebody decodes with a beam of 4 × its N best (agent.voice.stt); the reference server is given the same."""
-READY_SECONDS = 120.0
 CHUNK_SAMPLES = 1024
 
 
@@ -127,45 +125,8 @@ def servers(folder: Path) -> Iterator[dict[str, int]]:
         "tts": [sys.executable, "-m", "wyoming_piper", "--voice", voice.stem, "--data-dir", str(voice.parent),
                 "--download-dir", str(folder), "--uri"],
     }
-    with ExitStack() as stack:
-        yield {name: stack.enter_context(_server(name, command, folder)) for name, command in commands.items()}
-
-
-@contextmanager
-def _server(name: str, command: list[str], folder: Path) -> Iterator[int]:
-    port = _free_port()
-    log_path = folder / f"{name}.log"
-    with log_path.open("wb") as output:
-        process = subprocess.Popen([*command, f"tcp://127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + READY_SECONDS
-        while not asyncio.run(_answers(port)):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"bench e2e: {command[2]} did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _answers(port: int) -> bool:
-    from wyoming.client import AsyncTcpClient
-    from wyoming.info import Describe, Info
-
-    try:
-        async with AsyncTcpClient("127.0.0.1", port) as client:
-            await client.write_event(Describe().event())
-            event = await asyncio.wait_for(client.read_event(), 2.0)
-            return event is not None and Info.is_type(event.type)
-    except (TimeoutError, OSError):
-        return False
+    with wyoming_servers({name: (command, None) for name, command in commands.items()}, folder) as ports:
+        yield ports
 
 
 async def _transcribe(port: int, audio: np.ndarray) -> str:

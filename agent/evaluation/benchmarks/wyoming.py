@@ -17,16 +17,14 @@ import asyncio
 import importlib.util
 import logging
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from agent.evaluation.benchmarks.wyoming_servers import wyoming_servers
 from agent.evaluation.cases import percentiles
 
 log = logging.getLogger(__name__)
@@ -36,7 +34,6 @@ INSTALL = "pip install -e '.[bench]'"
 COMMANDS = ["turn on the kitchen light", "switch off the porch light", "dim the sofa lamp to thirty percent",
             "is the front door locked", "set a timer for ten minutes", "turn on the studio light"]
 """Commands to the example household, spoken by espeak-ng."""
-READY_SECONDS = 120.0
 
 
 def run(rounds: int = 5) -> dict[str, Any]:
@@ -104,43 +101,8 @@ def servers(folder: Path) -> Iterator[dict[str, int]]:
         "piper": ([sys.executable, "-m", "wyoming_piper", "--voice", voice.stem, "--data-dir", str(voice.parent),
                    "--download-dir", str(folder), "--uri"], None),
     }
-    with ExitStack() as stack:
-        ports = {name: stack.enter_context(_server(name, command, env_, folder))
-                 for name, (command, env_) in commands.items()}
+    with wyoming_servers(commands, folder) as ports:
         yield ports
-
-
-@contextmanager
-def _server(name: str, command: list[str], env: dict[str, str] | None, folder: Path) -> Iterator[int]:
-    from wyoming_bench.info import fetch_info
-
-    port = _free_port()
-    with (folder / f"{name}.log").open("wb") as output:
-        process = subprocess.Popen([*command, f"tcp://127.0.0.1:{port}"], env=env, cwd=Path(__file__).parents[3],
-                                   stdout=output, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + READY_SECONDS
-        while asyncio.run(_answers(fetch_info, port)) is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"bench wyoming: {name} did not start: {(folder / f'{name}.log').read_text()}")
-            time.sleep(0.5)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _answers(fetch_info: Any, port: int) -> Any:
-    try:
-        return await fetch_info("127.0.0.1", port, 2.0)
-    except (TimeoutError, OSError):
-        return None
 
 
 async def _asr_seconds(port: int, corpus: Path, warmup: int) -> list[float]:
