@@ -69,7 +69,8 @@ def test_the_phrases_and_their_conditions_are_data():
     '[[mishearing]]\nheard = "lite"\nmeant = "light"\nfirst = true\n',
     '[[mishearing]\nheard = "lite"\n',
     'verb_forms = ["{verb}{tense}"]\n',
-], ids=["no meant", "an unknown field", "not TOML", "a verb form with an unknown placeholder"])
+    '[[mishearing]]\nheard = "?!"\nmeant = "light"\n',
+], ids=["no meant", "an unknown field", "not TOML", "a verb form with an unknown placeholder", "no word heard"])
 def test_a_malformed_table_is_a_clear_error_naming_the_file(source: str):
     with pytest.raises(ConfigError, match=r"^mishearings\.toml: "):
         load_mishearings(source)

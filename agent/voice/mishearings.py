@@ -49,11 +49,13 @@ class Mishearings:
         """Each reading of `text` with one phrase put right wherever it fits, then with all of them; each with
         how alike the words heard and meant are (0–100, as sound-alike repairs)."""
         words = list(_WORD.finditer(text))
+        lower = [word.group().lower() for word in words]
+        present = set(lower)
         found: dict[str, float] = {}
         fixes: list[tuple[int, int, str]] = []
-        for entry in self.entries:
+        for entry in (e for e in self.entries if e.heard[0] in present):
             places = [(words[i].start(), words[i + len(entry.heard) - 1].end(), entry.meant)
-                      for i in self._places(entry, words, text)]
+                      for i in self._places(entry, words, lower, text)]
             if places:
                 found.setdefault(_applied(text, places), similarity(compact("".join(entry.heard)),
                                                                     compact(entry.meant)))
@@ -63,10 +65,10 @@ class Mishearings:
         found.pop(text, None)
         return found
 
-    def _places(self, entry: Mishearing, words: list[re.Match[str]], text: str) -> list[int]:
-        """The word indexes at which `entry` is heard, where its conditions hold."""
+    def _places(self, entry: Mishearing, words: list[re.Match[str]], lower: list[str], text: str) -> list[int]:
+        """The word indexes at which `entry` is heard (`lower`: the words in lower case), where its conditions
+        hold."""
         size = len(entry.heard)
-        lower = [word.group().lower() for word in words]
         starts = [0] if entry.at_start else range(len(words) - size + 1)
         return [i for i in starts if tuple(lower[i:i + size]) == entry.heard
                 and (not entry.whole or self._ends_name(words, i + size, text))]
@@ -101,9 +103,9 @@ def load_mishearings(source: str, name: str = PACKAGED) -> Mishearings:
         raise ConfigError(f"{name}: {error}") from None
     entries = []
     for number, item in enumerate(data.get("mishearing", []), start=1):
-        if set(item) - _FIELDS or not isinstance(item.get("heard"), str) or not isinstance(item.get("meant"), str):
+        heard = tuple(word.lower() for word in _WORD.findall(item["heard"])) if isinstance(item.get("heard"), str) else ()
+        if set(item) - _FIELDS or not heard or not isinstance(item.get("meant"), str):
             raise ConfigError(f"{name}: mishearing {number} needs 'heard' and 'meant' (and only {sorted(_FIELDS)})")
-        heard = tuple(word.lower() for word in _WORD.findall(item["heard"]))
         entries.append(Mishearing(heard, item["meant"], bool(item.get("at_start")), bool(item.get("whole"))))
     return Mishearings(entries + _verb_forms(data.get("verb_forms", []), name), data.get("name_ends", []))
 
