@@ -42,6 +42,9 @@ ACTION_KINDS: dict[str, tuple[Kind, ...]] = {
 SWITCHABLE = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER)
 
 
+_NEAR = tuple(tuple(words.split()) for words in language().scope.near)
+"""Words before a device that make it a place, as token runs."""
+
 @dataclass
 class Targets:
     """The resolved devices, or why there are none."""
@@ -131,19 +134,19 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
 
 def _landmarks(frame: Frame) -> list[Mention]:
     """Devices said as places: after a word like "by" or "near", with a kind of device other than theirs said
-    too ("the light by the back door"; "turn the lamp by the bed on" names a bed only if it is no device)."""
+    too ("the light by the back door" is no command for the door)."""
     said_kinds = {m.kind for m in frame.mentions if m.type == "kind" or (m.type == "device" and m.generic)}
     if not said_kinds:
         return []
-    near = [tuple(words.split()) for words in language().scope.near]
     return [m for m in frame.mentions if m.type == "device" and not m.generic and m.kind not in said_kinds
-            and any(frame.tokens[max(0, _before_article(frame, m.start) - len(w)):_before_article(frame, m.start)] == w
-                    for w in near)]
+            and _after_near(frame, m.start)]
 
 
-def _before_article(frame: Frame, start: int) -> int:
-    """Where a mention starts with its article ("the back door" from "back")."""
-    return start - 1 if start > 0 and frame.tokens[start - 1] in language().commands.name_articles else start
+def _after_near(frame: Frame, start: int) -> bool:
+    """Whether a word like "by" comes right before the mention at `start` (or before its article)."""
+    if start > 0 and frame.tokens[start - 1] in language().commands.name_articles:
+        start -= 1
+    return any(start >= len(words) and frame.tokens[start - len(words):start] == words for words in _NEAR)
 
 
 def _called(frame: Frame, devices: list[Device]) -> list[Device]:

@@ -14,6 +14,7 @@ import re
 import threading
 import time as monotonic
 from collections.abc import Iterable
+from functools import cache
 from datetime import time
 
 from skills.api import (
@@ -64,9 +65,15 @@ def what_alone(text: str) -> str | None:
 
 
 def _condition_verb(text: str) -> bool:
+    return _condition_verbs().search(text) is not None
+
+
+@cache
+def _condition_verbs() -> re.Pattern[str]:
+    """A verb of a condition ("gets home", "opens"), as the language file says them; compiled once."""
     conditions = language().conditions
-    phrases = [p for table in (conditions.presence, conditions.states) for ps in table.values() for p in ps]
-    return any(re.search(rf"(?:^| ){re.escape(phrase)}(?: |$)", text) for phrase in phrases)
+    phrases = (phrase for table in (conditions.presence, conditions.states) for ps in table.values() for phrase in ps)
+    return re.compile(rf"(?:^| )(?:{_longest_first(map(re.escape, phrases))})(?: |$)")
 
 
 def slot_types() -> dict[str, SlotType]:
