@@ -75,18 +75,23 @@ def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[in
         when = _read(match, start, end)
         if when is not None:
             found.append(_impossible(tokens, when))
-    taken = {i for w in found for i in range(w.start, w.end)}
-    for match in _NUMBER_TIME.finditer(text):
-        start, end = starts.index(match.start()), _end_token(starts, match.end())
-        if not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
-            found.append(When("invalid", start, end, said=match.group()))  # "at 25 o'clock"
-    taken = {i for w in found for i in range(w.start, w.end)}
-    for match in _BARE_NUMBER.finditer(text):
-        start, end = starts.index(match.start()), _end_token(starts, match.end())
-        unit_follows = end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
-        if not unit_follows and not taken.intersection(range(start, end)) and not skip.intersection(range(start, end)):
-            found.append(When("invalid", start, end, said=match.group()))  # "lights off in 5": 5 what?
+    found += _not_times(_NUMBER_TIME, text, tokens, starts, found, skip)  # "at 25 o'clock"
+    found += _not_times(_BARE_NUMBER, text, tokens, starts, found, skip, unless_unit=True)  # "lights off in 5": 5 what?
     return _joined(sorted(found, key=lambda w: w.start))
+
+
+def _not_times(pattern: re.Pattern[str], text: str, tokens: list[str] | tuple[str, ...], starts: list[int],
+               found: list[When], skip: set[int] | frozenset[int], unless_unit: bool = False) -> list[When]:
+    """Numbers said as times that are none: the spans of `pattern` that no time and no name took (with
+    `unless_unit`, only where no unit follows)."""
+    taken = {i for w in found for i in range(w.start, w.end)} | set(skip)
+    invalid = []
+    for match in pattern.finditer(text):
+        start, end = starts.index(match.start()), _end_token(starts, match.end())
+        unit = unless_unit and end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
+        if not unit and not taken.intersection(range(start, end)):
+            invalid.append(When("invalid", start, end, said=match.group()))
+    return invalid
 
 
 def _joined(found: list[When]) -> list[When]:
