@@ -81,6 +81,13 @@ class App:
         app.closers.append(scheduler.close)
         return app
 
+    def ready(self) -> None:
+        """A process that stays (run, listen, serve) is ready to listen: it compiles the skills' sentences no turn
+        has used yet in the background, so no later turn waits for them (started earlier, beside the models'
+        loading, it made homebody's start 1.6 s slower)."""
+        if self.skills is not None:
+            threading.Thread(target=self.skills.compile_sentences, name="compile-sentences", daemon=True).start()
+
     def close(self) -> None:
         for close in reversed(self.closers):
             close()

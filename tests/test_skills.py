@@ -4,6 +4,7 @@ Apart from the discovery test, every registry here is built from explicit factor
 whatever plugins happen to be installed never change the results.
 """
 
+import dataclasses
 import logging
 import threading
 import time
@@ -245,8 +246,24 @@ def test_describe_lists_skills_tools_examples_and_failures():
                                           SkillContext(UTC)).describe()
     assert report["skills"][0]["name"] == "echo"
     assert [t["name"] for t in report["skills"][0]["tools"]] == ["echo", "count"]
-    assert report["skills"][0]["examples"] == ["echo hello"]
+    assert report["skills"][0]["examples"] == ["echo hello"] and report["skills"][0]["unmatched_examples"] == []
     assert report["failures"] == [{"name": "gone", "source": "x:y", "error": "ImportError: x"}]
+
+
+def test_examples_a_skills_own_sentences_do_not_match_are_shown_as_such():
+    def careless(context: SkillContext) -> Skill:
+        skill = echo_skill(context)
+        return dataclasses.replace(skill, examples=["echo hello", "say hello back"])
+
+    report = SkillRegistry.from_factories([("echo", "tests", careless)], SkillContext(UTC)).describe()
+    assert report["skills"][0]["unmatched_examples"] == ["say hello back"]
+
+
+def test_every_builtin_skills_sentences_match_all_its_examples():
+    registry = SkillRegistry.discover(SkillContext(UTC))
+    built_in = [skill for skill in registry.skills if skill.name in {"clock", "timers", "reminders", "schedule"}]
+    assert len(built_in) == 4 and {s.name: registry.unmatched_examples(s) for s in built_in} == {
+        s.name: [] for s in built_in}
 
 
 def assistant_with(*factories, timeout: float = 5.0) -> Assistant:
@@ -274,3 +291,13 @@ def test_the_assistant_keeps_serving_when_a_skill_misbehaves(behaviour, apology)
     assert apology in assistant.turn("misbehave 1", context).reply
     assert assistant.turn("what time is it", context).reply == "It's 10:00."
     factory.release.set()
+
+
+def test_a_sentence_is_compiled_when_an_utterance_has_its_words_or_when_all_are_compiled():
+    registry = SkillRegistry.from_factories(BUILT_INS, SkillContext(UTC))
+    compiled = lambda: sum(s.template._regex is not None for s in registry._candidates)  # noqa: E731
+    assert compiled() == 0
+    assert registry.understand("what time is it", TurnContext()) is not None
+    assert 0 < compiled() < len(registry._candidates)
+    registry.compile_sentences()
+    assert compiled() == len(registry._candidates)

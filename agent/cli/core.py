@@ -72,6 +72,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             except AudioError as error:
                 print(f"homebody: {error}; using the text console.", file=sys.stderr)
         print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
+        app.ready()
         run_console(app.assistant, context, console, verbose=args.verbose)
     return 0
 

@@ -63,6 +63,7 @@ def headless(settings: Settings, stdout: TextIO = sys.stdout) -> Iterator[None]:
                    f"{', '.join(f'{s.area} ({s.uri})' for s in satellites) or 'none'}.")
             if web.url:
                 report(f"The household page: {web.url}")
+            app.ready()
             yield
 
 

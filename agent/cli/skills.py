@@ -37,6 +37,7 @@ def _skills(args: argparse.Namespace, settings: Settings) -> None:
         print(f"{skill['name']}: {skill['description']}")
         print(f"  tools: {', '.join(t['name'] for t in skill['tools'])}")
         for example in skill["examples"]:
-            print(f'  say: "{example}"')
+            unmatched = "  (not matched by its own sentences)" if example in skill["unmatched_examples"] else ""
+            print(f'  say: "{example}"{unmatched}')
     for failure in report["failures"]:
         print(f"FAILED {failure['name']} ({failure['source']}): {failure['error']}")

@@ -40,6 +40,7 @@ def cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
         except AudioError as error:
             print(f"homebody: {error}; using the text console instead.", file=sys.stderr)
             print('Type what you would say, e.g. "turn on the kitchen light"; "quit" to stop.')
+            app.ready()
             run_console(app.assistant, context, console, verbose=args.verbose)
     return 0
 
@@ -49,6 +50,7 @@ def run_live(app: App, context: TurnContext, verbose: bool = False, stdout: Text
     from agent.voice.live import Listener
 
     listener = Listener(app, context)
+    app.ready()
     try:
         loads = ", ".join(f"{name} {ms / 1000:.1f} s" for name, ms in listener.load_ms.items())
         stdout.write(f'Listening: say "{listener.wake_word.phrase}", then a command. Ctrl-C to stop. '

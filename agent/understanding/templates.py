@@ -72,11 +72,29 @@ def sentence_text(text: str) -> str:
 
 @dataclass
 class Template:
-    """One compiled template; `slots` maps each regex group to its slot name and type."""
+    """One template; `slots` maps each regex group to its slot name and type.
+
+    Its regex is compiled on first use, and only for a text that holds a word of each of `needs`: a
+    skill's templates are long regexes (a `{when}` slot is ~5,000 characters), whose compiling took
+    most of homebody's start, while one utterance has the words of a few of them at most.
+    """
 
     source: str
-    regex: re.Pattern[str]
+    pattern: str
     slots: dict[str, tuple[str, SlotType]] = field(default_factory=dict)
+    needs: tuple[frozenset[str], ...] = ()
+    """Words (as `sentence_text` writes them) of which any text it fits holds at least one from each set."""
+    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern)
+        return self._regex
+
+    def may_fit(self, text: str) -> bool:
+        tokens = set(text.split())
+        return all(not tokens.isdisjoint(words) for words in self.needs)
 
 
 @dataclass
@@ -99,19 +117,20 @@ class Match:
 def compile_template(source: str, types: Mapping[str, SlotType]) -> Template:
     """Compile once; TemplateError tells what is wrong and where."""
     parser = _Parser(source, types)
-    body = parser.alternatives()
+    body, needs = parser.alternatives()
     if parser.pos < len(parser.tokens):
         raise TemplateError(f"{source!r}: unexpected {parser.tokens[parser.pos]!r}")
-    try:
-        regex = re.compile(body)
-    except re.error as error:
-        raise TemplateError(f"{source!r}: {error}") from None
-    return Template(source, regex, parser.slots)
+    for name, slot in parser.slots.values():
+        try:
+            re.compile(slot.pattern)  # each slot type's pattern once (re's cache), not every template whole
+        except re.error as error:
+            raise TemplateError(f"{source!r}: slot {name!r}: {error}") from None
+    return Template(source, body, parser.slots, tuple(needs))
 
 
 def match(template: Template, text: str) -> Match | None:
     """Fit `text` (from `sentence_text`) to the template; None when it does not fit or a slot rejects."""
-    found = template.regex.fullmatch(text)
+    found = template.regex.fullmatch(text) if template.may_fit(text) else None
     if found is None:
         return None
     values: dict[str, Any] = {}
@@ -163,36 +182,47 @@ class _Parser:
         self.pos = 0
         self.slots: dict[str, tuple[str, SlotType]] = {}
 
-    def alternatives(self) -> str:
+    def alternatives(self) -> tuple[str, list[frozenset[str]]]:
+        """The regex of one or more sequences, and the words any text it fits needs (see `Template.needs`):
+        a word of each of the one sequence's needs; of several, one of the words each of them needs first."""
         options = [self.sequence()]
         while self._peek() == "|":
             self.pos += 1
             options.append(self.sequence())
-        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+        if len(options) == 1:
+            return options[0]
+        needs = [frozenset().union(*(needed[0] for _, needed in options))] if all(n for _, n in options) else []
+        return "(?:" + "|".join(body for body, _ in options) + ")", needs
 
-    def sequence(self) -> str:
+    def sequence(self) -> tuple[str, list[frozenset[str]]]:
         parts: list[str] = []
+        needs: list[frozenset[str]] = []
         words: list[str] = []
         while (token := self._peek()) is not None and token not in "|])":
             if token in "[(" or token.startswith("{"):
-                parts.append(_literal(words))
+                parts.append(_literal(words, needs))
                 words = []
-                parts.append(self._group() if token in "[(" else self._slot(token))
+                if token in "[(":
+                    body, needed = self._group()
+                    parts.append(body)
+                    needs += needed
+                else:
+                    parts.append(self._slot(token))
             else:
                 words.append(token)
                 self.pos += 1
-        parts.append(_literal(words))
-        return "".join(parts)
+        parts.append(_literal(words, needs))
+        return "".join(parts), needs
 
-    def _group(self) -> str:
+    def _group(self) -> tuple[str, list[frozenset[str]]]:
         opening = self.tokens[self.pos]
         closing = "]" if opening == "[" else ")"
         self.pos += 1
-        inner = self.alternatives()
+        inner, needs = self.alternatives()
         if self._peek() != closing:
             raise TemplateError(f"{self.source!r}: {opening!r} is not closed by {closing!r}")
         self.pos += 1
-        return f"(?:{inner})?" if opening == "[" else f"(?:{inner})"
+        return (f"(?:{inner})?", []) if opening == "[" else (f"(?:{inner})", needs)
 
     def _slot(self, token: str) -> str:
         self.pos += 1
@@ -211,5 +241,8 @@ class _Parser:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
 
-def _literal(words: list[str]) -> str:
-    return "".join(re.escape(token) + " " for token in normalize(" ".join(words))) if words else ""
+def _literal(words: list[str], needs: list[frozenset[str]]) -> str:
+    """The regex of template words; each of them is added to `needs`."""
+    tokens = normalize(" ".join(words)) if words else []
+    needs += [frozenset([token]) for token in tokens]
+    return "".join(re.escape(token) + " " for token in tokens)

@@ -312,7 +312,7 @@ class Nowhere:
     def play(self, chunks, sample_rate):
         pass
 
-app = App.start(load_settings())
+app = App.start(load_settings(), routines_on_time=True)  # as `homebody run` starts it
 listener = Listener(app, TurnContext(), ArrayInput(np.zeros(0, np.int16)), Nowhere())
 print("{READY}", psutil.Process().memory_info().rss / 2**20, flush=True)
 listener.close()
