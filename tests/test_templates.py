@@ -118,3 +118,32 @@ def test_every_builtin_skill_matches_many_utterances_without_error():
                   "what's the date today", "set timer called pizza for 1 hour, 15 minutes and 30 seconds"] * 50
     for utterance in utterances:  # speed is `homebody bench --only matcher`'s job; this checks nothing breaks
         registry.understand(utterance, None)  # type: ignore[arg-type]  # the context is not read to match
+
+
+@pytest.mark.parametrize("template, fits, misses", [
+    ("turn on the light", ["turn on the light"], ["turn on the lamp"]),
+    ("(remind me|set [a] reminder) {text}", ["remind me to call", "set reminder to call"], ["tell me to call"]),
+    ("[please] stop {name} timer", ["stop pizza timer", "please stop pizza timer"], ["stop pizza"]),
+    ("(what|which) [day] is it", ["what is it", "which day is it"], ["is it"]),
+])
+def test_a_template_is_tried_only_on_texts_with_the_words_it_needs(template, fits, misses):
+    compiled = compile_template(template, TYPES)
+    assert all(compiled.may_fit(sentence_text(text)) and match(compiled, sentence_text(text)) for text in fits)
+    assert not any(compiled.may_fit(sentence_text(text)) for text in misses)
+
+
+def test_no_builtin_sentence_is_skipped_on_a_text_it_fits():
+    """The words a template needs are a necessary condition: for every built-in skill sentence and every example
+    and device command, a text its regex fits is never one it is skipped on."""
+    from zoneinfo import ZoneInfo
+
+    from agent.skill_host import SkillRegistry
+    from skills.api import SkillContext
+
+    registry = SkillRegistry.discover(SkillContext(ZoneInfo("UTC")))
+    texts = [sentence_text(e) for skill in registry.skills for e in skill.examples]
+    texts += [sentence_text(t) for t in ("turn on the kitchen light", "remind me at 5 to call mum",
+                                         "wake me up at 6:30 tomorrow", "what's on thursday", "cancel my alarm")]
+    templates = [sentence.template for sentence in registry._candidates]
+    fitted = [(t, text) for t in templates for text in texts if t.regex.fullmatch(text)]
+    assert len(fitted) >= len(texts) - 1 and all(t.may_fit(text) for t, text in fitted)
