@@ -92,3 +92,10 @@ def test_noise_is_added_at_the_asked_loudness():
     noise = rng.standard_normal(48_000).astype(np.float32)
     noisy = add_noise(clip, noise, 10.0, rng)
     assert rms_dbfs(noisy - clip) == pytest.approx(rms_dbfs(clip) - 10.0, abs=0.2)
+
+
+@pytest.mark.parametrize("rate", [16_000, 44_100])
+def test_the_same_text_is_the_same_speech_in_every_run(tmp_path: Path, rate: int):
+    """Runs of the audio evaluation compare: sox, converting espeak-ng's speech, dithers with the same noise."""
+    first, second = (espeak_wav("set the dining light to purple", tmp_path / f"{n}.wav", rate=rate) for n in "ab")
+    assert first.read_bytes() == second.read_bytes()

@@ -94,7 +94,8 @@ def espeak_wav(
     if not convert:
         return raw.replace(path)
     resample = ["-r", str(rate)] if rate else []
-    subprocess.run(["sox", str(raw), *sox_encoding, "-c", str(channels), *resample, str(path)], check=True)
+    # -R: sox dithers with the same noise every run, so the same text is the same speech in every run and process
+    subprocess.run(["sox", "-R", str(raw), *sox_encoding, "-c", str(channels), *resample, str(path)], check=True)
     raw.unlink()
     return path
 
