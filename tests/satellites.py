@@ -111,14 +111,17 @@ def wait_until(condition, timeout: float, what: str, every: float = 0.1) -> None
 
 
 def _microphone(steps: list[str]) -> None:
-    """Silence in real time; each recording once its GO file appears, in order."""
+    """Silence in real time; each recording once its GO file appears, in whatever order the tests ask (a test
+    may run alone, or on another worker than the one before it)."""
     out, silence, started = sys.stdout.buffer, bytes(BLOCK * 2), time.monotonic()
     pending = [(Path(go), Path(wav)) for go, wav in zip(steps[::2], steps[1::2], strict=True)]
     sent = 0
     while True:
         audio = silence
-        if pending and pending[0][0].exists():
-            with wave.open(str(pending.pop(0)[1])) as recording:
+        ready = next((step for step in pending if step[0].exists()), None)
+        if ready is not None:
+            pending.remove(ready)
+            with wave.open(str(ready[1])) as recording:
                 audio = recording.readframes(recording.getnframes())
         for start in range(0, len(audio), BLOCK * 2):
             out.write(audio[start:start + BLOCK * 2].ljust(BLOCK * 2, b"\0"))
