@@ -5,6 +5,7 @@ The tests run in file order: the last one uninstalls. The package is built from 
 the build leaves nothing in the source tree.
 """
 
+import fcntl
 import importlib
 import importlib.metadata
 import importlib.util
@@ -13,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,11 +49,15 @@ def offline_build() -> list[str]:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
+    """The plugin installed for this module's tests. Test workers share the environment: one installs, uses and
+    uninstalls it at a time (a lock file in the environment), so none finds it half-installed or gone."""
     source = tmp_path_factory.mktemp("plugin") / "homebody-shopping-list"
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    pip("install", "--no-deps", *offline_build(), str(source))
-    yield
-    pip("uninstall", "-y", DIST)
+    with open(Path(sys.prefix) / ".plugin-example-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pip("install", "--no-deps", *offline_build(), str(source))
+        yield
+        pip("uninstall", "-y", DIST)
 
 
 def discover(tmp_path) -> SkillRegistry:
