@@ -115,7 +115,7 @@ class Match:
 
 
 def compile_template(source: str, types: Mapping[str, SlotType]) -> Template:
-    """Compile once; TemplateError tells what is wrong and where."""
+    """Parse once (its regex is compiled when first needed); TemplateError tells what is wrong and where."""
     parser = _Parser(source, types)
     body, needs = parser.alternatives()
     if parser.pos < len(parser.tokens):
