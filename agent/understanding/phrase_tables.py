@@ -15,9 +15,9 @@ class TimeInCommands:
     every_day: tuple[str, ...]
     then: frozenset[str]
     prepositions: frozenset[str]
+    """Words that say when: a word not understood after one is a time not understood."""
     unit_needed_after: tuple[str, ...]
     """A bare number after one of these is a time with its unit unsaid ("lights off in 5"), never a level."""
-    """Words that say when: a word not understood after one is a time not understood."""
 
 
 @dataclass(frozen=True)
