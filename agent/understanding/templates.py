@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from agent.understanding.normalize import normalize
@@ -93,8 +94,14 @@ class Template:
         return self._regex
 
     def may_fit(self, text: str) -> bool:
-        tokens = set(text.split())
+        tokens = _words_of(text)
         return all(not tokens.isdisjoint(words) for words in self.needs)
+
+
+@lru_cache(maxsize=16)
+def _words_of(text: str) -> frozenset[str]:
+    """The words of a `sentence_text`, once per utterance rather than once per template tried on it."""
+    return frozenset(text.split())
 
 
 @dataclass
