@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +48,16 @@ def household_vocabulary(assistant: Assistant) -> list[str]:
     primary += [a.name for a in registry.areas.values()]
     primary += [d.name for d in registry.devices.values()]
     primary += [r.name for r in household.routines]
-    aliases = [alias for group in (registry.areas.values(), registry.devices.values(), registry.floors.values(),
-                                   household.routines) for item in group for alias in item.aliases]
+    aliases = [alias for item in _named_things(assistant) for alias in item.aliases]
     return primary + [f.name for f in registry.floors.values()] + aliases
+
+
+def _named_things(assistant: Assistant) -> Iterator[Any]:
+    """Everything of the household with a name and aliases: rooms, devices, floors, routines."""
+    registry = assistant.registry
+    for group in (registry.areas.values(), registry.devices.values(), registry.floors.values(),
+                  assistant.household.routines):
+        yield from group
 
 
 def rare_words(names: list[str], word_cost: Callable[[str], int]) -> list[str]:
@@ -95,10 +102,7 @@ def household_words(assistant: Assistant, word_cost: Callable[[str], int] | None
 
 def household_turn_taking(assistant: Assistant) -> TurnTaking:
     """The packaged open endings with the household's names: each thing's names together, and its rooms'."""
-    registry, household = assistant.registry, assistant.household
-    groups: list[Iterable[Any]] = [registry.areas.values(), registry.devices.values(), registry.floors.values(),
-                                   household.routines]
-    named = [[thing.name, *thing.aliases] for group in groups for thing in group]
-    named += [[person.name] for person in household.people]
-    rooms = [name for area in registry.areas.values() for name in (area.name, *area.aliases)]
+    named = [[thing.name, *thing.aliases] for thing in _named_things(assistant)]
+    named += [[person.name] for person in assistant.household.people]
+    rooms = [name for area in assistant.registry.areas.values() for name in (area.name, *area.aliases)]
     return packaged_turn_taking().for_household(named, rooms)
