@@ -16,7 +16,8 @@ from wyoming.event import Event
 
 from agent.turn.context import TurnContext, TurnResult
 from agent.voice.audio import is_silent
-from agent.voice.live import SpeculativeEnd, VoiceSession
+from agent.voice.live import VoiceSession
+from agent.voice.turn_end import SpeculativeEnd
 from agent.voice.pipeline import APOLOGY, Host, SpokenTurn, VoicePipeline, nothing_done
 from agent.wyoming.audio import chunk_events
 

@@ -2,7 +2,7 @@
 
 When the satellite has no wake word of its own (its `run-pipeline` starts at the wake stage) homebody listens
 for `voice.wake_word` first; then one utterance is taken until it ends, by the live loop's own end of speech
-(`agent.voice.live`: the VAD's silence tail, or earlier when the speculative reading is a complete command).
+(`agent.voice.turn_end`: the VAD's silence tail, or earlier when the reading at a pause is a complete command).
 While homebody speaks on the satellite, what its microphone hears is not listened to.
 """
 
@@ -15,7 +15,8 @@ from typing import Literal
 import numpy as np
 
 from agent.voice.listen import WakeWordDetector
-from agent.voice.live import SpeculativeEnd, VoiceSession
+from agent.voice.live import VoiceSession
+from agent.voice.turn_end import SpeculativeEnd
 
 Waiting = Literal["nothing", "wake word", "speech"]
 

@@ -35,7 +35,8 @@ from wyoming.wake import Detection
 
 from agent.turn.context import TurnContext
 from agent.voice.listen import SileroVad, WakeWordDetector
-from agent.voice.live import SpeculativeEnd, VoiceSession
+from agent.voice.live import VoiceSession
+from agent.voice.turn_end import SpeculativeEnd
 from agent.voice.pipeline import QUIET_VOLUME
 from agent.wyoming.audio import AudioFormatError, Incoming
 from agent.wyoming.engines import Engines
