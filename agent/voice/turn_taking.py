@@ -24,6 +24,8 @@ class TurnTaking:
 
     open_endings: frozenset[str]
     place_before: frozenset[str]
+    articles: frozenset[str]
+    """Words skipped between a place word and a room's name ("in the office")."""
     openings: frozenset[str] = frozenset()
     """Word sequences a longer name of the household begins with ("living room" of "living room lamp")."""
     rooms: frozenset[str] = frozenset()
@@ -36,7 +38,7 @@ class TurnTaking:
         for names in named:
             said = [" ".join(words_of(name)) for name in names]
             openings |= {" ".join(words[:n]) for words in map(str.split, said) for n in range(1, len(words))} - set(said)
-        return TurnTaking(self.open_endings, self.place_before, frozenset(openings),
+        return TurnTaking(self.open_endings, self.place_before, self.articles, frozenset(openings),
                           frozenset(" ".join(words_of(room)) for room in rooms))
 
     def may_go_on(self, text: str) -> bool:
@@ -52,10 +54,9 @@ class TurnTaking:
                 return True
         return False
 
-    @staticmethod
-    def _word_before(words: list[str], n: int) -> str:
+    def _word_before(self, words: list[str], n: int) -> str:
         """The word before the last `n`, skipping an article: "in" of "lights in the office"."""
-        before = [word for word in words[:-n] if word != "the"]
+        before = [word for word in words[:-n] if word not in self.articles]
         return before[-1] if before else ""
 
 
@@ -66,6 +67,6 @@ def words_of(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def packaged_turn_taking() -> TurnTaking:
     data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
-    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["place_before"]))
+    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["place_before"]), frozenset(data["articles"]))
 
 
