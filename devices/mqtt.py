@@ -57,7 +57,9 @@ class MqttConnection:
         self._lock = threading.Lock()
         self._connack = threading.Event()
         self._up = threading.Event()
-        """Set while connected, from the moment subscriptions were renewed."""
+        """Set while connected, from the moment the broker acknowledged the renewed subscriptions."""
+        self._renewal: int | None = None
+        """The mid of the SUBSCRIBE that renews all subscriptions after a (re)connect, until its SUBACK."""
         self._refusal: ReasonCode | None = None
         self.connects = 0
         """Successful connections so far: a change since a publish means the broker may have lost it."""
@@ -79,12 +81,15 @@ class MqttConnection:
         client.on_socket_open = _no_delay
         client.on_connect = self._connected
         client.on_disconnect = self._disconnected
+        client.on_subscribe = self._subscribed
         client.on_message = self._unexpected
         return client
 
     @property
     def connected(self) -> bool:
-        return self.client.is_connected()
+        """Up and subscribed again: a CONNACK alone is not enough, since until the broker has taken the
+        renewed subscriptions a command's confirmation (or a command, for a device) would be missed."""
+        return self._up.is_set() and self.client.is_connected()
 
     def wait_connected(self, timeout: float) -> bool:
         """Whether the connection is up, waiting up to `timeout` seconds for a reconnect if it is not."""
@@ -108,6 +113,7 @@ class MqttConnection:
             if refusal.getName() in _REFUSED_CREDENTIALS:
                 raise BrokerUnavailable(f"the broker at {where} refused the username/password")
             raise BrokerUnavailable(f"the broker at {where} refused the connection: {refusal.getName()}")
+        self._up.wait(self.connect_timeout)
 
     def subscribe(self, topic_filter: str, handler: Handler, qos: int = 0) -> None:
         """Call `handler` for messages on `topic_filter`, now and after every reconnect."""
@@ -117,7 +123,7 @@ class MqttConnection:
             self._qos[topic_filter] = max(qos, self._qos.get(topic_filter, 0))
         if not known:
             self.client.message_callback_add(topic_filter, self._dispatcher(topic_filter))
-            if self.connected:
+            if self.client.is_connected():  # not `connected`: a renewal still waiting for its SUBACK lacks it
                 self.client.subscribe(topic_filter, qos)
 
     def on_connect(self, callback: Callable[[], None]) -> None:
@@ -191,16 +197,28 @@ class MqttConnection:
             self._connack.set()
             client.disconnect()  # connect() reports it; paho must not retry credentials the broker rejected
             return
-        with self._lock:
-            subscriptions = list(self._qos.items())
-        if subscriptions:
-            client.subscribe(subscriptions)
         if self.status_topic:
             client.publish(self.status_topic, "online", qos=1, retain=True)
         if self._connack.is_set():
             log.info("reconnected to the MQTT broker at %s:%d", self.host, self.port)
-        self.connects += 1
         self._connack.set()
+        with self._lock:
+            subscriptions = list(self._qos.items())
+            self._renewal = client.subscribe(subscriptions)[1] if subscriptions else None
+            waiting = self._renewal is not None
+        if not waiting:
+            self._renewed()
+
+    def _subscribed(self, _client: paho.Client, _userdata: Any, mid: int, _reasons: Any, _props: Any) -> None:
+        with self._lock:
+            renewal = mid == self._renewal
+            if renewal:
+                self._renewal = None
+        if renewal:
+            self._renewed()
+
+    def _renewed(self) -> None:
+        self.connects += 1
         self._up.set()
         for callback in self._on_connect:
             _guarded(callback)
