@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import EVAL as SHARED_EVAL
-from helpers import MORNING, make_assistant, maple, tiny
+from helpers import MORNING, example, make_assistant, maple, tiny
 
 from agent import cli
 from agent.app import App
@@ -201,6 +201,15 @@ def test_a_command_heard_negated_is_not_done_for_another_reading():
     engine = Hypotheses("Don't turn on the space heater.", "Turn on the space heater.")
     result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.reply == "Okay, I'll leave it." and controller.sent == []
+
+
+@pytest.mark.parametrize("home", [maple, example])
+def test_a_verb_alone_heard_right_is_asked_about_not_taken_for_a_name(home):
+    """Every word of "turn on" is understood: its question back beats a reading with a word that names nothing."""
+    assistant, _, controller = make_assistant(home())
+    engine = Hypotheses("turn on.", "turn long,", "Too long.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.reply == "Which device?" and controller.sent == []
 
 
 def test_a_repair_that_fits_the_audio_much_worse_is_not_made():

@@ -133,7 +133,7 @@ class Matcher:
 
     def _calls_for(self, frame: Frame, context: TurnContext) -> tuple[Reading, Frame]:
         """What the clause comes to, with the frame as understood in the end (its confidence is read from it)."""
-        if frame.when is not None and frame.when.kind in ("invalid", "day", "unread") and not frame.question \
+        if frame.when is not None and frame.when.kind in ("invalid", "bare", "day", "unread") and not frame.question \
                 and (frame.action or frame.of_type("routine")):
             return with_time(frame, []), frame  # no time understood: nothing acts, whatever the rest says
         routines = frame.of_type("routine")
@@ -159,7 +159,9 @@ class Matcher:
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Reply(targets.ask, sure=True)
-            return unknown_reply(frame) if frame.unknown or not targets.ask else Reply(targets.ask)
+            if frame.unknown or not targets.ask:
+                return unknown_reply(frame)
+            return Reply(targets.ask, sure=not targets.kinds)  # "turn on": every word understood, no device named
         return command_calls(frame, targets, self.registry)
 
     def _personal_value(self, frame: Frame, context: TurnContext) -> Frame | Reply:
