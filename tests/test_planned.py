@@ -306,6 +306,16 @@ def test_times_and_conditions_not_understood_change_nothing(open_house, home, te
     assert reply and house.registry.states.snapshot() == before and house.store.pending() == []
 
 
+@pytest.mark.parametrize("home", [maple, example])
+@pytest.mark.parametrize("text", ["is a light on in one of the bedrooms", "is there a light on in one of the rooms"])
+def test_a_number_after_in_counts_in_a_question(open_house, home, text):
+    """ "Lights off in 5" is refused (5 what?); a question has no time to wait for, so its number counts."""
+    house = open_house(home())
+    reply = house.say(text)
+    assert "time" not in reply and ("on" in reply or "off" in reply)
+    assert house.store.pending() == []
+
+
 def test_ten_thousand_pending_items_keep_it_answering(open_house):
     house = open_house(example())
     from agent.memory.records import Pending

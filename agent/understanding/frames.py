@@ -104,9 +104,9 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
 def _first_when(times: list[When]) -> When | None:
     """The clause's time; one it could not read wins, and so do two that are not one time ("at 6 on the
     weekdays at 7"): nothing acts on a time half understood."""
-    if len(times) > 1 and all(w.kind != "invalid" for w in times):
+    if len(times) > 1 and all(w.kind not in ("invalid", "bare") for w in times):
         return When("invalid", times[0].start, times[-1].end, said=" and ".join(w.said for w in times))
-    return next((w for w in times if w.kind == "invalid"), times[0] if times else None)
+    return next((w for w in times if w.kind in ("invalid", "bare")), times[0] if times else None)
 
 
 def _unread_time(tokens: list[str], unread: set[int]) -> When | None:

@@ -25,12 +25,14 @@ def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
     when = frame.when
     if when is None or not (calls or frame.action):
         return calls
-    if when.kind in ("invalid", "unread"):
-        return Reply(REPLIES["not_a_time" if when.kind == "invalid" else "unread_part"].format(said=when.said),
+    changes = tuple(c for c in calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))
+    if when.kind == "bare" and calls and not changes:
+        return calls  # a question: "in one of the bedrooms" counts rooms
+    if when.kind in ("invalid", "bare", "unread"):
+        return Reply(REPLIES["unread_part" if when.kind == "unread" else "not_a_time"].format(said=when.said),
                      sure=True)
     if when.kind == "day":
         return Reply(REPLIES["what_time"].format(day=when.said), sure=True)
-    changes = tuple(c for c in calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))
     if not changes or any(isinstance(c, GetState | Later) for c in calls):
         return calls  # a question said with a time is answered now
     if when.kind == "for":

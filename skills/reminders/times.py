@@ -41,7 +41,7 @@ def read(text: str) -> Spoken | None:
     tokens = sentence_text(text).split()
     found = find_when(tokens)
     covered = {i for w in found for i in range(w.start, w.end)}
-    if not found or len(covered) < len(tokens) or any(w.kind == "invalid" for w in found):
+    if not found or len(covered) < len(tokens) or any(w.kind in ("invalid", "bare") for w in found):
         return None
     return _merged(" ".join(tokens), found)
 

@@ -18,8 +18,10 @@ from agent.understanding.times.clock import _TIME_RE, clock_time, parse_duration
 from agent.understanding.times.days import period
 from agent.understanding.times.patterns import DAY, DURATION, TIME, WEEKDAY, T, alternatives, unnamed
 
-WhenKind = Literal["at", "after", "for", "every", "day", "invalid", "unread"]
-"""unread: words after one that says when ("until bedtime"), not understood."""
+WhenKind = Literal["at", "after", "for", "every", "day", "invalid", "bare", "unread"]
+"""bare: a number after "in" or "after" with no unit ("off in 5"): no time for a command (5 what?), and none
+at all for a question ("is a light on in one of the bedrooms"); unread: words after one that says when
+("until bedtime"), not understood."""
 _C = T.commands
 _DAY, _TIME, _DUR = unnamed(DAY), unnamed(TIME), unnamed(DURATION)
 _EVERY_WHAT = alternatives((*_C.every_day, *T.weekdays_word, *T.weekends_word, *T.weekday_numbers))
@@ -76,21 +78,21 @@ def find_when(tokens: list[str] | tuple[str, ...], skip: set[int] | frozenset[in
         if when is not None:
             found.append(_impossible(tokens, when))
     found += _not_times(_NUMBER_TIME, text, tokens, starts, found, skip)  # "at 25 o'clock"
-    found += _not_times(_BARE_NUMBER, text, tokens, starts, found, skip, unless_unit=True)  # "lights off in 5": 5 what?
+    found += _not_times(_BARE_NUMBER, text, tokens, starts, found, skip, bare=True)  # "lights off in 5": 5 what?
     return _joined(sorted(found, key=lambda w: w.start))
 
 
 def _not_times(pattern: re.Pattern[str], text: str, tokens: list[str] | tuple[str, ...], starts: list[int],
-               found: list[When], skip: set[int] | frozenset[int], unless_unit: bool = False) -> list[When]:
+               found: list[When], skip: set[int] | frozenset[int], bare: bool = False) -> list[When]:
     """Numbers said as times that are none: the spans of `pattern` that no time and no name took (with
-    `unless_unit`, only where no unit follows)."""
+    `bare`, only where no unit follows, as kind "bare")."""
     taken = {i for w in found for i in range(w.start, w.end)} | set(skip)
     invalid = []
     for match in pattern.finditer(text):
         start, end = starts.index(match.start()), _end_token(starts, match.end())
-        unit = unless_unit and end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
+        unit = bare and end < len(tokens) and (tokens[end] in _C.time_words or tokens[end] in _SETTING_UNITS)
         if not unit and not taken.intersection(range(start, end)):
-            invalid.append(When("invalid", start, end, said=match.group()))
+            invalid.append(When("bare" if bare else "invalid", start, end, said=match.group()))
     return invalid
 
 
