@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from agent.turn.plan import Plan
+from agent.voice.speech_words import speech_words
 
 SWITCH_MARGIN = 0.05
 """How much more confident the matcher must be before a lower-ranked hypothesis replaces Whisper's first."""
@@ -18,10 +19,8 @@ SIMILARITY_WEIGHT = 0.1
 """Nats one point of spelling or sound similarity (0–100) is worth when repairs fit the audio alike."""
 
 _PIECES = re.compile(r"[,.!?;]+")
-_CLAUSE_STARTS = ("and", "then", "also", "turn", "switch", "set", "make", "put", "start", "stop", "open", "close",
-                  "lock", "unlock", "dim", "brighten", "mute", "unmute", "pause", "play", "raise", "lower", "what",
-                  "is", "are", "how")
-_STRAY_COMMA = re.compile(rf"\s*,(?!\s*(?:{'|'.join(_CLAUSE_STARTS)})\b)\s*", re.IGNORECASE)
+_CLAUSE_STARTS = "|".join(re.escape(word) for word in speech_words()["clause_starts"])
+_STRAY_COMMA = re.compile(rf"\s*,(?!\s*(?:{_CLAUSE_STARTS})\b)\s*", re.IGNORECASE)
 """A comma Whisper put inside a clause: one not followed by a word that starts a new clause."""
 
 

@@ -14,7 +14,6 @@ import logging
 import re
 import threading
 import time
-import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from agent.voice.audio import write_wav
 from agent.config import VoiceSettings
+from agent.voice.speech_words import speech_words
 from devices.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ PACKAGED_VOICE = "en_US-joe-medium"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-_PHRASE_STARTS = frozenset(tomllib.loads((Path(__file__).parent / "speech.toml").read_text("utf-8"))["phrase_starts"])
+_PHRASE_STARTS = frozenset(speech_words()["phrase_starts"])
 _MIN_FIRST_WORDS = 3
 """A first phrase shorter than this sounds clipped; the sentence is kept whole rather."""
 _WARM_UP = "The living room lights are on and the thermostat is set to twenty one degrees."
