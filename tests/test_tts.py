@@ -104,7 +104,10 @@ def test_other_voices_are_refused_rather_than_downloaded(name: str):
         ("The kitchen light is on.", ["The kitchen light is on."]),
         ("Done. The blinds are closed.", ["Done.", "The blinds are closed."]),
         ("Okay, the upstairs lights are all off now.", ["Okay,", "the upstairs lights are all off now."]),
-        ("Sure, it is on.", ["Sure, it is on."]),  # short: no need to split
+        ("Sure, it is on.", ["Sure,", "it is on."]),  # an opener: its own piece
+        ("Done, the back door is locked.", ["Done,", "the back door is locked."]),
+        ("Yes, the hallway light is on.", ["Yes,", "the hallway light is on."]),
+        ("In the hall, it is on.", ["In the hall, it is on."]),  # a first clause of three words is no opener
         ("It is twenty one degrees in the living room now.", ["It is twenty one degrees,", "in the living room now."]),
         ("The quick brown fox jumps over the lazy dog.", ["The quick brown fox jumps,", "over the lazy dog."]),
         ("Text to speech is a fascinating field.", ["Text to speech is a fascinating field."]),  # no phrase to cut
