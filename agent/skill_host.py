@@ -24,6 +24,7 @@ from agent.turn.plan import BUILT_IN_TOOLS
 from agent.turn.plan import Plan, SkillCall
 from agent.turn.context import TurnContext
 from skills.api import Skill, SkillContext, SkillFactory, Turn
+from agent.understanding.language import language
 from agent.understanding.recognizer import Candidate, sentence_candidate
 from agent.understanding.templates import (
     BUILTIN_SLOTS, Sentence, SlotType, best_match, choice, compile_template, match, sentence_text,
@@ -31,6 +32,9 @@ from agent.understanding.templates import (
 from agent.understanding.templates import Match
 
 log = logging.getLogger(__name__)
+
+WORDS = language()
+REPLIES = WORDS.replies
 
 GROUP = "homebody.skills"
 
@@ -148,7 +152,7 @@ class SkillRegistry:
         """The skill runner: the tool's spoken result, or an apology when it fails or hangs."""
         entry = self._tools.get(call.tool)
         if entry is None:
-            return f"Sorry, I can't do {call.tool.replace('_', ' ')}."
+            return REPLIES["no_such_tool"].format(tool=call.tool.replace("_", " "))
         skill, tool, takes_turn = entry
         payload = dict(call.args)
         if takes_turn:
@@ -157,13 +161,13 @@ class SkillRegistry:
             return skill.speak(tool.name, call_with_timeout(lambda: tool.invoke(payload), self.tool_timeout))
         except ToolTimeout:
             log.error("skill %s: tool %s gave no answer within %.1f s", skill.name, tool.name, self.tool_timeout)
-            return f"Sorry, the {_spoken(skill)} is not answering."
+            return REPLIES["skill_not_answering"].format(skill=_spoken(skill))
         except ValidationError as error:
             log.warning("skill %s: tool %s called with bad arguments %s: %s", skill.name, tool.name, call.args, error)
-            return "Sorry, I didn't get all the details for that."
+            return REPLIES["skill_missing_details"]
         except Exception:
             log.exception("skill %s: tool %s failed on %s", skill.name, tool.name, call.args)
-            return f"Sorry, the {_spoken(skill)} ran into a problem."
+            return REPLIES["skill_failed"].format(skill=_spoken(skill))
 
     def turn(self, context: TurnContext) -> Turn:
         """The turn as skills see it: its time made aware in the home's timezone."""
@@ -270,4 +274,6 @@ def _takes_turn(tool: BaseTool) -> bool:
 
 
 def _spoken(skill: Skill) -> str:
-    return skill.name.replace("_", " ") + ("" if skill.name.endswith("skill") else " skill")
+    """A skill's name in words: "shopping list skill" ("timer skill" as it is)."""
+    name, noun = skill.name.replace("_", " "), REPLIES["skill_noun"]
+    return name if name.endswith(noun) else WORDS.wording.phrases.name_and_noun.format(name=name, noun=noun)

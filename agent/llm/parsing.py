@@ -8,8 +8,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from agent.llm.schema import DEVICE_TOOLS, HERE, HOME
+from agent.replies.grammar import GRAMMAR, plural
 from agent.turn.context import TurnContext
 from agent.turn.plan import Plan, RunRoutine, ToolCall, devices_of, tool_call
+from agent.understanding.language import language
 from devices.errors import HomebodyError, InvalidChange, OutOfRange
 from devices.household import Routine
 from devices.model import Device, Kind, validate_change, writable_attributes
@@ -17,6 +19,10 @@ from devices.registry import Registry
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
+
+
+WORDS = language()
+REPLIES, WORDING = WORDS.replies, WORDS.wording
 
 
 class Rejected(HomebodyError):
@@ -37,7 +43,7 @@ def parse_plan(text: str, registry: Registry, routines: list[Routine], tools: li
     if not isinstance(data, dict):
         raise Rejected("not a JSON object")
     if isinstance(data.get("say"), str):
-        return Plan(confidence=1.0, path="llm", say=data["say"].strip() or "Sorry, I didn't catch that.")
+        return Plan(confidence=1.0, path="llm", say=data["say"].strip() or REPLIES["didnt_catch"])
     calls = data.get("calls")
     if not isinstance(calls, list) or not calls:
         raise Rejected("neither calls nor say")
@@ -63,11 +69,11 @@ def _call_from(tool: str, args: dict[str, Any], registry: Registry, context: Tur
         found = _in_place(registry, place, kind, context)
         args["devices"] = [d.id for d in found if _accepts(d, tool, args)]
         if not args["devices"]:
-            what = f"{kind.replace('_', ' ')}s" if isinstance(kind, str) else "devices"
+            what = plural(kind.replace("_", " ")) if isinstance(kind, str) else WORDING.devices[1]
             place = context.area if place == HERE else place
             where = registry.area_name(place) or (registry.floors[place].name if place in registry.floors else "")
-            raise _Unanswerable(f"Sorry, none of the {what}{' in the ' + where if where else ''} can do that."
-                                if found else f"Sorry, there are no {what}{' in the ' + where if where else ''}.")
+            there = f" {REPLIES['in_place'].format(place=GRAMMAR.the.format(name=where))}" if where else ""
+            raise _Unanswerable(REPLIES["none_can" if found else "none_there"].format(kinds=what, place=there))
     if isinstance(args.get("devices"), list):
         args["devices"] = list(dict.fromkeys(args["devices"]))
     if tool == "get_state":
@@ -85,7 +91,7 @@ def _in_place(registry: Registry, place: Any, kind: Any, context: TurnContext) -
         raise Rejected(f"unknown kind {kind!r}") from None
     if place == HERE:
         if context.area is None:
-            raise _Unanswerable("Which room do you mean?")
+            raise _Unanswerable(REPLIES["which_room"])
         return registry.select(kinds, area=context.area)
     if place == HOME:
         return registry.select(kinds)

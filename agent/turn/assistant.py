@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from agent.replies.answers import referred_to
 from agent.config import Settings
 from agent.turn.executor import CallResult, Controller, Executor, SkillRunner
+from agent.understanding.language import language
 from agent.understanding.matcher import Matcher
 from agent.understanding.recognizer import CandidateSource, Recognizer
 from agent.understanding.sentences import AssistantSentences
@@ -28,11 +29,14 @@ from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, p
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
 from agent.turn.context import Announce, Conversation, TurnContext, TurnResult, log_announcement
+from agent.replies.grammar import GRAMMAR, join_words
 from agent.replies.wording import display_name
 from devices.household import Household
 from devices.registry import Registry
 
 log = logging.getLogger(__name__)
+
+REPLIES = language().replies
 
 SET_ACTIONS = {("state", "on"): "on", ("state", "off"): "off", ("state", "open"): "open",
                ("state", "closed"): "close", ("state", "locked"): "lock", ("state", "unlocked"): "unlock"}
@@ -161,12 +165,12 @@ class Assistant:
 
     def _act(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
         if not plan.calls:
-            return TurnResult(text, plan.say or "Sorry, I didn't understand that.", plan, plan.path)
+            return TurnResult(text, plan.say or REPLIES["didnt_understand"], plan, plan.path)
         risky = risky_actions(plan, self.registry, self.routines)
         if risky:
             question = confirmation_question(risky)
             if self.settings.safety.pin_sha256:
-                question += " Say your PIN to confirm."
+                question = REPLIES["pin_to_confirm"].format(question=question)
             context.conversation.pending = pending_for(plan, context.area, self.settings.safety.confirm_seconds, question)
             return TurnResult(text, question, plan, plan.path, awaiting_confirmation=True)
         return self._execute(text, plan, context)
@@ -174,8 +178,8 @@ class Assistant:
     def _execute(self, text: str, plan: Plan, context: TurnContext) -> TurnResult:
         over = self.rate_limiter.refused(plan, self.registry, self.routines)
         if over:
-            names = " and ".join(f"the {display_name(d)}" for d in over)
-            reply = f"Sorry, {names} has been changed too often. Please wait a minute and ask again."
+            names = join_words([GRAMMAR.the.format(name=display_name(d)) for d in over], comma=False)
+            reply = REPLIES["changed_too_often"].format(names=names)
             return TurnResult(text, reply, plan, plan.path)
         started = time.perf_counter()
         before = context.conversation.snapshot = self.registry.states.snapshot()
@@ -200,16 +204,16 @@ class Assistant:
         if pin and pin_matches(text, pin):
             answer = "yes"
         elif pin and answer == "yes":
-            return TurnResult(text, "That needs your PIN, so I won't do it. Please ask again.", Plan(), "none")
+            return TurnResult(text, REPLIES["needs_pin"], Plan(), "none")
         expired = time.monotonic() > pending.expires_at
         same_room = pending.area == context.area
         if answer == "yes" and not expired and same_room:
             return self._execute(text, pending.plan, context)
         if answer == "yes":
-            reason = "that request expired" if expired else "it was asked from another room"
-            return TurnResult(text, f"Sorry, {reason}. Please ask again.", Plan(path="none"), "none")
+            reason = REPLIES["request_expired"] if expired else REPLIES["another_room"]
+            return TurnResult(text, REPLIES["ask_again"].format(reason=reason), Plan(path="none"), "none")
         if answer == "no":
-            return TurnResult(text, "OK, I won't.", Plan(path="none"), "none")
+            return TurnResult(text, REPLIES["wont"], Plan(path="none"), "none")
         return None
 
     def now(self, context: TurnContext) -> datetime:

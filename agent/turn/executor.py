@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from agent.turn.plan import Adjust, GetState, MediaControl, Plan, RunRoutine, SetState, SkillCall, ToolCall
 from agent.turn.context import TurnContext
+from agent.understanding.language import language
 from devices.outcome import DeviceOutcome, Status
 from devices.errors import InvalidChange, OutOfRange
 from devices.household import Routine
@@ -16,6 +17,8 @@ from devices.model import COLOR_TEMP_RANGE, Device, State, apply_change, validat
 from devices.registry import Registry
 
 log = logging.getLogger(__name__)
+
+REPLIES = language().replies
 
 ADJUST_LIMITS = {"color_temp": COLOR_TEMP_RANGE, "brightness": (1, 100), "percentage": (0, 100), "volume": (0, 100), "position": (0, 100)}
 
@@ -75,10 +78,10 @@ class Executor:
         if not isinstance(call, SkillCall):
             if self.household_runner is not None:
                 return self.household_runner(call, context)
-            return CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet.")
+            return CallResult(call, answer=REPLIES["cannot_do_yet"].format(tool=call.tool.replace('_', ' ')))
         if self.skill_runner is not None:
             return CallResult(call, answer=self.skill_runner(call, context))
-        return CallResult(call, answer=f"Sorry, I can't do {call.tool.replace('_', ' ')} yet.")
+        return CallResult(call, answer=REPLIES["cannot_do_yet"].format(tool=call.tool.replace('_', ' ')))
 
     def _adjust(self, call: Adjust) -> CallResult:
         attribute, delta = call.attribute, call.delta
@@ -99,7 +102,7 @@ class Executor:
     def _run_routine(self, call: RunRoutine) -> CallResult:
         routine = self.routines.get(call.routine)
         if routine is None:
-            return CallResult(call, answer="Sorry, I don't know that routine.")
+            return CallResult(call, answer=REPLIES["unknown_routine"])
         commands: list[tuple[str, State]] = []
         for action in routine.actions:
             if action.device:
@@ -121,7 +124,8 @@ class Executor:
         for device_id, change in commands:
             device = self.registry.devices.get(device_id)
             if device is None:
-                outcomes.append(DeviceOutcome(device_id, Status.REJECTED, message=f"I don't have a device {device_id}"))
+                missing = REPLIES["no_device_id"].format(device=device_id)
+                outcomes.append(DeviceOutcome(device_id, Status.REJECTED, message=missing))
                 continue
             try:
                 valid = validate_change(device, change)
@@ -154,8 +158,8 @@ def adjusted(device: Device, state: State, attribute: str, delta: float) -> Stat
 
 
 def _range_message(device: Device, error: OutOfRange) -> str:
-    unit = " degrees" if error.attribute == "target_temperature" else " percent"
+    unit = REPLIES["unit_degrees"] if error.attribute == "target_temperature" else REPLIES["unit_percent"]
     name = device.name[0].lower() + device.name[1:] if not device.name[1:2].isupper() else device.name
     if error.value > error.high:
-        return f"I can't set the {name} above {error.high:g}{unit}."
-    return f"I can't set the {name} below {error.low:g}{unit}."
+        return REPLIES["too_high"].format(name=name, limit=f"{error.high:g}", unit=unit)
+    return REPLIES["too_low"].format(name=name, limit=f"{error.low:g}", unit=unit)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from agent.understanding.language import language
 from devices.household import HomeInfo
+
+RESULTS = language().wording.results
+_DONE_WITH = RESULTS.done_with.partition("{described}")[0].strip()
+"""How a reply that says what was done starts ("Done,"): in quiet hours it is cut to `done`."""
 
 
 def in_quiet_hours(home: HomeInfo, now: datetime) -> bool:
@@ -21,6 +26,6 @@ def in_quiet_hours(home: HomeInfo, now: datetime) -> bool:
 
 def quiet_reply(reply: str) -> str:
     """"Done, the kitchen light is on." becomes "Done."; questions and problems are kept whole."""
-    if reply.startswith("Done,") and reply.count(".") == 1:
-        return "Done."
+    if reply.startswith(_DONE_WITH) and reply.count(".") == 1:
+        return RESULTS.done
     return reply

@@ -42,6 +42,7 @@ ACTION_KINDS: dict[str, tuple[Kind, ...]] = {
 SWITCHABLE = (Kind.LIGHT, Kind.SWITCH, Kind.FAN, Kind.MEDIA_PLAYER)
 
 
+REPLIES = language().replies
 _NEAR = tuple(tuple(words.split()) for words in language().scope.near)
 """Words before a device that make it a place, as token runs."""
 
@@ -112,10 +113,11 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
             place = place or ""
-            return Targets([], kinds, area, floor, ask=f"Sorry, there's no {_kind_word(frame, kinds)} in the {place.lower()}.")
+            ask = REPLIES["none_in_place"].format(kind=_kind_word(frame, kinds), place=place.lower())
+            return Targets([], kinds, area, floor, ask=ask)
         return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
     if not scope_kinds:
-        return Targets([], kinds, ask="Which device?" if frame.action else None)
+        return Targets([], kinds, ask=REPLIES["which_device_short"] if frame.action else None)
     if frame.house:
         return Targets(pick(), kinds, everything=everything)
     here = _called(frame, pick(area=context.area)) if context.area else []
@@ -127,7 +129,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     anywhere = pick()
     if len(anywhere) == 1 or frame.every or _plural(frame):
         return Targets(anywhere, kinds, everything=everything, widened=len(anywhere) > 1)
-    return Targets([], kinds, ask=f"Which {_kind_word(frame, kinds)}?" if anywhere else None)
+    return Targets([], kinds, ask=REPLIES["which_kind"].format(kind=_kind_word(frame, kinds)) if anywhere else None)
 
 
 

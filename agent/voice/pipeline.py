@@ -27,6 +27,7 @@ from agent.config import VoiceSettings
 from agent.turn.context import TurnContext, TurnResult
 from agent.turn.plan import Plan, SetState
 from agent.turn.policy import answer_kind
+from agent.understanding.language import language
 from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
 from agent.voice.readings import choose_hypothesis, fitting_repair, readings
 from agent.voice.soundalike import repaired_texts
@@ -54,10 +55,11 @@ N_BEST = 5
 more than three; on the tuning voices it understood 1.8 % more commands than three, and eight no more."""
 MAX_REPAIRS_SCORED = 8
 """Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
-UNUSABLE = "Sorry, I couldn't use that recording."
-TOO_LONG = "Sorry, that was too long for a command."
-DIDNT_HEAR = "Sorry, I didn't hear anything."
-APOLOGY = "Sorry, something went wrong."
+REPLIES = language().replies
+UNUSABLE = REPLIES["unusable_recording"]
+TOO_LONG = REPLIES["too_long"]
+DIDNT_HEAR = REPLIES["didnt_hear"]
+APOLOGY = REPLIES["went_wrong"]
 QUIET_VOLUME = 0.5
 """Replies in quiet hours are played at this fraction of the normal volume."""
 
