@@ -116,3 +116,78 @@ def test_every_reply_is_a_template_that_formats():
     for name, template in language().replies.items():
         fields = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
         assert template.format(**dict.fromkeys(fields, "x")), name
+
+
+# ---- no English word lists in Python -------------------------------------------------------------------------------
+
+LISTENING = [ROOT / "agent" / name for name in ("understanding", "memory", "replies", "turn", "voice",
+                                                "llm/grounding.py")]
+"""The modules whose words compared against what people say must come from a data file: the language file, or
+agent/voice/speech.toml for the voice layer's own."""
+PROTOCOL_LISTS = {
+    "agent/understanding/clauses.py": "action names a particle gives (SWITCHES), as a plan's calls name them",
+    "agent/understanding/commands.py": "action and attribute names of the plan's calls",
+    "agent/understanding/frames.py": "action names a question never asks for",
+    "agent/understanding/matcher.py": "the kinds of a parsed time (WhenKind)",
+    "agent/memory/store.py": "database table names",
+    "agent/replies/answers.py": "device attribute names",
+    "agent/replies/describe.py": "device attribute names",
+}
+"""Files allowed lists of lowercase words, and why: protocol values, the same in every language. `__all__` and
+`Literal[...]` types are never word lists."""
+WORD = re.compile(r"[a-z]+(?:[ '-][a-z]+)*")
+"""A lowercase English word or phrase: "lamp", "turn on", "check-up" (never "target_temperature")."""
+MANY_WORDS = 4
+
+
+def _listening_files() -> list[Path]:
+    return [path for root in LISTENING for path in (sorted(root.rglob("*.py")) if root.is_dir() else [root])]
+
+
+def _not_lists(tree: ast.AST) -> set[int]:
+    """The nodes that hold names, not words: `__all__ = [...]` and `Literal[...]`."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            skipped.add(id(node.value))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            skipped.add(id(node.slice))
+    return skipped
+
+
+def word_lists_in(source: str) -> list[tuple[int, list[str]]]:
+    """Literal lists, tuples and sets (frozensets included) of MANY_WORDS lowercase words or more, and literal
+    strings of as many words split into a list ("a b c d".split())."""
+    tree = ast.parse(source)
+    skipped = _not_lists(tree)
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
+                and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+            words = node.func.value.value.split()
+        else:
+            continue
+        words = [word for word in words if WORD.fullmatch(word)]
+        if len(words) >= MANY_WORDS:
+            found.append((node.lineno, words))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", _listening_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_word_lists_in_python(path: Path):
+    found = word_lists_in(path.read_text(encoding="utf-8"))
+    if path.relative_to(ROOT).as_posix() in PROTOCOL_LISTS:
+        assert found, f"{path.relative_to(ROOT)} has no protocol list left: drop it from PROTOCOL_LISTS"
+    else:
+        assert not found, f"{path.relative_to(ROOT)}: put these in lang/en.toml or agent/voice/speech.toml: {found}"
+
+
+def test_the_word_check_sees_a_word_list():
+    source = ('__all__ = ["lamp", "fan", "tv", "lock"]\nKind = Literal["light", "fan", "lock", "cover"]\n'
+              'NUMERIC = {"target_temperature", "current_temperature", "Monday", "x y"}\n'
+              'STOP = frozenset({"a", "an", "the", "of"})\nMORE = "on off up down".split()\n')
+    assert word_lists_in(source) == [(4, ["a", "an", "the", "of"]), (5, ["on", "off", "up", "down"])]

@@ -11,24 +11,15 @@ import itertools
 
 from agent.turn.context import TurnContext
 from agent.turn.plan import Plan, RunRoutine, devices_of
+from agent.understanding.language import language
 from devices.household import Routine
 from devices.model import Device, Kind
 from devices.registry import Registry
 
-KIND_WORDS = {
-    Kind.LIGHT: "light lamp bright brighter dark darker dim dimmer colour color",
-    Kind.SWITCH: "switch plug power", Kind.FAN: "fan speed cool breeze",
-    Kind.COVER: "blind curtain shade shutter open close", Kind.LOCK: "lock unlock door",
-    Kind.CLIMATE: "heating heater heat warm warmer cold colder chilly hot cool temperature thermostat degree",
-    Kind.MEDIA_PLAYER: "tv television telly music volume mute loud louder quiet pause play",
-    Kind.SENSOR: "temperature warm cold hot degree humidity", Kind.BINARY_SENSOR: "open closed motion anyone someone",
-}
-PRONOUNS = frozenset(["it", "them", "they", "that", "those", "this", "these", "one", "ones"])
-HERE_WORDS = frozenset(["here", "room"])
-_STOP = """a an the on off in into to of and or please turn switch set make put get is are was be what which how
-    much many do does can could would you i me my we our your it its up down all every any at by for with too bit some
-    now there here room then also again"""
-STOP_WORDS = frozenset(_STOP.split())
+_WORDS = language().grounding
+PRONOUNS = _WORDS.references
+HERE_WORDS = _WORDS.here
+STOP_WORDS = _WORDS.ignored
 
 
 def words(text: str, joined: bool = False) -> set[str]:
@@ -44,6 +35,11 @@ def words(text: str, joined: bool = False) -> set[str]:
 
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+KIND_WORDS = {Kind(kind): words(" ".join(said)) for kind, said in _WORDS.kinds.items()}
+"""Each kind's words as `words` reads them ("light", "lamp", "bright", …)."""
+_GENERIC = frozenset(word for said in KIND_WORDS.values() for word in said)
 
 
 def grounded(plan: Plan, text: str, registry: Registry, routines: list[Routine], context: TurnContext) -> bool:
@@ -68,7 +64,7 @@ def _refers_to(device: Device, said: set[str], registry: Registry, context: Turn
         return True  # "kitchen", "ceiling", "telly"
     if said & _place_words(registry, device.area):
         return True  # "everything in the bathroom", "lights upstairs"
-    if not said & words(KIND_WORDS.get(device.kind, "")):  # "it" is the last turn's, never the room's
+    if not said & KIND_WORDS.get(device.kind, set()):  # "it" is the last turn's, never the room's
         return bool(said & HERE_WORDS) and device.area is not None and device.area == context.area
     # only a kind word ("lights on", "it's cold"): not when another place or device is named
     if any(said & _place_words(registry, area) for area in registry.areas if area != device.area):
@@ -81,8 +77,7 @@ def _refers_to(device: Device, said: set[str], registry: Registry, context: Turn
 
 def _own_words(device: Device) -> set[str]:
     """The words of a device's id, name and aliases that are not just its kind ("reading" of "reading lamp")."""
-    generic = {w for text in KIND_WORDS.values() for w in words(text)}
-    return words(" ".join([device.id.replace("_", " "), device.name, *device.aliases])) - generic
+    return words(" ".join([device.id.replace("_", " "), device.name, *device.aliases])) - _GENERIC
 
 
 def _place_words(registry: Registry, area_id: str | None) -> set[str]:
@@ -91,4 +86,4 @@ def _place_words(registry: Registry, area_id: str | None) -> set[str]:
         return set()
     floor = registry.floors.get(area.floor or "")
     return words(" ".join([area.id.replace("_", " "), area.name, *area.aliases]
-                          + ([floor.name, *floor.aliases] if floor else []))) - {"floor", "level"}
+                          + ([floor.name, *floor.aliases] if floor else []))) - _WORDS.not_places

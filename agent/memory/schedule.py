@@ -22,26 +22,22 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
 
 from agent.memory.store import CalendarEntry, HouseholdStore, new_entry
+from agent.understanding.language import language
 from devices.errors import ConfigError
 
 REFERENCE_DAY = date(2000, 1, 3)
 """The first day of a recurring entry that names none (a Monday)."""
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME, _WORDS = language().time, language().schedule
+WEEKDAYS = _TIME.weekdays
+"""The weekdays' names, Monday first, lower case."""
 _STEPS = {
     "DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1), "HOURLY": timedelta(hours=1),
     "MINUTELY": timedelta(minutes=1), "SECONDLY": timedelta(seconds=1),
 }
 _MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 _MONTHS_CACHED = 36
-EVENT_NOUNS = frozenset({  # kinds of event, not names of one
-    "appointment", "lesson", "class", "meeting", "party", "match", "game", "haircut", "checkup", "check-up", "call",
-    "visit", "date", "test", "exam", "trip", "interview", "concert", "rehearsal", "recital", "playdate", "sleepover",
-    "session", "booking", "reservation", "delivery",
-})
-_STOPWORDS = frozenset({
-    "a", "an", "and", "are", "at", "by", "do", "does", "for", "from", "has", "have", "i", "in", "is", "it", "its",
-    "my", "next", "of", "on", "our", "that", "the", "this", "to", "we", "what", "when", "with",
-})
+EVENT_NOUNS = _WORDS.event_nouns
+"""Kinds of event, not names of one ("lesson", "appointment")."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +194,7 @@ class Schedule:
 
     def weekend(self, now: datetime) -> list[Occurrence]:
         """The coming weekend (the rest of it, when it is one)."""
-        return self.on_days(days_named("weekend", _naive(now, self.tz).date()))
+        return self.on_days(days_named(_TIME.weekend, _naive(now, self.tz).date()))
 
     def for_person(self, person: str, start: datetime, end: datetime) -> list[Occurrence]:
         return [o for o in self.between(start, end) if o.person == person]
@@ -246,7 +242,7 @@ def title_words(text: str) -> set[str]:
     """The words that identify an entry: lower case, no possessives, plurals or filler."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", "").replace("\u2019s", ""))
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
-            if w not in _STOPWORDS}
+            if w not in _WORDS.ignored}
 
 
 class _TitleIndex:
@@ -285,12 +281,15 @@ class _TitleIndex:
 def days_named(word: str, today: date) -> list[date]:
     """The days a spoken day means: today, tomorrow, a weekday (the next one, today included),
     the weekend (what is left of it), or `YYYY-MM-DD`. ValueError for anything else."""
-    word = word.strip().lower().removeprefix("this ").removeprefix("the ")
-    if word == "today":
+    word = word.strip().lower()
+    for this in _TIME.this:
+        word = word.removeprefix(f"{this} ")
+    word = word.removeprefix(f"{_TIME.the} ")
+    if word == _TIME.today:
         return [today]
-    if word == "tomorrow":
+    if word == _TIME.tomorrow:
         return [today + timedelta(days=1)]
-    if word == "weekend":
+    if word == _TIME.weekend:
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         return [today] if today.weekday() == 6 else [saturday, saturday + timedelta(days=1)]
     for number, name in enumerate(WEEKDAYS):

@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from agent.memory.schedule import EVENT_NOUNS, WEEKDAYS, Occurrence
+from agent.understanding.language import language
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
-_ING_NOUNS = frozenset({
-    "morning", "evening", "wedding", "spring", "ceiling", "building", "thing", "ring", "string", "swing", "clothing",
-})
-_ING_FOLLOWERS = frozenset({
-    "from", "to", "at", "in", "on", "up", "out", "with", "for", "the", "a", "an", "home", "back", "over", "off",
-    "down", "away",
-})
+_MONTH_NAMES = language().wording.months
+_WORDS = language().schedule
 
 
 def describe(
@@ -82,9 +76,9 @@ def _is_doing(title: str) -> bool:
     """Whether a title is something one does ("Working from home", "Visiting Grandma") rather than has."""
     words = title.split()
     first = words[0].lower() if words else ""
-    if not first.endswith("ing") or first in _ING_NOUNS:
+    if not first.endswith(_WORDS.doing_ending) or first in _WORDS.not_doing:
         return False
-    return len(words) == 1 or words[1].lower() in _ING_FOLLOWERS or words[1][:1].isupper()
+    return len(words) == 1 or words[1].lower() in _WORDS.doing_followers or words[1][:1].isupper()
 
 
 def _with_article(what: str) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agent.understanding.phrase_tables import Conditions, SentenceSet, Time
+from agent.understanding.phrase_tables import Conditions, Grounding, ScheduleWords, SentenceSet, Time
 from agent.understanding.wording_tables import Wording
 from devices.errors import ConfigError
 from devices.model import Kind
@@ -31,6 +31,8 @@ class KindWord:
 
     kind: Kind
     device_class: str | None = None
+    loose: bool = False
+    """A window covering people name loosely: "blinds" may well mean the curtains (doors, gates and windows never)."""
 
 
 @dataclass(frozen=True)
@@ -249,11 +251,13 @@ class Language:
     replies: Mapping[str, str]
     """What understanding says instead of acting, by name (str.format templates)."""
     time: Time
+    schedule: ScheduleWords
     sentences: Mapping[str, SentenceSet]
     """The assistant's own sentences by name (undo, small talk, presence, …)."""
     chat: Mapping[str, tuple[str, ...]]
     """What homebody says in small talk, by topic; a list is said in turn."""
     conditions: Conditions
+    grounding: Grounding
 
 
 def load_language(path: Path) -> Language:

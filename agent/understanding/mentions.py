@@ -25,8 +25,8 @@ TYPE_RANK = {"device": 0, "routine": 1, "area": 2, "floor": 3, "kind": 4}
 FUZZY_THRESHOLD = 78.0
 MAX_SPAN = 7
 WORDS = language()
-WINDOW_COVERINGS = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
-"""Covers people name loosely: "blinds" may well mean the curtains. Doors, gates and windows are never loose."""
+WINDOW_COVERINGS = frozenset(word.device_class for word in WORDS.kinds.values() if word.loose and word.device_class)
+"""The classes of covers people name loosely: "blinds" may well mean the curtains (doors, gates and windows never)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Sections of the language file about time, conditions and the assistant's own sentences (see language.py)."""
+"""Sections of the language file about time, the schedule, conditions, grounding and the assistant's own sentences
+(see language.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from devices.errors import ConfigError
+from devices.model import Kind
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,43 @@ class Time:
     @property
     def month_numbers(self) -> dict[str, int]:
         return {**{m: n for n, m in enumerate(self.months, 1)}, **self.month_aliases}
+
+
+@dataclass(frozen=True)
+class ScheduleWords:
+    """How the titles of calendar entries are read and said (agent/memory/schedule.py, spoken.py)."""
+
+    ignored: frozenset[str]
+    """Words of a title or question that name no entry ("when is my dentist")."""
+    event_nouns: frozenset[str]
+    """Kinds of event, not names of one: "lesson" alone does not tell the piano lesson from the swimming one."""
+    doing_ending: str
+    """A title that starts with a word with this ending is something someone is doing ("Working from home")…"""
+    not_doing: frozenset[str]
+    """…unless the word is one of these, a thing someone has ("Wedding", "Evening out")…"""
+    doing_followers: frozenset[str]
+    """…and it stands alone, or a name or one of these follows it ("Visiting Grandma", "Working from home")."""
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """The words that tie a language model's plan to the request (agent/llm/grounding.py)."""
+
+    references: frozenset[str]
+    """Words for the previous turn's devices ("turn them off")."""
+    here: frozenset[str]
+    """Words for the speaker's room ("in here")."""
+    ignored: frozenset[str]
+    """Words that refer to nothing: a device is never grounded by one."""
+    not_places: frozenset[str]
+    """Words of a floor's name that name no place on their own ("the first floor": "first")."""
+    kinds: Mapping[str, tuple[str, ...]]
+    """Kind of device -> the words that refer to one ("lamp", "bright", "cold")."""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - {kind.value for kind in Kind}
+        if unknown:
+            raise ConfigError(f"language file: grounding.kinds: unknown kind {', '.join(sorted(unknown))}")
 
 
 @dataclass(frozen=True)

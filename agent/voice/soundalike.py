@@ -20,6 +20,9 @@ from functools import lru_cache
 from agent.understanding.normalize import CONTRACTIONS, FILLERS, OPENERS
 from agent.understanding.numbers import TENS, UNITS
 from agent.understanding.similarity import similarity
+from agent.voice.speech_words import speech_words
+
+_WORDS = speech_words()["soundalike"]
 
 MIN_SIMILARITY = 50.0
 """Spelling or sound similarity (0–100) below which a word is not offered as a repair."""
@@ -29,16 +32,16 @@ PAIRED = 6
 """The most similar repairs also offered two at a time."""
 PAIRED_WITH_VERB = 3
 """The most similar repairs also offered with each lead verb."""
-PARTICLES = ("on", "off", "up", "down", "too")
+PARTICLES: tuple[str, ...] = tuple(_WORDS["particles"])
 """Short words a command turns on, offered for unknown words too ("the counter light stew")."""
-LEAD_VERBS = ("turn on", "turn off", "turn", "switch", "set", "add")
+LEAD_VERBS: tuple[str, ...] = tuple(_WORDS["lead_verbs"])
 """Offered for the first word or two, however unlike, unless the first is one of them: Whisper hears
 a command's first word worst ("talk on the kitchen light", "12 all the lights", "let's the heating to 21")."""
 
-ARTICLES = ("the", "a", "an", "my", "our", "your")
+ARTICLES: tuple[str, ...] = tuple(_WORDS["articles"])
+"""After one of these a last word is a name, not a word that ends a command."""
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%-]*")
-EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, "today", "tomorrow",
-                  "tonight", "yesterday", "morning", "afternoon", "evening", "night", "week", "weekend"}
+EVERYDAY_WORDS = {*CONTRACTIONS, *FILLERS, *OPENERS, *calendar.day_name, *calendar.month_name, *_WORDS["everyday"]}
 """Words a command may hold besides the household's and the matcher's: never repaired."""
 
 
