@@ -23,7 +23,7 @@ from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
 from agent.cli.voice import show_exchange
 from agent.config import Settings
 from agent.voice.listen import NO_MICROPHONE, ArrayInput, SileroVad
-from agent.turn.plan import Plan, tool_call
+from agent.turn.plan import GetState, Plan, SetState, tool_call
 from agent.voice.stt import Transcriber, Transcript, said_once
 from agent.voice.tts import Synthesizer
 from agent.turn.context import TurnContext
@@ -210,6 +210,32 @@ def test_a_verb_alone_heard_right_is_asked_about_not_taken_for_a_name(home):
     engine = Hypotheses("turn on.", "turn long,", "Too long.")
     result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.reply == "Which device?" and controller.sent == []
+
+
+@pytest.mark.parametrize(("home", "kitchen"), [(maple, {"kitchen_ceiling", "kitchen_counter"}), (example, {"kitchen_spots"})])
+def test_of_two_readings_making_one_change_the_one_changing_fewer_devices_is_acted_on(home, kitchen):
+    """A room's name heard as other words makes a command house-wide; other words are hardly heard as a room."""
+    assistant, _, controller = make_assistant(home())
+    engine = Hypotheses("Get your lights on.", "Kitchen light son,", "Kitchen lights on,")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.text == "Kitchen lights on" and {sent[0] for sent in controller.sent} == kitchen
+
+
+@pytest.mark.parametrize(("home", "said", "heard"), [
+    (maple, "Turn on the lounge lights.", "Turn on the lounge light."),
+    (example, "Turn on the kitchen.", "Turn on the kitchen light."),
+])
+def test_a_reading_with_fewer_devices_in_the_same_room_is_no_narrower(home, said, heard):
+    """ "lights" and "light" are heard for each other alike: Whisper's first wins, as for any reading."""
+    assistant, _, _ = make_assistant(home())
+    result = VoicePipeline(assistant, Settings().voice, Hypotheses(said, heard)).hear(SPEECH, TurnContext()).result
+    assert result.text == said
+
+
+def test_a_reading_that_changes_other_things_is_no_narrower():
+    plans = [Plan([SetState(("a", "b"), {"state": "off"})], 1.0), Plan([SetState(("a",), {"state": "on"})], 1.0),
+             Plan([GetState(("a",))], 1.0)]
+    assert choose_hypothesis(plans, [0, 1, 2], area_of={"a": "kitchen", "b": "hall"}.get) == 0
 
 
 def test_a_repair_that_fits_the_audio_much_worse_is_not_made():

@@ -175,8 +175,9 @@ class VoicePipeline:
         possible = [self.possible(plan) for plan in plans]
         sets = any(ok and any(call.tool == "set_state" for call in plan.calls)
                    for ok, plan in zip(possible, plans, strict=True))
+        devices = self.assistant.registry.devices
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
-                                   possible if sets else None)
+                                   possible if sets else None, lambda device: devices[device].area)
         best, plan = texts[chosen], plans[chosen]
         if not pending and not plan.declined and (not plan.calls or plan.confidence < 1.0):
             best, plan = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plan, context)

@@ -4,8 +4,10 @@ the repairs of them that fit the audio; rules only, on plans and scores already 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
-from agent.turn.plan import Plan
+from agent.turn.plan import Adjust, MediaControl, Plan, SetState, ToolCall, devices_of
 from agent.voice.speech_words import speech_words
 
 SWITCH_MARGIN = 0.05
@@ -43,7 +45,7 @@ def readings(hypotheses: list[str]) -> list[tuple[str, int]]:
 
 
 def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool] | None = None,
-                      possible: list[bool] | None = None) -> int:
+                      possible: list[bool] | None = None, area_of: Callable[[str], str | None] | None = None) -> int:
     """Index of the reading to act on: one understood as actions the devices can do, most confidently.
 
     A reading understood whole beats one with a part left over (a plan that also says "Which
@@ -52,6 +54,8 @@ def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool
     device cannot take ("Emma's radiator to 2018" for "… to 18") loses to one that is `possible`.
     While a confirmation is pending, the first reading that is a yes or a no wins (`confirming`).
     When Whisper's best reading declines ("don't turn on the heater"), no other reading acts instead.
+    A reading that makes the same changes in only some of the chosen one's rooms wins (`narrower`, with the
+    devices' rooms from `area_of`).
     """
     if confirming is not None and any(confirming):
         return confirming.index(True)
@@ -62,7 +66,39 @@ def choose_hypothesis(plans: list[Plan], ranks: list[int], confirming: list[bool
         return (bool(plans[i].calls), possible is None or possible[i], not plans[i].say,
                 plans[i].confidence - (SWITCH_MARGIN if ranks[i] else 0.0))
 
-    return max(range(len(plans)), key=score, default=0)
+    best = max(range(len(plans)), key=score, default=0)
+    return best if area_of is None else narrower(plans, best, area_of, possible)
+
+
+def narrower(plans: list[Plan], chosen: int, area_of: Callable[[str], str | None],
+             possible: list[bool] | None = None) -> int:
+    """The first reading as sure as the chosen one that makes its changes on a part of its devices, in fewer
+    rooms, else the chosen.
+
+    A room's name heard as other words widens a command to the house ("kitchen lights off" heard as
+    "Get your lights off." is every light), while words are hardly ever heard as a room's name: of two
+    readings that differ so, the one that changes less is likelier right, and less wrong if not. Within
+    one room it is not so: "lights" and "light" are heard for each other alike.
+    """
+    if not plans or not (plans[chosen].calls and all(isinstance(c, SetState | Adjust | MediaControl)
+                                                     for c in plans[chosen].calls)):
+        return chosen
+    changes, devices = _changes(plans[chosen])
+    rooms = {area_of(device) for device in devices}
+    for i, plan in enumerate(plans):
+        if i != chosen and plan.calls and (possible is None or possible[i]) \
+                and plan.confidence >= plans[chosen].confidence - SWITCH_MARGIN:
+            other_changes, other_devices = _changes(plan)
+            if other_changes == changes and other_devices < devices \
+                    and {area_of(device) for device in other_devices} < rooms:
+                return i
+    return chosen
+
+
+def _changes(plan: Plan) -> tuple[list[ToolCall], set[str]]:
+    """A plan's calls without their devices, and the devices they change."""
+    calls = [replace(c, devices=()) if isinstance(c, SetState | Adjust | MediaControl) else c for c in plan.calls]
+    return calls, {device for call in plan.calls for device in devices_of(call)}
 
 
 def fitting_repair(heard_scores: list[float], repairs: dict[str, float], repair_scores: list[float]) -> str | None:
