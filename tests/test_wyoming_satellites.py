@@ -104,8 +104,8 @@ def test_a_command_acts_on_the_satellites_room_and_the_reply_plays_there(home: H
     said, played = len(home.bedroom.said), home.bedroom.played_seconds
     home.bedroom.speak(0)
     wait_until(lambda: len(home.bedroom.said) > said, SAID, "the bedroom's reply")
-    assert home.bedroom.said[said] in {"Done, the bedside lamps are on.",
-                                       quiet_reply("Done, the bedside lamps are on.")}
+    reply = home.bedroom.said[said]  # "… on at 40 percent." when the lamps keep a dimmed brightness
+    assert reply.startswith("Done, the bedside lamps are on") or reply == quiet_reply("Done, the bedside lamps are on.")
     assert home.state("bed_lamps") == "on" and home.state("kitchen_spots") == "off"
     wait_until(lambda: home.bedroom.played_seconds > played + 0.4, 10, "the reply's audio")
 
