@@ -91,7 +91,6 @@ def speech_chunks(text: str, max_first_words: int = 6) -> list[str]:
     if tail and len(clause.split()) <= OPENER_WORDS:
         return [clause, f"{tail} {rest}".strip()]
     if len(first.split()) > max_first_words:
-        clause, tail = ([*_CLAUSE_END.split(first, maxsplit=1), ""])[:2]
         if not tail:
             clause, tail = first_phrase(first, max_first_words)
         if tail:
