@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,14 +58,17 @@ def _spoken_exception(exc: ast.expr) -> bool:
     return isinstance(called, ast.Name) and called.id == "_Unanswerable"
 
 
+def _unskipped(tree: ast.AST, skipped: set[int]) -> Iterator[ast.AST]:
+    """The tree's nodes but those `skipped` (by id), as they are walked: `skipped` may grow meanwhile."""
+    return (node for node in ast.walk(tree) if id(node) not in skipped)
+
+
 def sentences_in(source: str) -> list[tuple[int, str]]:
     """The sentence-like string literals of a module, f-strings with their fields as {}."""
     tree = ast.parse(source)
     skipped = _developer_text(tree)
     found = []
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
+    for node in _unskipped(tree, skipped):
         if isinstance(node, ast.JoinedStr):
             skipped.update(id(v) for v in node.values)
             text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
@@ -159,11 +163,8 @@ def word_lists_in(source: str) -> list[tuple[int, list[str]]]:
     """Literal lists, tuples and sets (frozensets included) of MANY_WORDS lowercase words or more, and literal
     strings of as many words split into a list ("a b c d".split())."""
     tree = ast.parse(source)
-    skipped = _not_lists(tree)
     found = []
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
+    for node in _unskipped(tree, _not_lists(tree)):
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
