@@ -19,7 +19,8 @@ from agent.understanding.language import language
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SPEAKING = [ROOT / "agent" / name for name in ("turn", "understanding", "skill_host.py", "llm", "voice/pipeline.py")]
+SPEAKING = [ROOT / "agent" / name for name in ("turn", "understanding", "replies", "memory/spoken.py", "skill_host.py", "llm",
+                                                 "voice/pipeline.py")]
 """The modules whose replies must come from the language file."""
 PROMPTS = {"agent/llm/prompt.py", "agent/llm/answers.py", "agent/llm/tools.py", "agent/llm/backends.py",
            "agent/llm/models.py"}

@@ -30,6 +30,7 @@ from agent.config import Settings
 from agent.evaluation.runner import CaseWorld, default_assistant_factory, evaluate
 from agent.turn.scheduler import Scheduler
 from agent.evaluation.cases import Case, CaseResult, load_cases, summarize
+from agent.understanding.language import language
 from agent.understanding.normalize import CONTRACTIONS, tokens_of
 from agent.understanding.numbers import words_to_numbers
 from agent.memory.store import HouseholdStore
@@ -264,7 +265,7 @@ def words(text: str) -> list[str]:
         if token == ",":
             continue
         if token.endswith("%"):
-            out += [token[:-1], "percent"]
+            out += [token[:-1], language().tokens.percent_sign]
         else:
             token = token.replace("a.m", "am").replace("p.m", "pm")
             out += _UNIT_AFTER_NUMBER.sub(r"\1 \2", CONTRACTIONS.get(token, token)).split()

@@ -8,12 +8,14 @@ from agent.memory.schedule import EVENT_NOUNS, WEEKDAYS, Occurrence
 from agent.understanding.language import language
 
 _MONTH_NAMES = language().wording.months
+_SAY = language().wording.calendar
+_GRAMMAR = language().wording.grammar
 _WORDS = language().schedule
 
 
 def describe(
     found: list[Occurrence], now: datetime, names: dict[str, str] | None = None,
-    empty: str = "Nothing is on the schedule.",
+    empty: str = _SAY.nothing,
 ) -> str:
     """One short spoken sentence per day, e.g. "Today: Sam is working from home from 9 am and Emma has
     soccer practice at 5 pm." `names` maps person ids to spoken names."""
@@ -23,7 +25,8 @@ def describe(
     days: dict[date, list[str]] = {}
     for occurrence in found:
         days.setdefault(occurrence.start.date(), []).append(_clause(occurrence, names or {}))
-    return " ".join(f"{_capital(day_phrase(day, today))}: {_listed(parts)}." for day, parts in days.items())
+    return " ".join(_SAY.day.format(day=_capital(day_phrase(day, today)), entries=_listed(parts))
+                    for day, parts in days.items())
 
 
 def describe_when(occurrence: Occurrence, now: datetime, names: dict[str, str] | None = None) -> str:
@@ -33,43 +36,52 @@ def describe_when(occurrence: Occurrence, now: datetime, names: dict[str, str] |
     what, who = _title(occurrence.title), _name(occurrence.person, names or {})
     doing = bool(who) and _is_doing(occurrence.title)
     if not occurrence.all_day:
-        when += _time_phrase(occurrence, "from" if doing else "at")
+        when += _time_phrase(occurrence, _SAY.from_time if doing else _SAY.at_time)
     if doing:
-        return f"{who} is {what} {when}"
-    return f"{who}'s {what} is {when}" if who else f"{_capital(what)} is {when}"
+        return f"{_SAY.doing.format(who=who, what=what)} {when}"
+    what = _SAY.whose.format(who=who, what=what) if who else _capital(what)
+    return _SAY.is_when.format(what=what, when=when)
 
 
 def day_phrase(day: date, today: date) -> str:
     """ "today", "tomorrow", "on Friday the 27th", "on Monday the 4th of January"."""
     if day == today:
-        return "today"
+        return _SAY.today
     if day == today + timedelta(days=1):
-        return "tomorrow"
-    phrase = f"on {WEEKDAYS[day.weekday()].capitalize()} the {_ordinal(day.day)}"
-    if day.month != today.month and abs((day - today).days) > 6:
-        phrase += f" of {_MONTH_NAMES[day.month - 1]}"
-    return phrase
+        return _SAY.tomorrow
+    far = day.month != today.month and abs((day - today).days) > 6
+    return (_SAY.weekday_of_month if far else _SAY.weekday).format(
+        weekday=WEEKDAYS[day.weekday()].capitalize(), ordinal=_ordinal(day.day), month=_MONTH_NAMES[day.month - 1])
+
+
+def at_moment(moment: datetime, today: date) -> str:
+    """ "at 9:10 pm" today, "at 9:10 pm tomorrow", "at 7 am on Friday the 27th"."""
+    time = spoken_time(moment.time())
+    if moment.date() == today:
+        return _SAY.at_time.format(time=time)
+    return _SAY.at_time_on.format(time=time, day=day_phrase(moment.date(), today))
 
 
 def spoken_time(moment: time) -> str:
     """ "5 pm", "3:30 pm", "noon", "midnight"."""
     if moment.hour in (0, 12) and moment.minute == 0:
-        return "midnight" if moment.hour == 0 else "noon"
-    hour, suffix = moment.hour % 12 or 12, "am" if moment.hour < 12 else "pm"
-    return f"{hour} {suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d} {suffix}"
+        return _SAY.midnight if moment.hour == 0 else _SAY.noon
+    hour, half = moment.hour % 12 or 12, _SAY.halves[moment.hour >= 12]
+    return (_SAY.hour if moment.minute == 0 else _SAY.hour_minute).format(hour=hour, minute=moment.minute, half=half)
 
 
 def _clause(occurrence: Occurrence, names: dict[str, str]) -> str:
     what, who = _title(occurrence.title), _name(occurrence.person, names)
     if not who:
-        return what + _time_phrase(occurrence, "at")
+        return what + _time_phrase(occurrence, _SAY.at_time)
     if _is_doing(occurrence.title):
-        return f"{who} is {what}{_time_phrase(occurrence, 'from')}"
-    return f"{who} has {_with_article(what)}{_time_phrase(occurrence, 'at')}"
+        return _SAY.doing.format(who=who, what=what) + _time_phrase(occurrence, _SAY.from_time)
+    return _SAY.has.format(who=who, what=_with_article(what)) + _time_phrase(occurrence, _SAY.at_time)
 
 
-def _time_phrase(occurrence: Occurrence, preposition: str) -> str:
-    return " all day" if occurrence.all_day else f" {preposition} {spoken_time(occurrence.start.time())}"
+def _time_phrase(occurrence: Occurrence, template: str) -> str:
+    """ " at 5 pm", " from 9 am", " all day": `template` places the start time."""
+    return " " + (_SAY.all_day if occurrence.all_day else template.format(time=spoken_time(occurrence.start.time())))
 
 
 def _is_doing(title: str) -> bool:
@@ -84,7 +96,7 @@ def _is_doing(title: str) -> bool:
 def _with_article(what: str) -> str:
     if what.split()[-1].lower() not in EVENT_NOUNS:
         return what
-    return f"{'an' if what[0].lower() in 'aeiou' else 'a'} {what}"
+    return (_GRAMMAR.an if what[0].lower() in _GRAMMAR.vowels else _GRAMMAR.a).format(noun=what)
 
 
 def _title(title: str) -> str:
@@ -105,9 +117,10 @@ def _name(person: str | None, names: dict[str, str]) -> str:
 
 
 def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {_GRAMMAR.last_and} {parts[-1]}"
 
 
 def _ordinal(number: int) -> str:
-    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+    teen = 11 <= number % 100 <= 13
+    ending = _SAY.ordinal_ending if teen else _SAY.ordinal_endings.get(str(number % 10), _SAY.ordinal_ending)
+    return _SAY.ordinal.format(n=number, ending=ending)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.replies.grammar import join_words
-from agent.replies.wording import the_list
+from agent.replies.wording import degrees, number, the_list
 from agent.turn.plan import Adjust, Condition, MediaControl, RunRoutine, SetState, ToolCall
 from agent.understanding.language import language
 from devices.registry import Registry
@@ -43,9 +43,9 @@ def _describe(call: ToolCall, registry: Registry, routines: dict[str, str]) -> s
 
 def _value(attribute: str, value: object) -> str:
     if attribute in ("target_temperature", "current_temperature"):
-        return f"{value:g} degrees" if isinstance(value, int | float) else str(value)
+        return degrees(value) if isinstance(value, int | float) else str(value)
     if attribute in ("brightness", "percentage", "position", "volume") and isinstance(value, int | float):
-        return f"{value:g} percent"
+        return PHRASES.percent.format(n=number(value))
     return str(value)
 
 

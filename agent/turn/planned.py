@@ -17,7 +17,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 
 from agent.memory.records import Pending
-from agent.memory.spoken import day_phrase, spoken_time
+from agent.memory.spoken import at_moment, day_phrase, spoken_time
 from agent.memory.store import HouseholdStore
 from agent.replies.describe import describe_calls, describe_condition
 from agent.replies.grammar import conjugate, join_words
@@ -119,15 +119,14 @@ class Plans:
             return SAY.every.format(action=action, said=call.said)
         if call.seconds:
             return SAY.after.format(action=action, said=_as_after(call), time=time)
-        day = day_phrase(when.date(), now.date())
-        return SAY.at.format(action=action, time=time) if day == "today" else \
-            SAY.at_day.format(action=action, day=day, time=time)
+        if when.date() == now.date():
+            return SAY.at.format(action=action, time=time)
+        return SAY.at_day.format(action=action, day=day_phrase(when.date(), now.date()), time=time)
 
     def _when_words(self, call: Later, when: datetime, now: datetime) -> str:
         if call.repeat:
             return call.said
-        day = day_phrase(when.date(), now.date())
-        return f"at {spoken_time(when.time())}" + ("" if day == "today" else f" {day}")
+        return at_moment(when, now.date())
 
     # -- carrying out -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from agent.memory.spoken import day_phrase, spoken_time
+from agent.memory.spoken import at_moment
 from agent.memory.store import HouseholdStore
 from agent.replies.grammar import capital
 from agent.replies.wording import the_name
@@ -44,7 +44,7 @@ def history_of(store: HouseholdStore | None, registry: Registry, zone: ZoneInfo,
             return None
         change, device = changes[0], registry.devices[device_id]
         at = datetime.fromtimestamp(change.at, zone)
-        when = f"{day_phrase(at.date(), now().date())} at {spoken_time(at.time())}".replace("today at", "at")
+        when = at_moment(at, now().date())
         asked = next((t for t in turns if abs(t.at - change.at) < 120), None)
         if asked is None:
             return SAY.by_itself.format(name=capital(the_name(device)), when=when)

@@ -50,6 +50,8 @@ class Tokens:
     openers: frozenset[str]
     polite_prefixes: tuple[str, ...]
     contractions: Mapping[str, str]
+    percent_sign: str
+    """The word "50%" is read with: "50 percent"."""
 
 
 @dataclass(frozen=True)

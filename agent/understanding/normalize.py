@@ -30,7 +30,7 @@ def normalize(text: str) -> list[str]:
     tokens: list[str] = []
     for token in tokens_of(text[:MAX_CHARS]):
         if token.endswith("%"):
-            tokens += [token[:-1], "percent"]
+            tokens += [token[:-1], _TOKENS.percent_sign]
         elif token in CONTRACTIONS:
             tokens += CONTRACTIONS[token].split()
         elif token.endswith("'s"):

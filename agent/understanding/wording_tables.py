@@ -41,6 +41,7 @@ class Phrases:
     date_time: str
     degree: str
     degrees: str
+    percent: str
     set_to: str
     off_set_to: str
     no_temperature: str
@@ -171,12 +172,42 @@ class PresenceSentences:
 
 
 @dataclass(frozen=True)
+class CalendarWords:
+    """Days, clock times and schedule entries as homebody says them."""
+
+    today: str
+    tomorrow: str
+    weekday: str
+    weekday_of_month: str
+    ordinal: str
+    ordinal_endings: Mapping[str, str]
+    """The last digit of a number -> its ordinal ending; others take `ordinal_ending`."""
+    ordinal_ending: str
+    noon: str
+    midnight: str
+    hour: str
+    hour_minute: str
+    halves: tuple[str, str]
+    at_time: str
+    at_time_on: str
+    nothing: str
+    day: str
+    from_time: str
+    all_day: str
+    doing: str
+    has: str
+    whose: str
+    is_when: str
+
+
+@dataclass(frozen=True)
 class Wording:
     """How homebody words what it says about devices (str.format templates)."""
 
     devices: tuple[str, str]
     reading_nouns: frozenset[str]
     months: tuple[str, ...]
+    calendar: CalendarWords
     states: Mapping[str, str]
     """A state value -> the word said for it; a value not listed is said as it is."""
     whites: Mapping[str, int]

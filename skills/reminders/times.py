@@ -122,8 +122,7 @@ def said_when(due: datetime, now: datetime, repeat: str | None, words: Words) ->
     hour = spoken_time(due.time())
     if repeat:
         return f"{hour} {said_repeat(repeat, words)}"
-    day = day_phrase(due.date(), now.date())
-    return hour if day == "today" else f"{hour} {day}"
+    return hour if due.date() == now.date() else f"{hour} {day_phrase(due.date(), now.date())}"
 
 
 _WORKDAYS, _WEEKEND = ["MO", "TU", "WE", "TH", "FR"], ["SA", "SU"]
