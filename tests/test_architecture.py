@@ -59,12 +59,14 @@ def layer_of(module: str) -> int:
     return best[1]
 
 
-def project_imports(module: str) -> set[str]:
+def module_path(module: str) -> Path:
     path = ROOT / (module.replace(".", "/") + ".py")
-    if not path.exists():
-        path = ROOT / module.replace(".", "/") / "__init__.py"
+    return path if path.exists() else ROOT / module.replace(".", "/") / "__init__.py"
+
+
+def project_imports(module: str) -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(module_path(module).read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
         elif isinstance(node, ast.Import):
@@ -86,6 +88,20 @@ def test_built_in_skills_use_only_the_plugin_api(module: str):
 @pytest.mark.parametrize("module", modules())
 def test_every_module_imports(module: str):
     importlib.import_module(module)
+
+
+MODULE_LINES, FUNCTION_LINES = 400, 50
+"""The most a module and a function may hold: a module with one job, a function that reads at a glance."""
+
+
+@pytest.mark.parametrize("module", modules())
+def test_modules_and_functions_stay_small(module: str):
+    source = module_path(module).read_text(encoding="utf-8")
+    assert source.count("\n") <= MODULE_LINES, f"{module}: over {MODULE_LINES} lines"
+    long = [f"{node.name} ({node.end_lineno - node.lineno + 1} lines)" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (node.end_lineno or node.lineno) - node.lineno + 1 > FUNCTION_LINES]
+    assert not long, f"{module}: functions over {FUNCTION_LINES} lines: {long}"
 
 
 # ---- every record round-trips through its JSON form --------------------------------------------------------
