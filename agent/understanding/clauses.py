@@ -86,12 +86,13 @@ def _with_verb_of(frame: Frame, previous: Frame) -> Frame:
 
 
 def _kinds_shared_backwards(frames: list[Frame]) -> list[Frame]:
-    """"The kitchen and living room lights": a place said alone takes the kind word of the place list
-    it begins, so the kitchen's lights are meant, not everything in the kitchen."""
+    """"The kitchen and living room lights (off)": a place said alone takes the kind word of the place list
+    it begins, so the kitchen's lights are meant, not everything in the kitchen. A later clause with a verb of
+    its own ("… and turn on the office lights") begins no list."""
     shared = list(frames)
     for i in range(len(shared) - 2, -1, -1):
         earlier, later = shared[i], shared[i + 1]
-        if _place_only(earlier) and later.action is None and later.of_type("area") and later.of_type("kind") \
+        if _place_only(earlier) and later.verb is None and later.of_type("area") and later.of_type("kind") \
                 and not later.of_type("device") and not earlier.question:
             shared[i] = replace(earlier, mentions=earlier.mentions + tuple(later.of_type("kind")))
     return shared

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.replies.wording import plural_name
+from agent.replies.grammar import conjugate, join_words
+from agent.replies.wording import display_name, plural_name
 from agent.turn.plan import Adjust, MediaControl, SetState, ToolCall
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
@@ -46,6 +47,9 @@ class Reply:
     text: str
     sure: bool = False
     """Said with certainty ("I don't have a device called sauna"): no LLM is asked to do better."""
+    note: bool = False
+    """The clause was understood and there is nothing to do ("… is already off", "… can't do that"): the turn's
+    other clauses still act, and this is said with what they did."""
 
 
 Reading = list[ToolCall] | Reply
@@ -164,7 +168,7 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Re
         delta = -direction * amount if attribute == "color_temp" else direction * amount
         calls.append(Adjust((device.id,), attribute, delta))
     if not calls and direction < 0 and devices and all(d.kind is Kind.LIGHT for d in devices):
-        return Reply(REPLIES["already_off"].format(names=names(devices), are=_are(devices)), sure=True)
+        return Reply(REPLIES["already_off"].format(names=names(devices), are=_are(devices)), sure=True, note=True)
     return calls or _cannot(devices, "adjust")
 
 
@@ -223,15 +227,14 @@ def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
 def _cannot(devices: list[Device], action: str | None) -> Reply:
     key = {"on": "cannot_turn", "off": "cannot_turn"}.get(action or "") or \
         ("cannot_action" if action in ("open", "close", "lock", "unlock") else "cannot_do")
-    return Reply(REPLIES[key].format(names=names(devices), action=action), sure=True)
+    return Reply(REPLIES[key].format(names=names(devices), action=action), sure=True, note=True)
 
 
 def names(devices: list[Device]) -> str:
     """Up to three device names as said in a sentence: "kitchen spotlights and desk lamp"."""
-    listed = [d.name for d in devices[:3]]
-    text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
-    return text[0].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+    return join_words([display_name(d) for d in devices[:3]])
 
 
 def _are(devices: list[Device]) -> str:
-    return "is" if len(devices) == 1 and not plural_name(devices[0]) else "are"
+    """The verb of being, as the devices take it ("is", "are")."""
+    return conjugate(language().wording.phrases.being.format(state="").strip(), len(devices) > 1 or plural_name(devices[0]))

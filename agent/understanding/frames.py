@@ -208,6 +208,7 @@ def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[
             values["small"] = True
             used.add(i)
     _read_mode(tokens, used, values)
+    _read_speed(tokens, used, values)
     text = f" {' '.join(tokens[i] for i in range(len(tokens)) if i not in used)} "
     values["too"] = any(f" {phrase} " in text for phrase in _VALUES.also)
     _read_colors(tokens, used, action, values)
@@ -241,6 +242,18 @@ def _read_mode(tokens: list[str], used: set[int], values: dict[str, Any]) -> Non
             values["mode"] = mode
             used.add(i)
             used.update(j for j in (i + 1,) if j < len(tokens) and tokens[j] in cues.after)
+            return
+
+
+def _read_speed(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
+    """"On high", "to low", "medium speed": a fan speed by its name, as a percentage."""
+    cues = _VALUES.speed_cues
+    for i, token in enumerate(tokens):
+        said_as_setting = (i > 0 and tokens[i - 1] in cues.before) or (i + 1 < len(tokens) and tokens[i + 1] in cues.after)
+        if token in _VALUES.speeds and i not in used and said_as_setting and values.get("number") is None \
+                and values.get("attribute") in (None, "percentage"):  # "the volume to low" is no speed
+            values.update(number=_VALUES.speeds[token], unit="percent", attribute="percentage")
+            used.add(i)
             return
 
 

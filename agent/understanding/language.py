@@ -156,6 +156,9 @@ class Values:
     degrees: frozenset[str]
     shade_cue: str
     mode_cues: ModeCues
+    speeds: Mapping[str, int]
+    """A fan speed's name -> its percentage."""
+    speed_cues: ModeCues
     by: str
     also: tuple[str, ...]
     indirect_cues: Cues

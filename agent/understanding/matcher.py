@@ -103,6 +103,7 @@ class Matcher:
 
     def _plan(self, frames: list[Frame], context: TurnContext) -> Plan:
         calls: list[ToolCall] = []
+        notes: list[str] = []
         confidence = 1.0
         for frame in frames:
             if calls and frame.reference:
@@ -110,15 +111,18 @@ class Matcher:
             reading, frame = self._calls_for(frame, context)
             if not isinstance(reading, Reply):
                 reading = with_time(frame, reading)
-            if isinstance(reading, Reply):
+            if isinstance(reading, Reply) and not reading.note:
                 sure = reading.sure or bool(calls)
-                return Plan(calls=calls, say=reading.text, path="matcher",
+                return Plan(calls=calls, say=" ".join([*notes, reading.text]), path="matcher",
                             confidence=frame_confidence(frame) if sure else UNSURE_REPLY)
-            calls += reading
+            if isinstance(reading, Reply):
+                notes.append(reading.text)  # understood, nothing to do: the other clauses still act
+            else:
+                calls += reading
             confidence = min(confidence, frame_confidence(frame))
-        if not calls:
+        if not calls and not notes:
             return Plan(say=REPLIES["not_understood"], path="matcher", confidence=0.0)
-        return Plan(calls=calls, confidence=confidence, path="matcher")
+        return Plan(calls=calls, say=" ".join(notes) or None, confidence=confidence, path="matcher")
 
     def _elliptical(self, frame: Frame, context: TurnContext) -> bool:
         """A clause that only says how ("brighter", "a bit more", "50 percent") goes on with the devices of the

@@ -1,0 +1,119 @@
+"""Commands across households: a kind word after a list of places, a clause with nothing to do among
+others that have, and a fan's speed said by its name.
+
+Each rule runs on the reference home and on the Home Assistant fixture home.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from agent.turn.plan import Plan, SetState
+from agent.understanding.matcher import Matcher
+from devices.model import Kind
+from devices.registry import Registry
+from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, maple, matcher_for
+
+pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
+
+HOMES = {"maple": maple, "ha": ha_home}
+
+
+@cache
+def _matcher(home: str) -> Matcher:
+    return matcher_for(HOMES[home]())
+
+
+def said(home: str, text: str, area: str | None = None) -> Plan:
+    return _matcher(home).match(text, context(area))
+
+
+def _registry(home: str) -> Registry:
+    return _matcher(home).registry
+
+
+# ---- "the A and B lights": the kind word is said once for every place of the list ---------------------------------
+
+@pytest.mark.parametrize(("home", "text", "areas"), [
+    ("maple", "turn the bedroom and office lights off", {"bedroom", "office"}),
+    ("maple", "switch the kitchen and the living room lights on", {"kitchen", "living_room"}),
+    ("maple", "turn off the bedroom and office lights", {"bedroom", "office"}),
+    ("ha", "turn the kitchen and living room lights off", {"kitchen", "living_room"}),
+    ("ha", "switch on the living room and kitchen lights", {"kitchen", "living_room"}),
+])
+def test_a_kind_word_after_a_list_of_places_means_that_kind_in_each(home: str, text: str, areas: set[str]):
+    registry = _registry(home)
+    devices = [registry.devices[d] for d in acted_on(said(home, text))]
+    assert devices and {d.kind for d in devices} == {Kind.LIGHT}
+    assert {d.area for d in devices} == areas
+
+
+@pytest.mark.parametrize(("home", "text", "other_kind"), [
+    ("maple", "turn off the bedroom and turn on the office lights", Kind.FAN),
+])
+def test_a_clause_with_a_verb_of_its_own_begins_no_list(home: str, text: str, other_kind: Kind):
+    """"Turn off the bedroom": everything in it, as said; the office's lights are another command."""
+    registry = _registry(home)
+    assert other_kind in {registry.devices[d].kind for d in acted_on(said(home, text))}
+
+
+# ---- a clause understood with nothing to do does not stop the others -----------------------------------------------
+
+@pytest.mark.parametrize(("home", "text", "acts_on", "reply_starts"), [
+    ("maple", "set the back door to 50 percent and turn on the floor lamp", "floor_lamp", "Sorry, the back door"),
+    ("maple", "turn on the floor lamp and set the back door to 50 percent", "floor_lamp", "Sorry, the back door"),
+    ("ha", "set the back door to 50 percent and turn on the garage light", "light_garage", "Sorry, the Back Door"),
+    ("ha", "turn on the garage light, set the back door to 50 percent and lock the front door", "lock_front_door",
+     "Sorry, the Back Door"),
+])
+def test_a_clause_that_cannot_be_done_is_said_and_the_others_still_act(home: str, text: str, acts_on: str,
+                                                                        reply_starts: str):
+    plan = said(home, text)
+    assert acts_on in acted_on(plan)
+    assert plan.say and plan.say.startswith(reply_starts)
+
+
+@pytest.mark.parametrize(("home", "light", "then", "acts_on"), [
+    ("maple", "kitchen ceiling light", "lock the back door", "back_door"),
+    ("ha", "garage light", "lock the front door", "lock_front_door"),
+])
+def test_dimming_a_light_that_is_off_is_said_and_the_next_clause_still_acts(home: str, light: str, then: str,
+                                                                            acts_on: str):
+    registry = _registry(home)
+    device = next(d for d in registry.devices.values() if d.name.lower() == light)
+    registry.states.update(device.id, {"state": "off"})
+    plan = said(home, f"dim the {light} and {then}")
+    assert acted_on(plan) == {acts_on}
+    assert plan.say and "already off" in plan.say
+
+
+def test_a_clause_not_understood_still_stops_the_turn():
+    """A wrong action is worse than none: an unknown name is asked about, and nothing after it acts."""
+    plan = said("maple", "turn on the blarg and lock the back door")
+    assert not acted_on(plan) and plan.say and "blarg" in plan.say
+
+
+# ---- a fan's speed by its name -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text", "fan", "speed"), [
+    ("maple", "set the bedroom fan to high", "bedroom_fan", 100),
+    ("maple", "turn the ceiling fan on low", "bedroom_fan", 33),
+    ("maple", "put the extractor fan on medium speed", "extractor_fan", 67),
+    ("ha", "set the ceiling fan to low", "fan_ceiling", 33),
+    ("ha", "turn the range hood to high", "fan_range_hood", 100),
+    ("ha", "set the range hood to medium speed", "fan_range_hood", 67),
+])
+def test_a_named_speed_sets_a_fans_speed(home: str, text: str, fan: str, speed: int):
+    assert said(home, text).calls == [SetState((fan,), {"percentage": speed})]
+
+
+@pytest.mark.parametrize(("home", "text", "area"), [
+    ("maple", "set the floor lamp to high", None),
+    ("maple", "turn the volume to low", "living_room"),
+    ("ha", "set the kitchen ceiling light to low", None),
+    ("ha", "turn the volume to high", "living_room"),
+])
+def test_a_named_speed_changes_nothing_that_has_no_speed(home: str, text: str, area: str | None):
+    assert not acted_on(said(home, text, area))
