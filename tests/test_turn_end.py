@@ -43,6 +43,11 @@ MAY_GO_ON = [
     (MAPLE_NAMES, MAPLE_ROOMS, "lock the back door", False),  # "back door lock" is the same thing's other name
     (MAPLE_NAMES, MAPLE_ROOMS, "set the heating to 22 degrees", False),
     (MAPLE_NAMES, MAPLE_ROOMS, "", True),
+    (MAPLE_NAMES, MAPLE_ROOMS, "Dim the floor lamp two.", True),  # "… lamp to", as Whisper writes it heard last
+    (MAPLE_NAMES, MAPLE_ROOMS, "Set the thermostat 2.", True),
+    (MAPLE_NAMES, MAPLE_ROOMS, "set the bedroom light to two", False),  # after "to", a number is the value
+    (COTTAGE_NAMES, COTTAGE_ROOMS, "set the studio light four", True),
+    (COTTAGE_NAMES, COTTAGE_ROOMS, "turn the volume up by 4", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio light", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "is the porch light on", False),
@@ -67,6 +72,8 @@ PAUSED = [
     ("turn on the", "desk lamp", 0.65),
     ("lock the", "back door", 0.6),
     ("open the", "living room blinds", 0.4),
+    ("turn up the", "heating", 0.5),  # heard as "Do it up lit." / "Close it.": words Whisper made up
+    ("close the", "bedroom blinds", 0.7),
 ]
 """Commands to the Maple House with a pause (seconds) where people pause: before the thing or the value.
 Each is heard with its last word (the turn covers it); Whisper's own slips on espeak-ng's speech are left out

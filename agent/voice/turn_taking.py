@@ -23,6 +23,8 @@ class TurnTaking:
     """When the words so far may go on: open last words, and names that may begin longer ones."""
 
     open_endings: frozenset[str]
+    sound_alike_endings: frozenset[str]
+    """Last words that may be an open ending misheard ("… lamp two" for "… lamp to")."""
     place_before: frozenset[str]
     articles: frozenset[str]
     """Words skipped between a place word and a room's name ("in the office")."""
@@ -38,8 +40,8 @@ class TurnTaking:
         for names in named:
             said = [" ".join(words_of(name)) for name in names]
             openings |= {" ".join(words[:n]) for words in map(str.split, said) for n in range(1, len(words))} - set(said)
-        return TurnTaking(self.open_endings, self.place_before, self.articles, frozenset(openings),
-                          frozenset(" ".join(words_of(room)) for room in rooms))
+        return TurnTaking(self.open_endings, self.sound_alike_endings, self.place_before, self.articles,
+                          frozenset(openings), frozenset(" ".join(words_of(room)) for room in rooms))
 
     def may_go_on(self, text: str) -> bool:
         """Whether the words may be the start of a longer command ("turn on the", "turn off the living room")."""
@@ -47,6 +49,8 @@ class TurnTaking:
         if not words:
             return True
         if words[-1] in self.open_endings or " ".join(words[-2:]) in self.open_endings:
+            return True
+        if words[-1] in self.sound_alike_endings and (len(words) < 2 or words[-2] not in self.open_endings):
             return True
         for n in range(1, min(4, len(words)) + 1):
             tail = " ".join(words[-n:])
@@ -67,6 +71,7 @@ def words_of(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def packaged_turn_taking() -> TurnTaking:
     data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
-    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["place_before"]), frozenset(data["articles"]))
+    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["sound_alike_endings"]),
+                      frozenset(data["place_before"]), frozenset(data["articles"]))
 
 
