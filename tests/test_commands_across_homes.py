@@ -117,3 +117,27 @@ def test_a_named_speed_sets_a_fans_speed(home: str, text: str, fan: str, speed: 
 ])
 def test_a_named_speed_changes_nothing_that_has_no_speed(home: str, text: str, area: str | None):
     assert not acted_on(said(home, text, area))
+
+
+# ---- a place said at the end of the next clause ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "fan", "lights_in"), [
+    ("maple", "living_room", "switch the fan off and the lights on in the bedroom", "bedroom_fan", "bedroom"),
+    ("maple", "kitchen", "turn off the fan and the lights in the bathroom", "extractor_fan", "bathroom"),
+    ("ha", "bedroom", "turn off the fan and the lights in the living room", "fan_ceiling", "living_room"),
+    ("ha", "bedroom", "switch the fan on and the lights off in the kitchen", "fan_range_hood", "kitchen"),
+])
+def test_a_kind_with_no_place_takes_the_place_the_next_clause_ends_with(home: str, area: str, text: str, fan: str,
+                                                                       lights_in: str):
+    registry = _registry(home)
+    acted = acted_on(said(home, text, area))
+    assert fan in acted
+    assert {registry.devices[d].area for d in acted - {fan}} == {lights_in}
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("maple", "living_room", "turn off the fan and turn on the lights in the bedroom"),  # a verb of its own
+    ("maple", "living_room", "turn off the fan and the bedroom lights"),  # the place names the lights only
+])
+def test_a_place_that_belongs_to_its_own_clause_is_not_taken(home: str, area: str, text: str):
+    assert not acted_on(said(home, text, area))

@@ -113,6 +113,21 @@ SWITCHES = frozenset({"on", "off", "up", "down"})
 """Actions a particle gives ("… off")."""
 
 
+def with_later_place(frame: Frame, later: list[Frame]) -> Frame | None:
+    """"Switch the fan off and the lights on in the bedroom": a kind said with no place takes the place said at
+    the end of the next clause, when that clause shares the verb; None when there is none to take."""
+    if not later or not frame.of_type("kind") or frame.of_type("device") or frame.question \
+            or frame.of_type("area") or frame.of_type("floor"):
+        return None
+    following = later[0]
+    places = following.of_type("area") + following.of_type("floor")
+    kinds = following.of_type("kind")
+    if following.verb is not None or following.question or not places or not kinds \
+            or min(p.start for p in places) < max(k.end for k in kinds):
+        return None
+    return replace(frame, mentions=frame.mentions + tuple(places))
+
+
 def _place_only(frame: Frame) -> bool:
     return bool(frame.of_type("area") or frame.of_type("floor")) and not frame.of_type("device") \
         and not frame.of_type("kind") and not frame.has_value

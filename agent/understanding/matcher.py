@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.turn.context import TurnContext
 from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, Watch, devices_of
-from agent.understanding.clauses import inherit, split_with_joiners
+from agent.understanding.clauses import inherit, split_with_joiners, with_later_place
 from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.conditions import Said, read_condition, split_condition
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
@@ -105,10 +105,13 @@ class Matcher:
         calls: list[ToolCall] = []
         notes: list[str] = []
         confidence = 1.0
-        for frame in frames:
+        for i, frame in enumerate(frames):
             if calls and frame.reference:
                 context = _with_last_devices(context, calls)
             reading, frame = self._calls_for(frame, context)
+            placed = with_later_place(frame, frames[i + 1 :]) if isinstance(reading, Reply) and not reading.note else None
+            if placed is not None and not isinstance((retried := self._calls_for(placed, context))[0], Reply):
+                reading, frame = retried
             if not isinstance(reading, Reply):
                 reading = with_time(frame, reading)
             if isinstance(reading, Reply) and not reading.note:
