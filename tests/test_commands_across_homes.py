@@ -14,7 +14,7 @@ from agent.turn.plan import Plan, SetState
 from agent.understanding.matcher import Matcher
 from devices.model import Kind
 from devices.registry import Registry
-from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, maple, matcher_for
+from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, make_assistant, maple, matcher_for
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
 
@@ -141,3 +141,20 @@ def test_a_kind_with_no_place_takes_the_place_the_next_clause_ends_with(home: st
 ])
 def test_a_place_that_belongs_to_its_own_clause_is_not_taken(home: str, area: str, text: str):
     assert not acted_on(said(home, text, area))
+
+
+# ---- what is said of it ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text", "names"), [
+    ("maple", "turn on the floor lamp, open the bedroom blinds and turn on the office lamp",
+     ["floor lamp", "bedroom blinds", "desk lamp"]),
+    ("ha", "turn on the garage light and the living room lamp", ["garage", "living room lamp"]),
+])
+def test_commands_that_all_did_as_told_are_said_done_once(home: str, text: str, names: list[str]):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    for device in registry.devices.values():
+        if device.kind in (Kind.LIGHT, Kind.COVER):
+            registry.states.update(device.id, {"state": "off" if device.kind is Kind.LIGHT else "closed"})
+    reply = assistant.turn(text, context()).reply
+    assert reply.count("Done") == 1 and reply.startswith("Done, "), reply
+    assert all(name in reply.lower() for name in names), reply

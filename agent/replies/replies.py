@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.replies.answers import answer_question
-from agent.replies.grammar import GRAMMAR, capital, conjugate
+from agent.replies.grammar import GRAMMAR, capital, conjugate, join_words
 from agent.replies.wording import PHRASES, name_list, plural_name, state_phrase
 from agent.turn.executor import CallResult
 from agent.turn.plan import Adjust, MediaControl, SetState
@@ -19,8 +19,28 @@ FAILURES = (Status.TIMED_OUT, Status.OFFLINE, Status.REFUSED, Status.REJECTED)
 
 def reply_for(results: list[CallResult], registry: Registry, done_with: str = SAY.done_with) -> str:
     """What to say of what happened; `done_with` words the devices that did as told ("Done, {described}.")."""
-    sentences = [s for r in _merged(results) if (s := _sentence(r, registry, done_with))]
-    return " ".join(sentences) or SAY.done
+    sentences: list[str] = []
+    done: list[str] = []
+    """What the commands that did all they were told changed: said once ("Done, the lamp is on and the fan off")."""
+    for result in _merged(results):
+        described = _all_done(result, registry)
+        if described and not done:
+            sentences.append("")  # the place of the one "Done, …" sentence
+        if described:
+            done.append(described)
+        elif sentence := _sentence(result, registry, done_with):
+            sentences.append(sentence)
+    said = [s or done_with.format(described=join_words(done)) for s in sentences]
+    return " ".join(said) or SAY.done
+
+
+def _all_done(result: CallResult, registry: Registry) -> str:
+    """What a command changed, when some of its devices did as told and none failed ("the lamp is on");
+    "" otherwise. Those that already were as told go unsaid, as in `_sentence`."""
+    done = [o for o in result.outcomes if o.status == Status.CONFIRMED]
+    if result.answer or result.call.tool not in COMMANDS or not done or _failed(result.outcomes):
+        return ""
+    return _describe_group(done, registry, changed=_changed(result))
 
 
 def _merged(results: list[CallResult]) -> list[CallResult]:
