@@ -158,3 +158,49 @@ def test_commands_that_all_did_as_told_are_said_done_once(home: str, text: str, 
     reply = assistant.turn(text, context()).reply
     assert reply.count("Done") == 1 and reply.startswith("Done, "), reply
     assert all(name in reply.lower() for name in names), reply
+
+
+# ---- words for climate, names said kind first, and a word not understood before a kind -------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "device", "change"), [
+    ("ha", "living_room", "turn up the heat a little", "climate_thermostat", ("adjust", "target_temperature")),
+    ("ha", "living_room", "set the thermostat to heat", "climate_thermostat", ("set", "mode")),
+    ("ha", "living_room", "put the heating on heat", "climate_thermostat", ("set", "mode")),
+    ("maple", "living_room", "turn the heat down", "living_thermostat", ("adjust", "target_temperature")),
+    ("maple", "living_room", "set the thermostat to heat mode", "living_thermostat", ("set", "mode")),
+])
+def test_the_heat_is_the_heating_and_to_heat_is_its_mode(home: str, area: str, text: str, device: str,
+                                                         change: tuple[str, str]):
+    (call,) = said(home, text, area).calls
+    assert device in call.devices
+    assert (change[0] == "adjust" and call.attribute == change[1]) or change[1] in getattr(call, "changes", {})
+
+
+@pytest.mark.parametrize(("home", "area", "text", "device"), [
+    ("ha", "living_room", "open the left curtain", "cover_curtain_left"),
+    ("ha", "living_room", "close the right curtain", "cover_curtain_right"),
+    ("ha", "guest_room", "open the left shade", "cover_shade_left"),
+])
+def test_a_name_written_kind_first_is_found_said_the_other_way(home: str, area: str, text: str, device: str):
+    assert acted_on(said(home, text, area)) == {device}
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("ha", "living_room", "open the big curtain"),
+    ("ha", "living_room", "turn on the round lamp"),
+    ("maple", "living_room", "switch off the tall lights"),
+])
+def test_a_word_not_understood_before_a_kind_acts_on_none_of_several(home: str, area: str, text: str):
+    plan = said(home, text, area)
+    assert not acted_on(plan) and plan.say
+
+
+@pytest.mark.parametrize(("home", "area", "text", "kind"), [
+    ("maple", "living_room", "dim the light some heat", Kind.LIGHT),
+    ("ha", "entrance", "lock the front door and the window", Kind.LOCK),
+])
+def test_of_the_kinds_named_only_those_the_verb_can_change_are_changed(home: str, area: str, text: str,
+                                                                      kind: Kind):
+    registry = _registry(home)
+    acted = acted_on(said(home, text, area))
+    assert acted and {registry.devices[d].kind for d in acted} == {kind}

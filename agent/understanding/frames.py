@@ -84,7 +84,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     times = find_when(tokens, skip=protected)
     timed = {i for w in times for i in range(w.start, w.end)}
     verbs, verb_positions = _read_verbs(tokens, protected | timed)
-    mentions = find_mentions(tokens, index, skip=verb_positions | timed)
+    modes = _modes_said(tokens, verb_positions)  # "set the thermostat to heat": a mode, not the kind "heat"
+    mentions = find_mentions(tokens, index, skip=verb_positions | timed | modes)
     used = verb_positions | timed | {i for m in mentions for i in range(m.start, m.end)}
     values = _read_values(tokens, used, verbs["action"])
     scope = _read_scope(tokens, used, verbs["question"])
@@ -231,6 +232,15 @@ def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, An
     elif token in _VALUES.named_amounts and values.get("number") is None and i not in used:
         values.update(number=_VALUES.named_amounts[token], unit="percent")
         used.add(i)
+
+
+def _modes_said(tokens: list[str], verb_positions: set[int]) -> set[int]:
+    """Where a climate mode is said as a setting ("to heat", "fan mode"); after the verb's own particle
+    ("switch on heating") the word names the device."""
+    cues = _VALUES.mode_cues
+    return {i for i, token in enumerate(tokens) if token in MODE_WORDS
+            and ((i > 0 and tokens[i - 1] in cues.before and i - 1 not in verb_positions)
+                 or (i + 1 < len(tokens) and tokens[i + 1] in cues.after))}
 
 
 def _read_mode(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:

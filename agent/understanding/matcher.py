@@ -163,6 +163,8 @@ class Matcher:
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Reply(REPLIES["everything_on"], sure=True)  # "on … all" is too little to switch on everything
+        if len(targets.devices) > 1 and _qualifies_a_kind(frame):
+            return unknown_reply(frame)  # "open the left curtain": not every curtain, on a word not understood
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Reply(targets.ask, sure=True)
@@ -217,6 +219,13 @@ def _is_command(frame: Frame) -> bool:
     named = any(m.type in ("device", "area", "kind") for m in frame.mentions) or frame.reference
     said_value = frame.color is not None or frame.color_temp is not None or sets_a_value(frame.tokens)
     return named and (said_value or bool(frame.direction) or frame.mode is not None)
+
+
+def _qualifies_a_kind(frame: Frame) -> bool:
+    """A word not understood just before a kind word, after a name's article: "the left curtain", "the big lamp"."""
+    kinds = {m.start for m in frame.mentions if m.type == "kind"}
+    return any(i in kinds and i >= 2 and frame.tokens[i - 1] in frame.unknown
+               and frame.tokens[i - 2] in WORDS.commands.name_articles for i in range(len(frame.tokens)))
 
 
 def unknown_reply(frame: Frame) -> Reply:

@@ -146,6 +146,8 @@ def _variants(name: list[str], kind_words: list[str]) -> list[str]:
     if name and name[-1] in kind_words and len(name) > 1:
         plural = name[-1].endswith("s")
         found += [" ".join([*name[:-1], word]) for word in kind_words if word.endswith("s") == plural]
+    if len(name) > 1 and name[0] in kind_words:  # "Curtain Left", as lists name things: "the left curtain"
+        found.append(" ".join([*name[1:], name[0]]))
     return found
 
 

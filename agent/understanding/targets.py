@@ -67,8 +67,9 @@ def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
     """Kinds named by a kind word, or implied by the value or the action."""
     kinds = [m.kind for m in frame.mentions if m.type == "kind" and m.kind]
     kinds += [m.kind for m in frame.mentions if m.type == "device" and m.generic and m.kind]
-    if kinds:
-        return tuple(dict.fromkeys(kinds))
+    if kinds:  # of kinds named, those the action can change: "dim the light (and the) heat" dims the light
+        fitting = [kind for kind in kinds if kind in ACTION_KINDS.get(frame.action or "", kinds)]
+        return tuple(dict.fromkeys(fitting or kinds))
     if frame.color or frame.color_temp:
         return (Kind.LIGHT,)
     if frame.attribute in ATTRIBUTE_KINDS:
