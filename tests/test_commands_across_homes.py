@@ -204,3 +204,24 @@ def test_of_the_kinds_named_only_those_the_verb_can_change_are_changed(home: str
     registry = _registry(home)
     acted = acted_on(said(home, text, area))
     assert acted and {registry.devices[d].kind for d in acted} == {kind}
+
+
+# ---- "at" a number: a setting or a time ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "device", "value"), [
+    ("maple", "living_room", "set the thermostat at 18", "living_thermostat", 18.0),
+    ("ha", "living_room", "set the thermostat at 21", "climate_thermostat", 21.0),
+    ("ha", "office", "set the office thermostat at twenty", "climate_office_thermostat", 20.0),
+])
+def test_set_at_a_number_no_clock_has_is_a_setting(home: str, area: str, text: str, device: str, value: float):
+    assert said(home, text, area).calls == [SetState((device,), {"target_temperature": value})]
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("maple", "living_room", "set the heating at 7"),  # seven o'clock, or seven degrees: a guess either way
+    ("ha", "living_room", "set the thermostat at 9"),
+    ("ha", "living_room", "set the thermostat at 18 tomorrow"),
+])
+def test_set_at_an_hour_of_the_clock_asks_what_to(home: str, area: str, text: str):
+    plan = said(home, text, area)
+    assert not plan.calls and plan.say

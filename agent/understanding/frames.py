@@ -84,6 +84,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     times = find_when(tokens, skip=protected)
     timed = {i for w in times for i in range(w.start, w.end)}
     verbs, verb_positions = _read_verbs(tokens, protected | timed)
+    if _a_setting_not_a_time(tokens, times, verbs["action"]):
+        times, timed = [], set()  # "set the thermostat at 18": a set with no value but "at 18" sets 18
     modes = _modes_said(tokens, verb_positions)  # "set the thermostat to heat": a mode, not the kind "heat"
     mentions = find_mentions(tokens, index, skip=verb_positions | timed | modes)
     used = verb_positions | timed | {i for m in mentions for i in range(m.start, m.end)}
@@ -100,6 +102,25 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope, when=when,
                  unknown=tuple(tokens[i] for i in unknown),
                  unknown_name=any(i > 0 and tokens[i - 1] in _COMMANDS.name_articles for i in unknown))
+
+
+CLOCK_HOURS = 12
+"""The hours a time said without its half of the day can be ("at 7"); "at 18" people say as a setting."""
+
+
+def _a_setting_not_a_time(tokens: list[str], times: list[When], action: str | None) -> bool:
+    """Whether the clause's one time is "at" and a plain number past a clock's twelve hours in a "set" with no other
+    number ("set the thermostat at 18"): whole only with that number as its value. "At 7" stays a time, and
+    the command a question back: seven degrees would be a guess."""
+    if action != "set" or len(times) != 1:
+        return False
+    when = times[0]
+    if when.kind != "at" or when.day is not None or when.end - when.start != 2:
+        return False
+    number = parse_number(tokens[when.start + 1])
+    if tokens[when.start] not in _VALUES.setting_prepositions or number is None or number <= CLOCK_HOURS:
+        return False
+    return not any(_value_of(t) is not None for i, t in enumerate(tokens) if not when.start <= i < when.end)
 
 
 def _first_when(times: list[When]) -> When | None:
