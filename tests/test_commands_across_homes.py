@@ -190,7 +190,7 @@ def test_a_name_written_kind_first_is_found_said_the_other_way(home: str, area: 
     ("ha", "living_room", "turn on the round lamp"),
     ("maple", "living_room", "switch off the tall lights"),
 ])
-def test_a_word_not_understood_before_a_kind_acts_on_none_of_several(home: str, area: str, text: str):
+def test_a_word_not_understood_before_a_kind_acts_on_nothing(home: str, area: str, text: str):
     plan = said(home, text, area)
     assert not acted_on(plan) and plan.say
 
@@ -225,3 +225,16 @@ def test_set_at_a_number_no_clock_has_is_a_setting(home: str, area: str, text: s
 def test_set_at_an_hour_of_the_clock_asks_what_to(home: str, area: str, text: str):
     plan = said(home, text, area)
     assert not plan.calls and plan.say
+
+
+# ---- "the lamp" in a room with several lights ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "devices"), [
+    ("maple", "bedroom", "turn the lamp on", {"bedside_lamp"}),
+    ("maple", "kitchen", "turn on the light", {"kitchen_ceiling", "kitchen_counter"}),  # "Counter lights" too
+    ("ha", "living_room", "turn on the lamp", {"light_living_room_lamp"}),
+    ("ha", "living_room", "turn on the lights", {"light_living_room_lamp", "light_play_corner"}),
+])
+def test_a_kind_word_in_a_room_means_the_devices_whose_name_has_it(home: str, area: str, text: str,
+                                                                    devices: set[str]):
+    assert acted_on(said(home, text, area)) == devices

@@ -163,8 +163,8 @@ class Matcher:
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Reply(REPLIES["everything_on"], sure=True)  # "on … all" is too little to switch on everything
-        if len(targets.devices) > 1 and _qualifies_a_kind(frame):
-            return unknown_reply(frame)  # "open the left curtain": not every curtain, on a word not understood
+        if targets.devices and _qualifies_a_kind(frame):
+            return unknown_reply(frame)  # "open the big curtain": which, or whether any, is a word not understood
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Reply(targets.ask, sure=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.understanding.frames import Frame
+from agent.replies.grammar import plural
+from agent.understanding.normalize import plain_name
 from agent.understanding.language import language
 from agent.understanding.mentions import WINDOW_COVERINGS, Mention
 from agent.turn.context import TurnContext
@@ -110,7 +112,7 @@ def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)
 
     if area or floor:
-        found = _called(frame, pick(area, floor))
+        found = _called(frame, pick(area, floor), by_name=area is not None)
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
             place = place or ""
@@ -152,11 +154,17 @@ def _after_near(frame: Frame, start: int) -> bool:
     return any(start >= len(words) and frame.tokens[start - len(words):start] == words for words in _NEAR)
 
 
-def _called(frame: Frame, devices: list[Device]) -> list[Device]:
+def _called(frame: Frame, devices: list[Device], by_name: bool = True) -> list[Device]:
     """Of the devices in a place, the one the household calls by the kind word said ("the lamp" is the
-    living room lamp, not every light there); all of them for a plural or where none is called so."""
+    living room lamp, not every light there), else, in a room (`by_name`), those whose name has the word ("the
+    lamp": the bedside lamp, not the ceiling light); all of them for a plural, a floor ("the light on the first
+    floor") or where none is called so."""
     called = {i for m in frame.mentions if m.type == "device" and m.generic and not m.plural for i in m.ids}
-    return [d for d in devices if d.id in called] or devices
+    said = [" ".join(frame.tokens[m.start:m.end]) for m in frame.mentions if m.type == "kind" and not m.plural
+            and by_name]
+    named = [d for d in devices if any(word in plain_name(d.name).split() or plural(word) in plain_name(d.name).split()
+                                       for word in said)]  # "Bedside lamp"; "light" is "Counter lights" too
+    return [d for d in devices if d.id in called] or named or devices
 
 
 def by_class(devices: list[Device], classes: set[str]) -> list[Device]:
