@@ -238,3 +238,48 @@ def test_set_at_an_hour_of_the_clock_asks_what_to(home: str, area: str, text: st
 def test_a_kind_word_in_a_room_means_the_devices_whose_name_has_it(home: str, area: str, text: str,
                                                                     devices: set[str]):
     assert acted_on(said(home, text, area)) == devices
+
+
+# ---- "except …": what is named after it is left out ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "acted", "left"), [
+    ("maple", "bedroom", "turn off the lights except the bedside lamp", {"bedroom_ceiling"}, {"bedside_lamp"}),
+    ("maple", "bedroom", "turn everything off but the fan", {"bedroom_ceiling", "bedside_lamp"}, {"bedroom_fan"}),
+    ("maple", "bedroom", "turn off the lights except the lamp", {"bedroom_ceiling"}, {"bedside_lamp"}),
+    ("ha", "living_room", "lock all the doors except the back door",
+     {"lock_front_door", "lock_side_door", "lock_sliding_doors"}, {"lock_back_door"}),
+    ("ha", "kitchen", "turn off everything in the kitchen apart from the range hood",
+     {"switch_kitchen", "light_kitchen_countertop", "light_kitchen_ceiling", "light_kitchen_cabinets"},
+     {"fan_range_hood"}),
+    ("ha", "living_room", "close the curtains except the left curtain", {"cover_curtain_right"},
+     {"cover_curtain_left"}),
+])
+def test_what_is_named_after_except_is_left_out(home: str, area: str, text: str, acted: set[str], left: set[str]):
+    assert acted_on(said(home, text, area)) == acted
+    assert not acted & left
+
+
+@pytest.mark.parametrize(("home", "area", "text", "left_room"), [
+    ("maple", "bedroom", "turn off all the lights except for the bedroom", "bedroom"),
+    ("maple", "bedroom", "turn off the lights apart from the kitchen", "kitchen"),
+    ("ha", "bedroom", "turn off all the lights other than the kitchen", "kitchen"),
+])
+def test_a_room_left_out_means_the_rest_of_the_house(home: str, area: str, text: str, left_room: str):
+    registry = _registry(home)
+    rooms = {registry.devices[d].area for d in acted_on(said(home, text, area))}
+    assert len(rooms) > 1 and left_room not in rooms
+
+
+def test_a_device_left_out_elsewhere_widens_to_the_house():
+    """"All the lights but the garden lights", said in the bedroom: the house's lights, the garden's kept on."""
+    acted = acted_on(said("maple", "turn off all the lights but not the garden lights", "bedroom"))
+    assert "garden_lights" not in acted and {"kitchen_ceiling", "bedroom_ceiling"} <= acted
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("ha", "living_room", "close the curtains except the left one"),
+    ("maple", "bedroom", "turn off everything except the wobbly one"),
+])
+def test_an_exception_not_understood_acts_on_nothing(home: str, area: str, text: str):
+    plan = said(home, text, area)
+    assert not acted_on(plan) and plan.say

@@ -39,6 +39,8 @@ class Frame:
     """The verb phrase heard ("light up", "kill"): some imply a kind of device."""
     question: bool = False
     mentions: tuple[Mention, ...] = ()
+    excluded: tuple[Mention, ...] = ()
+    """What is named after "except" or "but": left out of the targets ("… except the lamp")."""
     attribute: str | None = None
     """An attribute word heard: brightness, volume, temperature, position, percentage, color."""
     number: float | None = None
@@ -88,7 +90,8 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
         times, timed = [], set()  # "set the thermostat at 18": a set with no value but "at 18" sets 18
     modes = _modes_said(tokens, verb_positions)  # "set the thermostat to heat": a mode, not the kind "heat"
     mentions = find_mentions(tokens, index, skip=verb_positions | timed | modes)
-    used = verb_positions | timed | {i for m in mentions for i in range(m.start, m.end)}
+    mentions, excluded, exception = _exceptions(tokens, mentions)
+    used = verb_positions | timed | exception | {i for m in [*mentions, *excluded] for i in range(m.start, m.end)}
     values = _read_values(tokens, used, verbs["action"])
     scope = _read_scope(tokens, used, verbs["question"])
     if verbs["verb"] in _COMMANDS.house_verbs and not any(m.type != "kind" for m in mentions):
@@ -99,13 +102,33 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     routines = {i for m in mentions if m.type == "routine" for i in range(m.start, m.end)}
     when = _first_when(times) or (_unread_time(tokens, set(unknown) | routines)
                                   if verbs["action"] and not verbs["question"] else None)
-    return Frame(tuple(tokens), mentions=tuple(mentions), **verbs, **values, **scope, when=when,
+    return Frame(tuple(tokens), mentions=tuple(mentions), excluded=tuple(excluded), **verbs, **values, **scope, when=when,
                  unknown=tuple(tokens[i] for i in unknown),
                  unknown_name=any(i > 0 and tokens[i - 1] in _COMMANDS.name_articles for i in unknown))
 
 
 CLOCK_HOURS = 12
 """The hours a time said without its half of the day can be ("at 7"); "at 18" people say as a setting."""
+
+
+def _exceptions(tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], list[Mention], set[int]]:
+    """The mentions before "except" (or "but", "apart from" …) and those after it, and the word's positions;
+    all the mentions, none and none when no such word comes between a command and a name."""
+    for i, words in exception_words(tokens):
+        after = [m for m in mentions if m.start >= i + len(words)]
+        if after:
+            return [m for m in mentions if m.end <= i], after, set(range(i, i + len(words)))
+    return mentions, [], set()
+
+
+def exception_words(tokens: list[str] | tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """Where a word that leaves something out ("except", "apart from") comes after a clause's first word."""
+    found = []
+    for i in range(1, len(tokens)):
+        words = next((w for w in _COMMANDS.exceptions if tuple(tokens[i:i + len(w)]) == w), None)
+        if words:
+            found.append((i, words))
+    return found
 
 
 def _a_setting_not_a_time(tokens: list[str], times: list[When], action: str | None) -> bool:

@@ -74,6 +74,7 @@ class Commands:
     unsplit: tuple[str, ...]
     continuers: frozenset[str]
     negations: tuple[tuple[str, ...], ...]
+    exceptions: tuple[tuple[str, ...], ...]
     references: frozenset[str]
     house_verbs: frozenset[str]
     light_verbs: frozenset[str]

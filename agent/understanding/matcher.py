@@ -17,7 +17,7 @@ from agent.understanding.clauses import inherit, split_with_joiners, with_later_
 from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.conditions import Said, read_condition, split_condition
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
-from agent.understanding.frames import Frame, read_frame
+from agent.understanding.frames import Frame, exception_words, read_frame
 from agent.understanding.language import language
 from agent.understanding.mentions import NameIndex, build_index
 from agent.understanding.normalize import normalize
@@ -163,6 +163,8 @@ class Matcher:
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Reply(REPLIES["everything_on"], sure=True)  # "on … all" is too little to switch on everything
+        if exception_words(frame.tokens) and not frame.excluded:
+            return Reply(REPLIES["not_understood"])  # "… except the left one": what is left out, not understood
         if targets.devices and _qualifies_a_kind(frame):
             return unknown_reply(frame)  # "open the big curtain": which, or whether any, is a word not understood
         if not targets.devices:

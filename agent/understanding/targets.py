@@ -6,7 +6,7 @@ rule here is tested from tables without a broker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent.understanding.frames import Frame
 from agent.replies.grammar import plural
@@ -86,6 +86,57 @@ def implied_kinds(frame: Frame) -> tuple[Kind, ...]:
 
 
 def resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
+    """The devices the clause means, without those it leaves out ("… except the lamp")."""
+    if not frame.excluded:
+        return _resolve(frame, registry, context)
+    placed = bool(frame.of_type("area") or frame.of_type("floor"))
+    if any(m.type in ("area", "floor") for m in frame.excluded) and not placed:
+        frame = replace(frame, house=True)  # "all the lights except the bedroom": the house's
+    targets = _resolve(frame, registry, context)
+    left_out = _left_out(frame, targets.devices, registry)
+    if not left_out and not placed and not frame.house and _named_elsewhere(frame, targets, registry):
+        frame = replace(frame, house=True)  # "all the lights but the garden lights", said in the bedroom
+        targets = _resolve(frame, registry, context)
+        left_out = _left_out(frame, targets.devices, registry)
+    return replace(targets, devices=[d for d in targets.devices if d.id not in left_out])
+
+
+def _named_elsewhere(frame: Frame, targets: Targets, registry: Registry) -> bool:
+    """Whether the exception names a device of the kinds meant that is not among the targets."""
+    kinds = set(targets.kinds) or {d.kind for d in targets.devices}
+    ids = {i for m in frame.excluded if m.type == "device" for i in m.ids}
+    return any(registry.devices[i].kind in kinds for i in ids if i in registry.devices)
+
+
+def _left_out(frame: Frame, devices: list[Device], registry: Registry) -> set[str]:
+    """The devices the clause's exception names; a kind word in the singular, those whose name has it ("except
+    the lamp": the bedside lamp) when some have."""
+    left_out: set[str] = set()
+    for mention in frame.excluded:
+        named = [d for d in devices if _names(mention, d, registry)]
+        if mention.type == "kind" and not mention.plural:
+            word = " ".join(frame.tokens[mention.start:mention.end])
+            named = [d for d in named if _has_word(d, word)] or named
+        left_out |= {d.id for d in named}
+    return left_out
+
+
+def _names(mention: Mention, device: Device, registry: Registry) -> bool:
+    """Whether a mention names the device: by name, by its room or floor, or by its kind (and class)."""
+    if mention.type == "device":
+        return device.id in mention.ids
+    if mention.type == "area":
+        return device.area in mention.ids
+    if mention.type == "floor":
+        return registry.floor_of(device) in mention.ids
+    return mention.type == "kind" and mention.kind is device.kind and _same_class(mention.device_class, device)
+
+
+def _same_class(device_class: str | None, device: Device) -> bool:
+    return by_class([device], {device_class} if device_class else set()) == [device]
+
+
+def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     landmarks = _landmarks(frame)
     named = [m for m in frame.mentions if m.type == "device" and not m.generic and m not in landmarks]
     kinds = implied_kinds(frame)
@@ -162,9 +213,14 @@ def _called(frame: Frame, devices: list[Device], by_name: bool = True) -> list[D
     called = {i for m in frame.mentions if m.type == "device" and m.generic and not m.plural for i in m.ids}
     said = [" ".join(frame.tokens[m.start:m.end]) for m in frame.mentions if m.type == "kind" and not m.plural
             and by_name]
-    named = [d for d in devices if any(word in plain_name(d.name).split() or plural(word) in plain_name(d.name).split()
-                                       for word in said)]  # "Bedside lamp"; "light" is "Counter lights" too
+    named = [d for d in devices if any(_has_word(d, word) for word in said)]
     return [d for d in devices if d.id in called] or named or devices
+
+
+def _has_word(device: Device, word: str) -> bool:
+    """Whether the device's name has the word, or its plural: "Bedside lamp"; "light" is "Counter lights" too."""
+    words = plain_name(device.name).split()
+    return word in words or plural(word) in words
 
 
 def by_class(devices: list[Device], classes: set[str]) -> list[Device]:
