@@ -283,3 +283,21 @@ def test_a_device_left_out_elsewhere_widens_to_the_house():
 def test_an_exception_not_understood_acts_on_nothing(home: str, area: str, text: str):
     plan = said(home, text, area)
     assert not acted_on(plan) and plan.say
+
+
+# ---- "… too", "do the same in …": the last command again, on the same kind elsewhere --------------------------------
+
+@pytest.mark.parametrize(("home", "area", "first", "then", "room"), [
+    ("maple", "bedroom", "turn off the lights", "and the office too", "office"),
+    ("maple", "bedroom", "turn off the lights", "do the same in the kitchen", "kitchen"),
+    ("ha", "bedroom", "turn on the lights", "the kitchen too", "kitchen"),
+    ("ha", "bedroom", "turn on the lights", "do the same in the garage", "garage"),
+])
+def test_a_place_said_again_repeats_the_command_on_the_same_kind(home: str, area: str, first: str, then: str,
+                                                                 room: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    conversation = context(area)
+    assistant.turn(first, conversation)
+    plan = assistant.turn(then, conversation).plan
+    devices = [registry.devices[d] for d in acted_on(plan)]
+    assert devices and {d.area for d in devices} == {room} and {d.kind for d in devices} == {Kind.LIGHT}

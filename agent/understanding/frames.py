@@ -168,7 +168,8 @@ def _unread_time(tokens: list[str], unread: set[int]) -> When | None:
 
 def _read_verbs(tokens: list[str], protected: set[int]) -> tuple[dict[str, Any], set[int]]:
     """The clause's action and verb, and whether it is a question; with the token positions used."""
-    question = bool(tokens) and ((tokens[0] in WORDS.questions.starts and not _is_command_question(tokens))
+    repeat = any(tokens[:len(words.split())] == words.split() for words in _VALUES.also)  # "do the same in …"
+    question = bool(tokens) and not repeat and ((tokens[0] in WORDS.questions.starts and not _is_command_question(tokens))
                                  or (WORDS.questions.stray_question.starts(tokens) and not sets_a_value(tokens)))
     action, verb, positions = _verb(tokens, protected)
     split = _COMMANDS.leading_split.get(tokens[0]) if tokens else None
@@ -255,7 +256,10 @@ def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[
     _read_mode(tokens, used, values)
     _read_speed(tokens, used, values)
     text = f" {' '.join(tokens[i] for i in range(len(tokens)) if i not in used)} "
-    values["too"] = any(f" {phrase} " in text for phrase in _VALUES.also)
+    also = [phrase for phrase in _VALUES.also if f" {phrase} " in text]
+    values["too"] = bool(also)
+    for phrase in also:
+        _mark(tokens, phrase, used)
     _read_colors(tokens, used, action, values)
     _read_feelings(tokens, used, values)
     return values

@@ -140,6 +140,9 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     landmarks = _landmarks(frame)
     named = [m for m in frame.mentions if m.type == "device" and not m.generic and m not in landmarks]
     kinds = implied_kinds(frame)
+    if frame.too and not kinds and not named:  # "the office too" after "turn off the lights": the office's lights
+        kinds = tuple(dict.fromkeys(registry.devices[i].kind for i in context.conversation.last_devices
+                                    if i in registry.devices))
     area = _first(frame, "area") or next((registry.devices[i].area for m in landmarks for i in m.ids
                                           if i in registry.devices), None)
     floor = _first(frame, "floor")
