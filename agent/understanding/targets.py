@@ -139,10 +139,7 @@ def _same_class(device_class: str | None, device: Device) -> bool:
 def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     landmarks = _landmarks(frame)
     named = [m for m in frame.mentions if m.type == "device" and not m.generic and m not in landmarks]
-    kinds = implied_kinds(frame)
-    if frame.too and not kinds and not named:  # "the office too" after "turn off the lights": the office's lights
-        kinds = tuple(dict.fromkeys(registry.devices[i].kind for i in context.conversation.last_devices
-                                    if i in registry.devices))
+    kinds = implied_kinds(frame) or (_kinds_repeated(registry, context) if frame.too and not named else ())
     area = _first(frame, "area") or next((registry.devices[i].area for m in landmarks for i in m.ids
                                           if i in registry.devices), None)
     floor = _first(frame, "floor")
@@ -189,6 +186,12 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     return Targets([], kinds, ask=REPLIES["which_kind"].format(kind=_kind_word(frame, kinds)) if anywhere else None)
 
 
+
+
+def _kinds_repeated(registry: Registry, context: TurnContext) -> tuple[Kind, ...]:
+    """The kinds the last turn changed: "the office too" after "turn off the lights" is the office's lights."""
+    return tuple(dict.fromkeys(registry.devices[i].kind for i in context.conversation.last_devices
+                               if i in registry.devices))
 
 
 def _landmarks(frame: Frame) -> list[Mention]:
