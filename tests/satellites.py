@@ -28,10 +28,19 @@ BLOCK = 1024
 """Samples the microphone gives at a time: 64 ms at 16 kHz."""
 
 
+_GIVEN: set[int] = set()
+"""Ports handed out in this process: a port let go can be given again at once, and two satellites on one port
+are one satellite answering for two rooms."""
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        if port not in _GIVEN:
+            _GIVEN.add(port)
+            return port
 
 
 def program() -> list[str]:
