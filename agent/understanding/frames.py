@@ -285,18 +285,15 @@ def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, An
 def _modes_said(tokens: list[str], verb_positions: set[int]) -> set[int]:
     """Where a climate mode is said as a setting ("to heat", "fan mode"); after the verb's own particle
     ("switch on heating") the word names the device."""
-    cues = _VALUES.mode_cues
-    return {i for i, token in enumerate(tokens) if token in MODE_WORDS
-            and ((i > 0 and tokens[i - 1] in cues.before and i - 1 not in verb_positions)
-                 or (i + 1 < len(tokens) and tokens[i + 1] in cues.after))}
+    return {i for i, token in enumerate(tokens)
+            if token in MODE_WORDS and _VALUES.mode_cues.cue(tokens, i, not_before=verb_positions)}
 
 
 def _read_mode(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
     cues = _VALUES.mode_cues
     for i, token in enumerate(tokens):
         mode = MODE_WORDS.get(token)
-        said_as_setting = (i > 0 and tokens[i - 1] in cues.before) or (i + 1 < len(tokens) and tokens[i + 1] in cues.after)
-        if mode is not None and i not in used and said_as_setting:
+        if mode is not None and i not in used and cues.cue(tokens, i):
             values["mode"] = mode
             used.add(i)
             used.update(j for j in (i + 1,) if j < len(tokens) and tokens[j] in cues.after)
@@ -305,10 +302,8 @@ def _read_mode(tokens: list[str], used: set[int], values: dict[str, Any]) -> Non
 
 def _read_speed(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
     """"On high", "to low", "medium speed": a fan speed by its name, as a percentage."""
-    cues = _VALUES.speed_cues
     for i, token in enumerate(tokens):
-        said_as_setting = (i > 0 and tokens[i - 1] in cues.before) or (i + 1 < len(tokens) and tokens[i + 1] in cues.after)
-        if token in _VALUES.speeds and i not in used and said_as_setting and values.get("number") is None \
+        if token in _VALUES.speeds and i not in used and _VALUES.speed_cues.cue(tokens, i) and values.get("number") is None \
                 and values.get("attribute") in (None, "percentage"):  # "the volume to low" is no speed
             values.update(number=_VALUES.speeds[token], unit="percent", attribute="percentage")
             used.add(i)

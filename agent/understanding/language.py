@@ -135,8 +135,16 @@ class StrayQuestion:
 
 @dataclass(frozen=True)
 class ModeCues:
+    """Words beside a mode or a speed that make it a setting: one of `before` right before it ("on eco",
+    "to low"), or of `after` right after it ("auto mode", "medium speed")."""
+
     before: frozenset[str]
     after: frozenset[str]
+
+    def cue(self, tokens: list[str], i: int, not_before: set[int] | frozenset[int] = frozenset()) -> bool:
+        """Whether the word at `i` is said as a setting; a word at a position in `not_before` cues nothing."""
+        return (i > 0 and tokens[i - 1] in self.before and i - 1 not in not_before) \
+            or (i + 1 < len(tokens) and tokens[i + 1] in self.after)
 
 
 @dataclass(frozen=True)
