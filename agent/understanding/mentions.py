@@ -126,7 +126,7 @@ def _add_kind_variants(index: NameIndex, registry: Registry) -> None:
         if device.kind in READ_ONLY_KINDS:
             continue
         words = [w for w, meaning in WORDS.kinds.items() if meaning.kind is device.kind and " " not in w
-                 and _same_class(meaning.device_class, device.device_class)]
+                 and same_class(meaning.device_class, device.device_class)]
         for name in (device.name, *device.aliases):
             said = plain_name(name).split()
             if len(said) > 1 and any(e.type in ("area", "floor") for e in index.phrases.get(" ".join(said[:-1]), [])):
@@ -151,7 +151,7 @@ def _variants(name: list[str], kind_words: list[str]) -> list[str]:
     return found
 
 
-def _same_class(word_class: str | None, device_class: str | None) -> bool:
+def same_class(word_class: str | None, device_class: str | None) -> bool:
     return word_class is None or word_class == device_class or \
         (word_class in WINDOW_COVERINGS and (device_class is None or device_class in WINDOW_COVERINGS))
 

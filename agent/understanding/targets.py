@@ -12,7 +12,7 @@ from agent.understanding.frames import Frame
 from agent.replies.grammar import plural
 from agent.understanding.normalize import plain_name
 from agent.understanding.language import language
-from agent.understanding.mentions import WINDOW_COVERINGS, Mention
+from agent.understanding.mentions import WINDOW_COVERINGS, Mention, same_class
 from agent.turn.context import TurnContext
 from devices.model import READ_ONLY_KINDS, Device, Kind
 from devices.registry import Registry
@@ -129,11 +129,7 @@ def _names(mention: Mention, device: Device, registry: Registry) -> bool:
         return device.area in mention.ids
     if mention.type == "floor":
         return registry.floor_of(device) in mention.ids
-    return mention.type == "kind" and mention.kind is device.kind and _same_class(mention.device_class, device)
-
-
-def _same_class(device_class: str | None, device: Device) -> bool:
-    return by_class([device], {device_class} if device_class else set()) == [device]
+    return mention.type == "kind" and mention.kind is device.kind and same_class(mention.device_class, device.device_class)
 
 
 def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
