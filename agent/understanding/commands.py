@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.replies.grammar import conjugate, join_words
-from agent.replies.wording import display_name, plural_name
+from agent.replies.grammar import conjugate
+from agent.replies.wording import name_list, plural_name
 from agent.turn.plan import Adjust, MediaControl, SetState, ToolCall
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
@@ -232,7 +232,7 @@ def _cannot(devices: list[Device], action: str | None) -> Reply:
 
 def names(devices: list[Device]) -> str:
     """Up to three device names as said in a sentence: "kitchen spotlights and desk lamp"."""
-    return join_words([display_name(d) for d in devices[:3]])
+    return name_list(devices[:3])
 
 
 def _are(devices: list[Device]) -> str:
