@@ -301,3 +301,26 @@ def test_a_place_said_again_repeats_the_command_on_the_same_kind(home: str, area
     plan = assistant.turn(then, conversation).plan
     devices = [registry.devices[d] for d in acted_on(plan)]
     assert devices and {d.area for d in devices} == {room} and {d.kind for d in devices} == {Kind.LIGHT}
+
+
+# ---- "whole", "every", "each": a word for all needs what it covers -------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn off the whole way"),  # "the hallway", misheard
+    ("ha", "switch off the entire thing"),
+    ("ha", "turn on each one"),
+])
+def test_an_all_word_with_nothing_after_it_to_cover_acts_on_nothing(home: str, text: str):
+    assert not acted_on(said(home, text))
+
+
+@pytest.mark.parametrize(("home", "text", "kind"), [
+    ("maple", "turn off each of the lamps", Kind.LIGHT),
+    ("ha", "switch off every single light", Kind.LIGHT),
+    ("ha", "turn off the entire house", None),
+])
+def test_an_all_word_covers_the_kind_or_the_house_after_it(home: str, text: str, kind: Kind | None):
+    registry = _registry(home)
+    devices = [registry.devices[d] for d in acted_on(said(home, text))]
+    assert len({d.area for d in devices}) > 2
+    assert kind is None or {d.kind for d in devices} == {kind}

@@ -344,11 +344,17 @@ def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) ->
 def _read_scope(tokens: list[str], used: set[int], question: bool) -> dict[str, Any]:
     text = f" {' '.join(tokens)} "
     here = any(f" {w} " in text for w in _SCOPE.here)
-    every = any(t in _SCOPE.all and (t in _SCOPE.standalone_all or i + 1 < len(tokens))
+    every = any(t in _SCOPE.all and (t in _SCOPE.standalone_all or _covers_something(tokens[i + 1:]))
                 and (t not in _SCOPE.needs_kind or question or tokens[i + 1] in WORDS.kinds)
                 for i, t in enumerate(tokens))
     return {"here": here, "house": any(f" {w} " in text for w in _SCOPE.house), "every": every,
             "reference": any(t in _COMMANDS.references for i, t in enumerate(tokens) if i not in used) and not here}
+
+
+def _covers_something(after: list[str]) -> bool:
+    """What an "all" word that is not one on its own ("whole", "every") needs after it: a kind, the house or a
+    word that may name something. "Turn off the whole way" (a hallway misheard) is not the whole house."""
+    return any(t in WORDS.kinds or t in _SCOPE.house or _is_content(t) for t in after)
 
 
 def _mark(tokens: list[str], phrase: str, used: set[int]) -> None:
