@@ -39,6 +39,7 @@ MAY_GO_ON = [
     (MAPLE_NAMES, MAPLE_ROOMS, "turn on the kitchen", True),
     (MAPLE_NAMES, MAPLE_ROOMS, "Turn on the kitchen light.", False),
     (MAPLE_NAMES, MAPLE_ROOMS, "turn off the lights in the office", False),  # after a place word it ends the phrase
+    (MAPLE_NAMES, MAPLE_ROOMS, "Turn off in the office.", True),  # … unless no thing came before the place word
     (MAPLE_NAMES, MAPLE_ROOMS, "what's the temperature in the living room", False),
     (MAPLE_NAMES, MAPLE_ROOMS, "lock the back door", False),  # "back door lock" is the same thing's other name
     (MAPLE_NAMES, MAPLE_ROOMS, "set the heating to 22 degrees", False),
@@ -50,6 +51,7 @@ MAY_GO_ON = [
     (COTTAGE_NAMES, COTTAGE_ROOMS, "turn the volume up by 4", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio light", False),
+    (COTTAGE_NAMES, COTTAGE_ROOMS, "switch off from the den", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "is the porch light on", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "dim the sofa lamp to", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "turn the lights off in the snug", False),

@@ -3,7 +3,8 @@
 Data (`turn_taking.toml`, beside this module): last words that leave a command open ("turn on
 the", "set the heating to"); and, per household, the names that may be the start of longer
 ones ("turn off the living room" … "lamp"), and a room's name ("the bedroom" … "fan"), unless a
-place word comes before them ("the lights in the office" is finished).
+place word after a thing comes before them ("the lights in the office" is finished, "turn off in
+the office" is not).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class TurnTaking:
     place_before: frozenset[str]
     articles: frozenset[str]
     """Words skipped between a place word and a room's name ("in the office")."""
+    verb_particles: frozenset[str]
+    """Words ending a verb ("turn off"), skipped with articles when looking for the thing before a place word."""
     openings: frozenset[str] = frozenset()
     """Word sequences a longer name of the household begins with ("living room" of "living room lamp")."""
     rooms: frozenset[str] = frozenset()
@@ -41,7 +44,7 @@ class TurnTaking:
             said = [" ".join(words_of(name)) for name in names]
             openings |= {" ".join(words[:n]) for words in map(str.split, said) for n in range(1, len(words))} - set(said)
         return TurnTaking(self.open_endings, self.sound_alike_endings, self.place_before, self.articles,
-                          frozenset(openings), frozenset(" ".join(words_of(room)) for room in rooms))
+                          self.verb_particles, frozenset(openings), frozenset(" ".join(words_of(room)) for room in rooms))
 
     def may_go_on(self, text: str) -> bool:
         """Whether the words may be the start of a longer command ("turn on the", "turn off the living room")."""
@@ -54,14 +57,15 @@ class TurnTaking:
             return True
         for n in range(1, min(4, len(words)) + 1):
             tail = " ".join(words[-n:])
-            if (tail in self.openings or tail in self.rooms) and self._word_before(words, n) not in self.place_before:
+            if (tail in self.openings or tail in self.rooms) and not self._ends_phrase(words[:-n]):
                 return True
         return False
 
-    def _word_before(self, words: list[str], n: int) -> str:
-        """The word before the last `n`, skipping an article: "in" of "lights in the office"."""
-        before = [word for word in words[:-n] if word not in self.articles]
-        return before[-1] if before else ""
+    def _ends_phrase(self, before: list[str]) -> bool:
+        """Whether a place word after a thing comes before a name: "in" of "turn the lights off in the office",
+        not of "turn off in the office", where only the verb came before it."""
+        said = [word for word in before if word not in self.articles and word not in self.verb_particles]
+        return len(said) >= 3 and said[-1] in self.place_before
 
 
 def words_of(text: str) -> list[str]:
@@ -72,6 +76,6 @@ def words_of(text: str) -> list[str]:
 def packaged_turn_taking() -> TurnTaking:
     data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
     return TurnTaking(frozenset(data["open_endings"]), frozenset(data["sound_alike_endings"]),
-                      frozenset(data["place_before"]), frozenset(data["articles"]))
+                      frozenset(data["place_before"]), frozenset(data["articles"]), frozenset(data["verb_particles"]))
 
 
