@@ -307,6 +307,7 @@ def test_a_place_said_again_repeats_the_command_on_the_same_kind(home: str, area
 
 @pytest.mark.parametrize(("home", "text"), [
     ("maple", "turn off the whole way"),  # "the hallway", misheard
+    ("maple", "turn off me all way"),  # so too: "way" is not a word commands are made of
     ("ha", "switch off the entire thing"),
     ("ha", "turn on each one"),
 ])
