@@ -20,7 +20,10 @@ from agent.turn.context import TurnContext
 from agent.voice.audio import SAMPLE_RATE, read_wav
 from agent.voice.listen import SileroVad
 from agent.voice.live import SILENCE_SECONDS, LiveLoop, VoiceSession
-from agent.voice.pipeline import VoicePipeline
+from agent.turn.plan import Plan, SetState
+from agent.voice.pipeline import LastWord, Understood, VoicePipeline
+from agent.voice.stt import Transcript
+from agent.voice.turn_end import is_complete, spoken_share
 from agent.voice.turn_taking import packaged_turn_taking
 
 MAPLE_NAMES = [["Living room", "lounge"], ["Living room lamp"], ["Back door", "back door lock"], ["Kitchen"],
@@ -140,15 +143,26 @@ def test_a_pause_mid_command_is_not_the_end_of_the_turn(tmp_path: Path, maple_ap
     assert words(second)[-1] in words(result.text), f"acted on {result.text!r}"
 
 
-@pytest.mark.parametrize(("last_word", "complete"), [(None, True), (0.9, True), (0.05, False)])
-def test_a_complete_command_ends_the_turn_only_when_its_last_word_was_heard(last_word: float | None,
-                                                                           complete: bool):
-    from agent.turn.plan import Plan, SetState
-    from agent.voice.pipeline import Understood
-    from agent.voice.stt import Transcript
-    from agent.voice.turn_end import is_complete
-
+@pytest.mark.parametrize(("last_word", "complete"), [
+    (None, True),
+    (LastWord(0.9, spoken=0.9), True),
+    (LastWord(0.1, spoken=0.6), True),  # a word Whisper doubts, but said: "… bedroom fan", that it hears as "fire"
+    (LastWord(0.9, spoken=0.17), False),  # a word where the speaker was quiet: Whisper's own ending of words cut short
+    (LastWord(0.005, spoken=0.9), False),  # a word the decoder does not bear out: a half-said command misheard
+])
+def test_a_complete_command_ends_the_turn_only_when_its_last_word_was_said(last_word: LastWord | None,
+                                                                          complete: bool):
     said = "Turn on the lights."  # what Whisper makes of "turn on the …" cut short, as often as not
     plan = Plan([SetState(("kitchen_ceiling",), {"state": "on"})], confidence=1.0, path="matcher")
     understood = Understood(Transcript(said, [said]), plan, last_word=last_word)
     assert is_complete(understood, packaged_turn_taking().for_household(MAPLE_NAMES, MAPLE_ROOMS)) is complete
+
+
+@pytest.mark.parametrize(("speech", "start", "end", "share"), [
+    ([0, 1, 1, 1, 0, 0], 0.032, 0.128, 1.0),
+    ([0, 1, 1, 1, 0, 0], 0.064, 0.192, 0.5),  # the word runs on into the quiet after it
+    ([1, 1, 0, 0, 0, 0], 0.1, 0.11, 0.0),  # shorter than a window: the window it begins in
+    ([], 0.0, 1.0, 0.0),
+])
+def test_the_share_of_a_words_time_that_was_speech(speech: list[int], start: float, end: float, share: float):
+    assert spoken_share(np.array(speech, bool), start, end) == pytest.approx(share)

@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     evaluate.set_defaults(handler=cmd_eval)
 
     bench = commands.add_parser("bench", help="run benchmarks and print a table (and JSON)")
-    bench.add_argument("--only", nargs="+", metavar="NAME", help="mqtt, matcher, schedule, llm, e2e, soak, scheduler, web, wyoming")
+    bench.add_argument("--only", nargs="+", metavar="NAME", help="mqtt, matcher, schedule, llm, e2e, soak, scheduler, web, wyoming, pauses")
     bench.add_argument("--json", dest="json_out", help="write the results here")
     bench.set_defaults(handler=cmd_bench)
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agent.turn.context import TurnContext, TurnResult
+from agent.voice.audio import SAMPLE_RATE
 from agent.voice.listen import AudioInput, AudioOutput, Microphone, SileroVad, Speaker, VoiceActivity, WakeWordDetector
-from agent.voice.pipeline import Host, SpokenTurn, Understood, VoicePipeline
-from agent.voice.turn_end import QuietWatch, SpeculativeEnd, is_complete
+from agent.voice.pipeline import Host, LastWord, SpokenTurn, Understood, VoicePipeline
+from agent.voice.turn_end import QuietWatch, SpeculativeEnd, is_complete, spoken_share
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class VoiceSession:
     def new_utterance(self) -> SpeculativeEnd:
         self.utterance = SpeculativeEnd(
             self._vad, silence_seconds=self._silence, max_seconds=self.pipeline.settings.max_utterance_seconds,
-            speculate=self._speculate, complete=self._complete, early_seconds=self._early)
+            speculate=self._speculate, complete=self.complete, early_seconds=self._early)
         self.last_result = None
         return self.utterance
 
@@ -76,18 +77,23 @@ class VoiceSession:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _speculate(self, audio: np.ndarray) -> Future[Understood]:
-        return self._executor.submit(self._read, audio)
+    def _speculate(self, audio: np.ndarray, speech: np.ndarray) -> Future[Understood]:
+        return self._executor.submit(self.read, audio, speech)
 
-    def _read(self, audio: np.ndarray) -> Understood:
-        """The utterance so far, understood; for a complete command, how surely its last word was said."""
+    def read(self, audio: np.ndarray, speech: np.ndarray) -> Understood:
+        """The utterance so far, understood; for a complete command, how much of its last word was speech
+        (`speech`: which voice activity windows of `audio` were)."""
         understood = self.pipeline.understand(audio, self.context)
-        if self._complete(understood):
+        if self.complete(understood):
             transcript = understood.transcript
-            understood.last_word = self.pipeline.transcriber.last_word_probability(transcript, transcript.text)
+            heard = self.pipeline.transcriber.last_word(transcript, transcript.text)
+            if heard is not None:
+                probability, start, end = heard
+                understood.last_word = LastWord(probability, spoken_share(speech, start, end))
+            log.debug("read %r after %.2f s: %s", transcript.text, audio.size / SAMPLE_RATE, understood.last_word)
         return understood
 
-    def _complete(self, understood: Understood) -> bool:
+    def complete(self, understood: Understood) -> bool:
         return is_complete(understood, self.pipeline.vocabulary.turn_taking)
 
 

@@ -64,6 +64,16 @@ QUIET_VOLUME = 0.5
 """Replies in quiet hours are played at this fraction of the normal volume."""
 
 
+@dataclass(frozen=True)
+class LastWord:
+    """A reading's last word as the audio bears it out."""
+
+    probability: float
+    """Its least likely token, forced through the decoder (`Transcriber.last_word`)."""
+    spoken: float
+    """The share of its stretch of the audio in which the voice activity detector heard speech."""
+
+
 @dataclass
 class Understood:
     """One utterance heard and read; nothing done yet."""
@@ -72,8 +82,8 @@ class Understood:
     """Whisper's hypotheses, the reading to act on first (`text`); empty when nothing was said."""
     plan: Plan
     """What the skills' sentences or the matcher make of that reading (never the LLM)."""
-    last_word: float | None = None
-    """How likely the reading's last word is in the audio (`Transcriber.last_word_probability`), when asked."""
+    last_word: LastWord | None = None
+    """How the reading's last word was heard, when asked (by the live loop, of a complete command)."""
 
 
 @dataclass

@@ -85,9 +85,9 @@ class Transcriber(ABC):
         better; comparable only within one call); None when this engine cannot tell."""
         return None
 
-    def last_word_probability(self, transcript: Transcript, text: str) -> float | None:
-        """How likely the last word of `text` is in the audio of `transcript` (0-1); None when this engine
-        cannot tell."""
+    def last_word(self, transcript: Transcript, text: str) -> tuple[float, float, float] | None:
+        """How likely the last word of `text` is in the audio of `transcript` (0-1), and where it lies (start
+        and end, seconds); None when this engine cannot tell."""
         return None
 
 
@@ -184,18 +184,21 @@ class WhisperTranscriber(Transcriber):
         if transcript.heard is None or not texts:
             return None
         aligned = self._aligned(transcript, texts)
-        return [float(np.log(np.maximum(probabilities, 1e-12)).sum()) for _, probabilities in aligned]
+        return [float(np.log(np.maximum(probabilities, 1e-12)).sum()) for _, probabilities, _ in aligned]
 
-    def last_word_probability(self, transcript: Transcript, text: str) -> float | None:
-        """The least likely token of the last word of `text`, forced through the decoder as in `score`.
+    def last_word(self, transcript: Transcript, text: str) -> tuple[float, float, float] | None:
+        """The last word of `text` forced through the decoder as in `score`: its least likely token's probability,
+        and the stretch of the audio the cross-attention puts it in (CTranslate2's `align`, the pass
+        faster-whisper's word timestamps use).
 
         Whisper finishes a command cut short with words of its own ("turn on the" is heard as
-        "Turn on the lights.", "dim the floor lamp to" as "Dim the floor lamp 2."): on espeak-ng's
-        speech such a word scored 0.0-0.15, words said 0.2-1.0.
+        "Turn on the lights."): such a word lies over the quiet after the last word said, though its
+        probability may be high; a word said can score as low as 0.0001 (a "fan" Whisper would
+        rather hear as "fire").
         """
         if transcript.heard is None or not text.strip():
             return None
-        tokens, probabilities = self._aligned(transcript, [text])[0]
+        (tokens, probabilities, starts), = self._aligned(transcript, [text])
         _, tokenizer = self._loaded()
         pieces = [tokenizer.decode([token]) for token in tokens]
         last = len(pieces) - 1
@@ -204,10 +207,11 @@ class WhisperTranscriber(Transcriber):
         first = last
         while first > 0 and not pieces[first].startswith(" "):
             first -= 1
-        return float(min(probabilities[first : last + 1]))
+        return float(min(probabilities[first : last + 1])), starts[first], starts[last + 1]
 
-    def _aligned(self, transcript: Transcript, texts: list[str]) -> list[tuple[list[int], list[float]]]:
-        """Each text's tokens and their probabilities over the audio `transcript` encoded (`transcript.heard`)."""
+    def _aligned(self, transcript: Transcript, texts: list[str]) -> list[tuple[list[int], list[float], list[float]]]:
+        """Each text's tokens, their probabilities over the audio `transcript` encoded (`transcript.heard`), and
+        the second each token starts at (one more: the end of the text)."""
         import ctranslate2
 
         encoded, frames = transcript.heard
@@ -215,7 +219,8 @@ class WhisperTranscriber(Transcriber):
         batch = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
         results = model.model.align(batch, list(tokenizer.sot_sequence), tokens, [frames] * len(texts))
-        return [(ids, list(result.text_token_probs)) for ids, result in zip(tokens, results, strict=True)]
+        return [(ids, list(result.text_token_probs), _token_starts(result.alignments, len(ids) + 1, model))
+                for ids, result in zip(tokens, results, strict=True)]
 
     def _loaded(self) -> tuple[WhisperModel, Tokenizer]:
         with self._lock:
@@ -274,6 +279,16 @@ class WhisperTranscriber(Transcriber):
             without_timestamps=True,
         )
         return " ".join(segment.text.strip() for segment in segments).strip()
+
+
+def _token_starts(alignments: list[tuple[int, int]], count: int, model: WhisperModel) -> list[float]:
+    """The second each of `count` tokens starts at, from an alignment path of (token, encoder frame) pairs:
+    the first frame of each token on the path (as faster-whisper's `find_alignment` reads it)."""
+    starts: dict[int, float] = {}
+    for token, frame in alignments:
+        starts.setdefault(token, frame / model.tokens_per_second)
+    path_end = max(starts.values(), default=0.0)
+    return [starts.get(token, path_end) for token in range(count)]
 
 
 def said_once(text: str) -> str:

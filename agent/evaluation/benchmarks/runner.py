@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 #: Benchmark name -> module in agent.evaluation.benchmarks whose `run(settings)` or `run()` returns keys.
 BENCHMARKS = {"mqtt": "mqtt", "matcher": "matcher", "schedule": "schedule", "llm": "llm", "e2e": "voice",
-              "soak": "soak", "scheduler": "scheduler", "web": "web", "wyoming": "wyoming"}
+              "soak": "soak", "scheduler": "scheduler", "web": "web", "wyoming": "wyoming", "pauses": "pauses"}
 
 
 def run_benchmarks(only: list[str] | None, settings: Settings) -> dict[str, Any]:
