@@ -22,7 +22,7 @@ from agent.evaluation.benchmarks import voice as voice_bench
 from agent.evaluation.benchmarks.voice import espeak_wav, trimmed
 from agent.cli.voice import show_exchange
 from agent.config import Settings
-from agent.voice.listen import NO_MICROPHONE, ArrayInput, SileroVad
+from agent.voice.listen import NO_MICROPHONE, VAD_WINDOW, ArrayInput, SileroVad
 from agent.turn.plan import GetState, Plan, SetState, tool_call
 from agent.voice.stt import Transcriber, Transcript, said_once
 from agent.voice.tts import Synthesizer
@@ -400,17 +400,19 @@ QUIET = np.zeros(2 * SAMPLE_RATE, np.float32)
 
 def test_a_complete_command_ends_the_utterance_before_the_silence_tail():
     guesses: list[int] = []
-    end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("lights on"),
-                         complete=lambda understood: True, early_seconds=0.2)
+    windows: list[np.ndarray] = []
+    end = SpeculativeEnd(Loud(), speculate=lambda audio, speech: guesses.append(audio.size) or windows.append(speech)
+                         or _done("lights on"), complete=lambda understood: True, early_seconds=0.2)
     _feed(end, np.concatenate([SPEECH, QUIET]))
     assert end.reason == "complete" and len(guesses) == 1
+    assert windows[0].size * VAD_WINDOW == guesses[0] and windows[0].any() and not windows[0][-1]  # one flag a window
     assert 1.2 <= end.audio.size / SAMPLE_RATE < 1.0 + end.silence_seconds
     understood = end.understood()
     assert understood is not None and understood.transcript.text == "lights on"
 
 
 def test_an_incomplete_reading_waits_for_the_tail_and_the_utterance_is_read_again():
-    end = SpeculativeEnd(Loud(), speculate=lambda audio: _done("turn on the"), complete=lambda understood: False)
+    end = SpeculativeEnd(Loud(), speculate=lambda audio, speech: _done("turn on the"), complete=lambda understood: False)
     _feed(end, np.concatenate([SPEECH, QUIET]))
     assert end.reason == "silence" and end.partials == 1
     assert end.understood() is None
@@ -418,7 +420,7 @@ def test_an_incomplete_reading_waits_for_the_tail_and_the_utterance_is_read_agai
 
 def test_a_guess_is_dropped_when_the_speaker_goes_on():
     guesses: list[int] = []
-    end = SpeculativeEnd(Loud(), speculate=lambda audio: guesses.append(audio.size) or _done("turn on"),
+    end = SpeculativeEnd(Loud(), speculate=lambda audio, speech: guesses.append(audio.size) or _done("turn on"),
                          complete=lambda understood: False)
     pause = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
     _feed(end, np.concatenate([SPEECH, pause, SPEECH, QUIET]))
