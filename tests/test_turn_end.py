@@ -15,9 +15,10 @@ from helpers import MAPLE_HOME, MORNING, NEEDS_SHARED
 from agent.app import App
 from agent.config import Settings
 from agent.evaluation.audio import words
-from agent.evaluation.benchmarks.voice import Paced, espeak_wav, trimmed
+from agent.evaluation.benchmarks.pauses import paused_speech
+from agent.evaluation.benchmarks.voice import Paced
 from agent.turn.context import TurnContext
-from agent.voice.audio import SAMPLE_RATE, read_wav
+from agent.voice.audio import SAMPLE_RATE
 from agent.voice.listen import SileroVad
 from agent.voice.live import SILENCE_SECONDS, LiveLoop, VoiceSession
 from agent.turn.plan import Plan, SetState
@@ -83,13 +84,6 @@ PAUSED = [
 """Commands to the Maple House with a pause (seconds) where people pause: before the thing or the value.
 Each is heard with its last word (the turn covers it); Whisper's own slips on espeak-ng's speech are left out
 (it drops "fan" after "turn on the bedroom …" in the recording too, and hears "blinds" as "gliders")."""
-
-
-def paused_speech(first: str, second: str, pause: float, folder: Path) -> np.ndarray:
-    """espeak-ng's speech of the whole command, as one sentence, with `pause` seconds of silence between the
-    halves (SSML's break: the words keep the sound they have in the sentence); sox makes it 16 kHz."""
-    said = f"{first} <break time='{round(pause * 1000)}ms'/> {second}"
-    return trimmed(read_wav(espeak_wav(said, folder / "paused.wav", rate=SAMPLE_RATE, markup=True)))
 
 
 @pytest.fixture(scope="module")

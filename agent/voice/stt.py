@@ -219,7 +219,7 @@ class WhisperTranscriber(Transcriber):
         batch = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
         results = model.model.align(batch, list(tokenizer.sot_sequence), tokens, [frames] * len(texts))
-        return [(ids, list(result.text_token_probs), _token_starts(result.alignments, len(ids) + 1, model))
+        return [(ids, list(result.text_token_probs), _token_starts(result.alignments, len(ids) + 1, model.tokens_per_second))
                 for ids, result in zip(tokens, results, strict=True)]
 
     def _loaded(self) -> tuple[WhisperModel, Tokenizer]:
@@ -281,12 +281,12 @@ class WhisperTranscriber(Transcriber):
         return " ".join(segment.text.strip() for segment in segments).strip()
 
 
-def _token_starts(alignments: list[tuple[int, int]], count: int, model: WhisperModel) -> list[float]:
+def _token_starts(alignments: list[tuple[int, int]], count: int, frames_per_second: float) -> list[float]:
     """The second each of `count` tokens starts at, from an alignment path of (token, encoder frame) pairs:
     the first frame of each token on the path (as faster-whisper's `find_alignment` reads it)."""
     starts: dict[int, float] = {}
     for token, frame in alignments:
-        starts.setdefault(token, frame / model.tokens_per_second)
+        starts.setdefault(token, frame / frames_per_second)
     path_end = max(starts.values(), default=0.0)
     return [starts.get(token, path_end) for token in range(count)]
 

@@ -75,10 +75,10 @@ def run() -> dict[str, Any]:
 def _heard(session: VoiceSession, voice: Voice, first: str, second: str, folder: Path) -> tuple[bool, list[str]]:
     """Whether the whole command ended early, and for each pause: "early", "tail" (the silence tail) or
     "cut off"."""
-    whole = _spoken(f"{first} {second}", voice, folder)
+    whole = paused_speech(first, second, 0.0, folder, voice)
     outcomes = []
     for pause in PAUSES:
-        speech = _spoken(f"{first} <break time='{round(pause * 1000)}ms'/> {second}", voice, folder)
+        speech = paused_speech(first, second, pause, folder, voice)
         utterance = _listen(session, speech)
         if utterance.reason != "complete":
             outcomes.append("tail")
@@ -106,9 +106,14 @@ def _at_once(read: Callable[[np.ndarray, np.ndarray], Understood]) -> Callable[.
     return speculate
 
 
-def _spoken(said: str, voice: Voice, folder: Path) -> np.ndarray:
-    path = espeak_wav(said, folder / "said.wav", voice=voice.name, words_per_minute=voice.words_per_minute,
-                      rate=SAMPLE_RATE, markup=True)
+def paused_speech(first: str, second: str, pause: float, folder: Path, voice: Voice | None = None) -> np.ndarray:
+    """espeak-ng's speech of the whole command, as one sentence, with `pause` seconds of silence between the
+    halves (SSML's break: the words keep the sound they have in the sentence; none at 0), in espeak-ng's own
+    voice unless one is given; 16 kHz, trimmed."""
+    said = f"{first} <break time='{round(pause * 1000)}ms'/> {second}" if pause else f"{first} {second}"
+    name, words_per_minute = (voice.name, voice.words_per_minute) if voice else (None, Voice.words_per_minute)
+    path = espeak_wav(said, folder / "paused.wav", rate=SAMPLE_RATE, markup=True, voice=name,
+                      words_per_minute=words_per_minute)
     return trimmed(read_wav(path))
 
 
