@@ -56,6 +56,8 @@ MAY_GO_ON = [
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch on the studio light", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "switch off from the den", True),
+    (COTTAGE_NAMES, COTTAGE_ROOMS, "please switch off in the den", True),
+    (COTTAGE_NAMES, COTTAGE_ROOMS, "switch it off in the den", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "is the porch light on", False),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "dim the sofa lamp to", True),
     (COTTAGE_NAMES, COTTAGE_ROOMS, "turn the lights off in the snug", False),

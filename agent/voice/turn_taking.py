@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from agent.understanding.language import language
+
 _WORD = re.compile(r"[a-z0-9%']+")
 
 
@@ -29,8 +31,9 @@ class TurnTaking:
     place_before: frozenset[str]
     articles: frozenset[str]
     """Words skipped between a place word and a room's name ("in the office")."""
-    verb_particles: frozenset[str]
-    """Words ending a verb ("turn off"), skipped with articles when looking for the thing before a place word."""
+    verbs: frozenset[str]
+    """The language's verbs ("turn off", "start"): a place word right after one follows no thing ("turn off in
+    the office")."""
     openings: frozenset[str] = frozenset()
     """Word sequences a longer name of the household begins with ("living room" of "living room lamp")."""
     rooms: frozenset[str] = frozenset()
@@ -44,7 +47,7 @@ class TurnTaking:
             said = [" ".join(words_of(name)) for name in names]
             openings |= {" ".join(words[:n]) for words in map(str.split, said) for n in range(1, len(words))} - set(said)
         return TurnTaking(self.open_endings, self.sound_alike_endings, self.place_before, self.articles,
-                          self.verb_particles, frozenset(openings), frozenset(" ".join(words_of(room)) for room in rooms))
+                          self.verbs, frozenset(openings), frozenset(" ".join(words_of(room)) for room in rooms))
 
     def may_go_on(self, text: str) -> bool:
         """Whether the words may be the start of a longer command ("turn on the", "turn off the living room")."""
@@ -63,9 +66,11 @@ class TurnTaking:
 
     def _ends_phrase(self, before: list[str]) -> bool:
         """Whether a place word after a thing comes before a name: "in" of "turn the lights off in the office",
-        not of "turn off in the office", where only the verb came before it."""
-        said = [word for word in before if word not in self.articles and word not in self.verb_particles]
-        return len(said) >= 3 and said[-1] in self.place_before
+        not of "turn off in the office", where it follows the verb (articles skipped)."""
+        said = [word for word in before if word not in self.articles]
+        if not said or said[-1] not in self.place_before:
+            return False
+        return not any(" ".join(said[-1 - n : -1]) in self.verbs for n in (1, 2) if len(said) > n)
 
 
 def words_of(text: str) -> list[str]:
@@ -76,6 +81,7 @@ def words_of(text: str) -> list[str]:
 def packaged_turn_taking() -> TurnTaking:
     data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
     return TurnTaking(frozenset(data["open_endings"]), frozenset(data["sound_alike_endings"]),
-                      frozenset(data["place_before"]), frozenset(data["articles"]), frozenset(data["verb_particles"]))
+                      frozenset(data["place_before"]), frozenset(data["articles"]),
+                      frozenset(language().commands.verb_actions))
 
 
