@@ -196,6 +196,32 @@ def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
     assert [sent[0] for sent in controller.sent] == [device]
 
 
+class Aligned(Scored):
+    """A fake Whisper that also tells how likely each text's last word is and where it lies, from a table."""
+
+    def __init__(self, hypotheses: list[str], scores: dict[str, float], aligned: dict[str, tuple[float, float, float]]):
+        super().__init__(hypotheses, scores)
+        self.aligned = aligned
+
+    def last_words(self, transcript: Transcript, texts: list[str]) -> list[tuple[float, float, float]] | None:
+        return [self.aligned[text] for text in texts]
+
+
+def test_a_repaired_last_word_is_borne_out_by_the_word_it_repairs():
+    """Whisper would by its nature write a repair's last word otherwise ("fan" for the "fine" it heard): whether a
+    word was said there is the word heard, where the repair's lies."""
+    assistant, _, _ = make_assistant(maple())
+    heard, repaired = "Turn on the bedroom fine.", "Turn on the bedroom fan."
+    engine = Aligned([heard], {heard: -3.0, repaired: -6.0},
+                     {heard: (0.8, 0.0, 0.3), repaired: (0.002, 0.5, 1.0)})
+    session = VoiceSession(VoicePipeline(assistant, Settings().voice, engine), TurnContext(), vad=lambda window: 0.0)
+    speech = np.arange(SAMPLE_RATE // VAD_WINDOW) < 16  # speech for the first half second
+    understood = session.read(SPEECH, speech)
+    assert understood.transcript.text == repaired and understood.repair_of == heard
+    assert understood.last_word is not None and understood.last_word.probability == 0.8
+    assert understood.last_word.spoken == pytest.approx(0.0, abs=0.1)  # the repair's own stretch of the audio
+
+
 def test_a_command_heard_negated_is_not_done_for_another_reading():
     assistant, _, controller = make_assistant(maple())
     engine = Hypotheses("Don't turn on the space heater.", "Turn on the space heater.")

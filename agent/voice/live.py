@@ -85,13 +85,22 @@ class VoiceSession:
         (`speech`: which voice activity windows of `audio` were)."""
         understood = self.pipeline.understand(audio, self.context)
         if self.complete(understood):
-            transcript = understood.transcript
-            heard = self.pipeline.transcriber.last_word(transcript, transcript.text)
-            if heard is not None:
-                probability, start, end = heard
-                understood.last_word = LastWord(probability, spoken_share(speech, start, end))
-            log.debug("read %r after %.2f s: %s", transcript.text, audio.size / SAMPLE_RATE, understood.last_word)
+            understood.last_word = self._last_word(understood, speech)
+            log.debug("read %r after %.2f s: %s", understood.transcript.text, audio.size / SAMPLE_RATE,
+                      understood.last_word)
         return understood
+
+    def _last_word(self, understood: Understood, speech: np.ndarray) -> LastWord | None:
+        """How the reading's last word was heard. A repair's last word may be one Whisper would by its nature write
+        otherwise ("fan" for a "fine" it heard, at 0.002); the repair fits the audio as a whole (`fitting_repair`),
+        so whether a word was said there is the word it repairs."""
+        transcript = understood.transcript
+        texts = [transcript.text, *([understood.repair_of] if understood.repair_of else [])]
+        heard = self.pipeline.transcriber.last_words(transcript, texts)
+        if heard is None:
+            return None
+        _, start, end = heard[0]
+        return LastWord(max(probability for probability, _, _ in heard), spoken_share(speech, start, end))
 
     def complete(self, understood: Understood) -> bool:
         return is_complete(understood, self.pipeline.vocabulary.turn_taking)

@@ -69,7 +69,7 @@ class LastWord:
     """A reading's last word as the audio bears it out."""
 
     probability: float
-    """Its least likely token, forced through the decoder (`Transcriber.last_word`)."""
+    """Its least likely token, forced through the decoder (`Transcriber.last_words`)."""
     spoken: float
     """The share of its stretch of the audio in which the voice activity detector heard speech."""
 
@@ -84,6 +84,8 @@ class Understood:
     """What the skills' sentences or the matcher make of that reading (never the LLM)."""
     last_word: LastWord | None = None
     """How the reading's last word was heard, when asked (by the live loop, of a complete command)."""
+    repair_of: str = ""
+    """The text Whisper heard that the reading repairs (sound-alikes swapped in), when it is a repair."""
 
 
 @dataclass
@@ -189,38 +191,46 @@ class VoicePipeline:
         chosen = choose_hypothesis(plans, list(ranks), [answer_kind(t) is not None for t in texts] if pending else None,
                                    possible if sets else None, lambda device: devices[device].area)
         best, plan = texts[chosen], plans[chosen]
+        repair_of = ""
         if not pending and not plan.declined and (not plan.calls or plan.confidence < 1.0):
-            best, plan = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plan, context)
+            best, plan, repair_of = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plan, context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
         return Understood(Transcript(best, [best, *(h for h in hypotheses if h != best)], transcript.ms,
-                                     transcript.heard), plan)
+                                     transcript.heard), plan, repair_of=repair_of)
 
-    def repair(self, transcript: Transcript, heard: list[str], plan: Plan, context: TurnContext) -> tuple[str, Plan]:
+    def repair(self, transcript: Transcript, heard: list[str], plan: Plan,
+               context: TurnContext) -> tuple[str, Plan, str]:
         """The first of `heard` (understood as `plan`), or the repair of any of them that is understood
-        better and fits the audio nearly as well as they do (`fitting_repair`); with its plan."""
+        better and fits the audio nearly as well as they do (`fitting_repair`); with its plan, and the text
+        heard it repairs (empty when it is no repair)."""
         understood = (bool(plan.calls), plan.confidence)
-        better: dict[str, tuple[float, Plan]] = {}
-        for candidate, similarity in self._offers(heard):
+        better: dict[str, tuple[float, Plan, str]] = {}
+        for candidate, similarity, source in self._offers(heard):
             if len(better) < MAX_REPAIRS_SCORED and candidate not in better:
                 parsed = self.parse(candidate, context)
                 if parsed.calls and (True, parsed.confidence) > understood and self.possible(parsed):
-                    better[candidate] = (similarity, parsed)
+                    better[candidate] = (similarity, parsed, source)
         scores = self.transcriber.score(transcript, [*heard, *better]) if better else None
         if not scores:
-            return heard[0], plan
+            return heard[0], plan, ""
         log.debug("repairs of %r (%s): %s", heard, ", ".join(f"{s:.1f}" for s in scores[:len(heard)]),
                   ", ".join(f"{c!r} {s:.1f}" for c, s in zip(better, scores[len(heard):], strict=True)))
-        chosen = fitting_repair(scores[:len(heard)], {text: similarity for text, (similarity, _) in better.items()},
+        chosen = fitting_repair(scores[:len(heard)], {text: offer[0] for text, offer in better.items()},
                                 scores[len(heard):])
-        return (chosen, better[chosen][1]) if chosen is not None else (heard[0], plan)
+        if chosen is None:
+            return heard[0], plan, ""
+        _, repaired, source = better[chosen]
+        return chosen, repaired, source
 
-    def _offers(self, heard: list[str]) -> Iterator[tuple[str, float]]:
-        """Other readings of the texts heard, with their similarity: Whisper's habits put right, then words
-        swapped for sound-alikes; each text's best first, then each one's second, and so on."""
+    def _offers(self, heard: list[str]) -> Iterator[tuple[str, float, str]]:
+        """Other readings of the texts heard, with their similarity and the text they read otherwise: Whisper's
+        habits put right, then words swapped for sound-alikes; each text's best first, then each one's second,
+        and so on."""
         vocabulary = self.vocabulary
-        offers = [[*vocabulary.mishearings.readings(text).items(),
-                   *repaired_texts(text, vocabulary.sound_alikes.repairs(text)).items()] for text in heard]
+        offers = [[(*offer, text) for offer in (*vocabulary.mishearings.readings(text).items(),
+                                                *repaired_texts(text, vocabulary.sound_alikes.repairs(text)).items())]
+                  for text in heard]
         for offer in itertools.chain.from_iterable(itertools.zip_longest(*offers)):
             if offer is not None:
                 yield offer

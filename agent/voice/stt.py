@@ -85,8 +85,8 @@ class Transcriber(ABC):
         better; comparable only within one call); None when this engine cannot tell."""
         return None
 
-    def last_word(self, transcript: Transcript, text: str) -> tuple[float, float, float] | None:
-        """How likely the last word of `text` is in the audio of `transcript` (0-1), and where it lies (start
+    def last_words(self, transcript: Transcript, texts: list[str]) -> list[tuple[float, float, float]] | None:
+        """How likely the last word of each text is in the audio of `transcript` (0-1), and where it lies (start
         and end, seconds); None when this engine cannot tell."""
         return None
 
@@ -186,28 +186,30 @@ class WhisperTranscriber(Transcriber):
         aligned = self._aligned(transcript, texts)
         return [float(np.log(np.maximum(probabilities, 1e-12)).sum()) for _, probabilities, _ in aligned]
 
-    def last_word(self, transcript: Transcript, text: str) -> tuple[float, float, float] | None:
-        """The last word of `text` forced through the decoder as in `score`: its least likely token's probability,
-        and the stretch of the audio the cross-attention puts it in (CTranslate2's `align`, the pass
-        faster-whisper's word timestamps use).
+    def last_words(self, transcript: Transcript, texts: list[str]) -> list[tuple[float, float, float]] | None:
+        """The last word of each text forced through the decoder as in `score` (one batch): its least likely
+        token's probability, and the stretch of the audio the cross-attention puts it in (CTranslate2's
+        `align`, the pass faster-whisper's word timestamps use).
 
         Whisper finishes a command cut short with words of its own ("turn on the" is heard as
         "Turn on the lights."): such a word lies over the quiet after the last word said, though its
         probability may be high; a word said can score as low as 0.0001 (a "fan" Whisper would
         rather hear as "fire").
         """
-        if transcript.heard is None or not text.strip():
+        if transcript.heard is None or not texts or not all(text.strip() for text in texts):
             return None
-        (tokens, probabilities, starts), = self._aligned(transcript, [text])
         _, tokenizer = self._loaded()
-        pieces = [tokenizer.decode([token]) for token in tokens]
-        last = len(pieces) - 1
-        while last > 0 and not re.search(r"[A-Za-z0-9]", pieces[last]):
-            last -= 1  # the full stop after it
-        first = last
-        while first > 0 and not pieces[first].startswith(" "):
-            first -= 1
-        return float(min(probabilities[first : last + 1])), starts[first], starts[last + 1]
+        found = []
+        for tokens, probabilities, starts in self._aligned(transcript, texts):
+            pieces = [tokenizer.decode([token]) for token in tokens]
+            last = len(pieces) - 1
+            while last > 0 and not re.search(r"[A-Za-z0-9]", pieces[last]):
+                last -= 1  # the full stop after it
+            first = last
+            while first > 0 and not pieces[first].startswith(" "):
+                first -= 1
+            found.append((float(min(probabilities[first : last + 1])), starts[first], starts[last + 1]))
+        return found
 
     def _aligned(self, transcript: Transcript, texts: list[str]) -> list[tuple[list[int], list[float], list[float]]]:
         """Each text's tokens, their probabilities over the audio `transcript` encoded (`transcript.heard`), and

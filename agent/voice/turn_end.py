@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 
 HEARD_LAST_WORD = 0.02
 """The least probability of a complete command's last word, forced through the decoder over the audio
-(`Transcriber.last_word`), for the turn to end on it: below it Whisper would write something else there, and the
-reading may be a half-said command misheard as a whole one ("turn up the …" read as the question "Do it up lit?")."""
+(`Transcriber.last_words`), for the turn to end on it: below it Whisper would write something else there, and the
+reading may be a half-said command misheard as a whole one ("turn up the …" read as the question "Do it up lit?").
+A repair's last word is judged by the word it repairs, as Whisper wrote it (`VoiceSession.read`)."""
 LAST_WORD_SPOKEN = 0.5
 """The least share of a complete command's last word, where the decoder's alignment puts it, in which the VAD heard
 speech, for the turn to end on it. Whisper finishes words cut short with words of its own, which lie over the quiet
