@@ -206,6 +206,17 @@ def test_of_the_kinds_named_only_those_the_verb_can_change_are_changed(home: str
     assert acted and {registry.devices[d].kind for d in acted} == {kind}
 
 
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "close the living room lights"),  # "blinds" misheard
+    ("maple", "open lights"),  # "open the …" half-said
+    ("ha", "close the kitchen lights"),
+    ("ha", "open the living room lamp"),
+])
+def test_a_light_is_not_opened_or_closed(home: str, text: str):
+    plan = said(home, text)
+    assert not plan.calls and plan.say
+
+
 # ---- "at" a number: a setting or a time ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("home", "area", "text", "device", "value"), [

@@ -212,12 +212,18 @@ def _media_step(words: set[str], action: str) -> str:
 
 def sets_a_value(tokens: list[str] | tuple[str, ...]) -> bool:
     """"… to 21 degrees", "… at 25 percent", "… of 10", "… half": a number said the way a setting is."""
-    def said_as_setting(i: int) -> bool:
-        return (i > 0 and tokens[i - 1] in _VALUES.setting_prepositions) \
-            or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees)
-
-    return any(token in _VALUES.named_amounts or (_value_of(token) is not None and said_as_setting(i))
+    return any(token in _VALUES.named_amounts or (_value_of(token) is not None and _said_as_setting(tokens, i))
                for i, token in enumerate(tokens))
+
+
+def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int) -> bool:
+    return (i > 0 and tokens[i - 1] in _VALUES.setting_prepositions) \
+        or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees)
+
+
+SWITCHED_WITHOUT_A_NUMBER = frozenset({"on", "off"})
+"""Actions a number said bare (no "to", "at", "by" before it, no unit after it) is not a value of: "turn on the
+bedroom five" is a name misheard ("… fan"), not the bedroom's lights at 5 percent."""
 
 
 def _value_of(token: str) -> float | None:
@@ -241,7 +247,7 @@ def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[
     """Numbers, amounts, directions, colours, shades of white, preferences and feelings; marks what it used."""
     values: dict[str, Any] = {}
     for i, token in enumerate(tokens):
-        _read_number(tokens, i, used, values)
+        _read_number(tokens, i, used, values, action)
         if i in used:
             continue
         if token in _VALUES.attributes and not values.get("attribute"):
@@ -265,12 +271,15 @@ def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[
     return values
 
 
-def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any]) -> None:
+def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None) -> None:
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
     value = _value_of(token)
     if value is not None and i > 0 and tokens[i - 1] in _COMMANDS.numbers_as_names_after \
             and after not in _VALUES.percent | _VALUES.degrees:
         value = None  # "the lights in the 30" (the study, mis-heard): a name, never a level
+    if value is not None and action in SWITCHED_WITHOUT_A_NUMBER and not _said_as_setting(tokens, i) \
+            and not (i > 0 and tokens[i - 1] == _VALUES.by):
+        value = None
     if value is not None and i not in used:
         values.update(number=value, by=i > 0 and tokens[i - 1] == _VALUES.by)
         unit = next((name for name, words in UNITS.items() if after in words), None)
