@@ -238,6 +238,30 @@ def test_set_at_an_hour_of_the_clock_asks_what_to(home: str, area: str, text: st
     assert not plan.calls and plan.say
 
 
+# ---- a number said bare after "on" or "off" --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn on the bedroom five"),  # "… fan" misheard: the bedroom's lights are not set to 5 percent
+    ("maple", "switch off the kitchen two"),
+    ("ha", "turn on the kitchen nine"),
+    ("ha", "turn the living room on four"),
+])
+def test_a_number_said_bare_with_on_or_off_is_no_level(home: str, text: str):
+    plan = said(home, text)
+    assert not any(isinstance(call, SetState) and set(call.changes) - {"state"} for call in plan.calls)
+    assert plan.confidence < 1.0
+
+
+@pytest.mark.parametrize(("home", "text", "value"), [
+    ("maple", "turn on the bedside lamp to 40", 40.0),
+    ("maple", "turn on the bedside lamp 40 percent", 40.0),
+    ("ha", "turn on the kitchen lights at 30 percent", 30.0),
+])
+def test_a_number_said_as_a_setting_with_on_is_a_level(home: str, text: str, value: float):
+    plan = said(home, text)
+    assert plan.calls and all(call.changes.get("brightness") == value for call in plan.calls)  # type: ignore[union-attr]
+
+
 # ---- "the lamp" in a room with several lights ------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("home", "area", "text", "devices"), [

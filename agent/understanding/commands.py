@@ -91,11 +91,9 @@ def switch_change(device: Device, action: str, registry: Registry | None = None)
     if kind is Kind.CLIMATE:
         heat = next((m for m in device.modes if m != "off"), None)
         return {"on": {"mode": heat} if heat else None, "off": {"mode": "off"} if "off" in device.modes else None}.get(action)
-    if action in {"on", "open"}:
-        return {"state": "on"}
-    if action in {"off", "close"}:
-        return {"state": "off"}
-    return None
+    if action in {"on", "off"}:
+        return {"state": action}
+    return None  # "close the lights": a light is not closed ("blinds" misheard, or a half-said "close the …")
 
 
 def _mode_calls(mode: str, devices: list[Device]) -> Reading:
