@@ -95,6 +95,8 @@ HEARD = [
     (ha_home, "Turned on the bedroom lamp.", "Turn on the bedroom lamp.", "light_bedroom_lamp", {"state": "on"}),
     (ha_home, "Set the kitchen ceiling to have brightness.", "Set the kitchen ceiling to half brightness.",
      "light_kitchen_ceiling", {"brightness": 50}),
+    (maple, "Switch on the bedroom fire.", "Switch on the bedroom fan.", "bedroom_fan", {"state": "on"}),
+    (ha_home, "Turn on the ceiling fire.", "Turn on the ceiling fan.", "fan_ceiling", {"state": "on"}),
 ]
 
 
