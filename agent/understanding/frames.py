@@ -273,15 +273,14 @@ def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[
 
 def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None) -> None:
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    before = tokens[i - 1] if i > 0 else ""
     value = _value_of(token)
-    if value is not None and i > 0 and tokens[i - 1] in _COMMANDS.numbers_as_names_after \
-            and after not in _VALUES.percent | _VALUES.degrees:
+    if value is not None and before in _COMMANDS.numbers_as_names_after and after not in _VALUES.percent | _VALUES.degrees:
         value = None  # "the lights in the 30" (the study, mis-heard): a name, never a level
-    if value is not None and action in SWITCHED_WITHOUT_A_NUMBER and not _said_as_setting(tokens, i) \
-            and not (i > 0 and tokens[i - 1] == _VALUES.by):
+    if action in SWITCHED_WITHOUT_A_NUMBER and before != _VALUES.by and not _said_as_setting(tokens, i):
         value = None
     if value is not None and i not in used:
-        values.update(number=value, by=i > 0 and tokens[i - 1] == _VALUES.by)
+        values.update(number=value, by=before == _VALUES.by)
         unit = next((name for name, words in UNITS.items() if after in words), None)
         if unit is not None:
             values["unit"] = unit

@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from agent.understanding.language import language
@@ -70,7 +70,12 @@ class TurnTaking:
         said = [word for word in before if word not in self.articles]
         if not said or said[-1] not in self.place_before:
             return False
-        return not any(" ".join(said[-1 - n : -1]) in self.verbs for n in (1, 2) if len(said) > n)
+        return not any(" ".join(said[-1 - n : -1]) in self.verbs for n in range(1, self._longest_verb + 1)
+                       if len(said) > n)
+
+    @cached_property
+    def _longest_verb(self) -> int:
+        return max((len(verb.split()) for verb in self.verbs), default=0)
 
 
 def words_of(text: str) -> list[str]:
