@@ -97,8 +97,6 @@ HEARD = [
      "light_kitchen_ceiling", {"brightness": 50}),
     (maple, "Switch on the bedroom fire.", "Switch on the bedroom fan.", "bedroom_fan", {"state": "on"}),
     (ha_home, "Turn on the ceiling fire.", "Turn on the ceiling fan.", "fan_ceiling", {"state": "on"}),
-    (maple, "Put the garden light sun.", "Put the garden lights on.", "garden_lights", {"state": "on"}),
-    (ha_home, "Bedroom light song.", "Bedroom lights on.", "light_bedroom_lamp", {"state": "on"}),
 ]
 
 

@@ -29,6 +29,19 @@ def test_a_misheard_word_is_offered_the_household_word_that_sounds_like_it(
     assert offered in [repair.text for repair in alikes.repairs(heard)]
 
 
+@pytest.mark.parametrize(("heard", "offered"), [
+    ("Kitchen light son.", "Kitchen lights on."),
+    ("Garden light song.", "Garden lights on."),  # a word known ("song"): the boundary was misheard
+    ("Turn the light soff.", "Turn the lights off."),
+])
+def test_a_plurals_s_heard_as_the_start_of_the_next_word_is_given_back(alikes: SoundAlikes, heard: str, offered: str):
+    assert offered in [repair.text for repair in alikes.repairs(heard)]
+
+
+def test_an_s_is_given_back_only_to_a_word_whose_plural_is_known(alikes: SoundAlikes):
+    assert "Bedrooms on." not in [repair.text for repair in alikes.repairs("Bedroom son.")]
+
+
 def test_a_capital_at_the_start_of_the_misheard_words_is_kept(alikes: SoundAlikes):
     assert "Garden Light Green" in [repair.text for repair in alikes.repairs("Garden Light Screen")]
 

@@ -187,7 +187,9 @@ class Scored(Hypotheses):
     ("Make the living room light rider.",
      {"Make the living room light rider.": -3.6, "Make the living room light brighter.": -4.1},
      "Make the living room light brighter.", "living_ceiling"),
-], ids=["fits the audio", "closer spelling wins a near-tie", "a word that changes a setting"])
+    ("Garden light song.", {"Garden light song.": -4.0, "Garden lights on.": -5.0}, "Garden lights on.",
+     "garden_lights"),
+], ids=["fits the audio", "closer spelling wins a near-tie", "a word that changes a setting", "a plural run on"])
 def test_a_misheard_name_is_repaired_when_the_audio_fits_the_repair(
         heard: str, scores: dict[str, float], acted_on: str, device: str):
     assistant, _, controller = make_assistant(maple())

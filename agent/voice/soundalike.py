@@ -82,7 +82,8 @@ class SoundAlikes:
         self.known = {compact(word) for word in [*known, *EVERYDAY_WORDS]} | set(self.entries) | set(self.endings)
 
     def repairs(self, text: str, limit: int = 8) -> list[Repair]:
-        """Single swaps of one or two unknown-bearing words, `limit` of them, most similar first; then LEAD_VERBS.
+        """Single swaps of one or two unknown-bearing words, and plurals run into the word after them
+        (`_run_together`), `limit` of them, most similar first; then LEAD_VERBS.
 
         Never fewer words than were heard, but for a lead verb before two words or more: the audio
         scores a text by its tokens alone, so a text that leaves some of the speech unexplained
@@ -105,11 +106,25 @@ class SoundAlikes:
                 floor = max(MIN_SIMILARITY, ranked[PER_SPAN - 1][0] if len(ranked) >= PER_SPAN else 0.0)
                 found += [Repair(splice(text, start, end, written), start, end, written, score)
                           for score, written in ranked if score >= floor]  # those tied with the last in too
+        found += self._run_together(text, words)
         unique: dict[str, Repair] = {}
         for repair in sorted(found, key=lambda r: -r.similarity):
             unique.setdefault(repair.text, repair)
         leads = [repair for repair in self._lead_verbs(text, words) if repair.text not in unique]
         return list(unique.values())[:limit] + leads
+
+    def _run_together(self, text: str, words: list[tuple[int, int, str]]) -> list[Repair]:
+        """A plural's "s" heard as the start of the short word after it ("light son", "light song" for "lights
+        on"): the "s" given back to the word before, where that plural is a word here, and the rest offered the
+        PARTICLES it is like. The word heard may be one known ("song"): it is the boundary that was misheard."""
+        found = []
+        for i in range(1, len(words)):
+            (start, before_end, before), (_, end, key) = words[i - 1], words[i]
+            if len(key) > 1 and key.startswith("s") and f"{before}s" in self.known:
+                said = [(similarity(key[1:], particle), f"{text[start:before_end]}s {particle}") for particle in PARTICLES]
+                found += [Repair(splice(text, start, end, written), start, end, written, score)
+                          for score, written in said if score >= MIN_SIMILARITY]
+        return found
 
     def _lead_verbs(self, text: str, words: list[tuple[int, int, str]]) -> list[Repair]:
         """LEAD_VERBS for the first word, and for the first two, unless the first is one of them; one verb
