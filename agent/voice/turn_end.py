@@ -115,10 +115,10 @@ class SpeculativeEnd(EndOfSpeech):
     complete: Callable[[Understood], bool] = lambda understood: False
     early_seconds: float = 0.2
     """Quiet after a complete command that ends the turn."""
-    partial_seconds: float = 0.032
-    """Quiet after speech at which the utterance so far is read: the first quiet VAD window. At two windows the
-    reading began 93 ms after the speech ended (p50, `homebody bench --only e2e`), at one 45 ms; a reading made in
-    a pause the speaker goes on from is dropped (`homebody bench --only pauses`: none cut off either way)."""
+    partial_seconds: float = 0.064
+    """Quiet after speech at which the utterance so far is read: two VAD windows. At one, readings also began in
+    the gaps between words (2.6 per turn in `homebody bench --only e2e`, against 1.0), and a stale one still
+    running delays the reading of the whole command: e2e p95 980 ms against 825."""
     ended_at: float | None = field(default=None, init=False)
     """time.perf_counter() when the utterance was found to be over."""
     partials: int = field(default=0, init=False)
