@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 def homebody_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     """The environment of a homebody under test: its own data dir, the embedded defaults, no LLM unless asked."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOMEBODY_")}
-    env.update({"XDG_DATA_HOME": str(tmp_path / "data"), "HOMEBODY_UNDERSTANDING_LLM": "off", **settings})
+    env.update({"XDG_DATA_HOME": str(tmp_path / "data"), "HOMEBODY_UNDERSTANDING_LLM": "off",
+                "PYTHONFAULTHANDLER": "1", **settings})  # a process that hangs shows its threads' stacks (`interrupt`)
     return env
 
 
@@ -54,7 +55,14 @@ class Terminal:
         """Ctrl-C: the exit code and the seconds it took to exit."""
         started = time.monotonic()
         self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout)
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            self.process.wait(10)
+            while self._read(0.5):
+                pass
+            raise AssertionError(f"still running {timeout} s after Ctrl-C; output:\n{self.output[-6000:]}") from None
         return code, time.monotonic() - started
 
     def _read(self, timeout: float) -> bool:

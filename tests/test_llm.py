@@ -199,6 +199,27 @@ def test_priming_stops_within_one_chunk_once_cancelled(smollm2: LocalModel) -> N
     assert len(asked) == 2  # one chunk evaluated, then it stopped
 
 
+def test_closing_a_model_another_thread_holds_leaves_it_to_the_exit(tmp_path: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A load or an evaluation in another thread cannot be interrupted; closing (on Ctrl-C) does not wait for it."""
+    model = LocalModel(LlmSettings(model="smollm2-135m", model_dir=str(tmp_path)))
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with model._lock:
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    held.wait(10)
+    closer = threading.Thread(target=model.close, daemon=True)
+    closer.start()
+    closer.join(30)
+    release.set()
+    assert not closer.is_alive() and "still busy" in caplog.text
+
+
 class _SlowPriming(LanguageModel):
     """Primes until cancelled, as a long prompt on a busy machine does."""
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEED_CHUNK = 128
+CLOSE_WAIT_SECONDS = 2.0
+"""How long closing waits for a load or an evaluation in another thread (neither can be interrupted) before it
+leaves the model to the process's exit: Ctrl-C must not wait on llama.cpp."""
 """Prompt tokens evaluated between two deadline checks."""
 
 CHATML = ("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
@@ -211,13 +214,18 @@ class LocalModel(LanguageModel):
                 self._llm.reset()
 
     def close(self) -> None:
-        with self._lock:
+        if not self._lock.acquire(timeout=CLOSE_WAIT_SECONDS):
+            log.warning("the language model is still busy in another thread; it is freed when homebody exits")
+            return
+        try:
             if self._grammar is not None:
                 self._grammar[1].close()
                 self._grammar = None
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
+        finally:
+            self._lock.release()
 
 
 def _token_text(llm: Llama, token: int) -> str:
