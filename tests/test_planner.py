@@ -283,11 +283,12 @@ def test_turn_two_evaluates_only_the_new_request(registry: Registry, maple_home:
 
 
 def test_the_time_limit_cuts_planning_off(registry: Registry, maple_home: Household, smollm2: LocalModel) -> None:
+    """Cut off by the deadline, not by running out of tokens; that the prompt is fed in chunks with the deadline
+    checked between them is test_llm's (counted, not timed: a busy machine must not fail it)."""
     planner = planner_for(registry, maple_home, smollm2, max_seconds=0.05)
-    started = time.monotonic()
     attempt = planner.attempt("turn on every light in the house and then the tv", TurnContext())
     assert attempt.plan is None and "cut off" in attempt.error
-    assert time.monotonic() - started < 2.0
+    assert attempt.completion is not None and attempt.completion.reason == "deadline"
     assert planner.available
 
 
