@@ -25,7 +25,7 @@ from agent.understanding.queries import query_call
 from agent.understanding.targets import implied_kinds, resolve
 from agent.understanding.timed import then_after, with_time
 from devices.household import Routine
-from devices.model import Kind
+from devices.model import Device, Kind
 from devices.registry import Registry
 
 WORDS = language()
@@ -167,6 +167,8 @@ class Matcher:
             return Reply(REPLIES["not_understood"])  # "… except the left one": what is left out, not understood
         if targets.devices and _qualifies_a_kind(frame):
             return unknown_reply(frame)  # "open the big curtain": which, or whether any, is a word not understood
+        if targets.devices and _kind_left_out(frame, targets.devices):
+            return unknown_reply(frame)  # "set the heating turn on the floor lamp": the heating is not the lamp
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
                 return Reply(targets.ask, sure=True)
@@ -228,6 +230,15 @@ def _qualifies_a_kind(frame: Frame) -> bool:
     kinds = {m.start for m in frame.mentions if m.type == "kind"}
     return any(i in kinds and i >= 2 and frame.tokens[i - 1] in frame.unknown
                and frame.tokens[i - 2] in WORDS.commands.name_articles for i in range(len(frame.tokens)))
+
+
+def _kind_left_out(frame: Frame, devices: list[Device]) -> bool:
+    """A kind said beside names of devices ("the heating", "the lights"), that none of them is: what was said of
+    it is not understood."""
+    named = [m for m in frame.mentions if m.type == "device" and not m.generic]
+    kinds = {d.kind for d in devices}
+    return bool(named) and any((m.type == "kind" or (m.type == "device" and m.generic)) and m.kind is not None
+                               and m.kind not in kinds for m in frame.mentions)
 
 
 def unknown_reply(frame: Frame) -> Reply:
