@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEED_CHUNK = 128
+"""Prompt tokens evaluated between two deadline checks."""
 CLOSE_WAIT_SECONDS = 2.0
 """How long closing waits for a load or an evaluation in another thread (neither can be interrupted) before it
 leaves the model to the process's exit: Ctrl-C must not wait on llama.cpp."""
-"""Prompt tokens evaluated between two deadline checks."""
 
 CHATML = ("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
           "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
