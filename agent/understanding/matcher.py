@@ -22,7 +22,7 @@ from agent.understanding.language import language
 from agent.understanding.mentions import NameIndex, build_index
 from agent.understanding.normalize import normalize
 from agent.understanding.queries import query_call
-from agent.understanding.targets import implied_kinds, resolve
+from agent.understanding.targets import implied_kinds, resolve, said_kinds
 from agent.understanding.timed import then_after, with_time
 from devices.household import Routine
 from devices.model import Device, Kind
@@ -235,10 +235,8 @@ def _qualifies_a_kind(frame: Frame) -> bool:
 def _kind_left_out(frame: Frame, devices: list[Device]) -> bool:
     """A kind said beside names of devices ("the heating", "the lights"), that none of them is: what was said of
     it is not understood."""
-    named = [m for m in frame.mentions if m.type == "device" and not m.generic]
-    kinds = {d.kind for d in devices}
-    return bool(named) and any((m.type == "kind" or (m.type == "device" and m.generic)) and m.kind is not None
-                               and m.kind not in kinds for m in frame.mentions)
+    named = any(m.type == "device" and not m.generic for m in frame.mentions)
+    return named and bool(said_kinds(frame) - {None} - {d.kind for d in devices})
 
 
 def unknown_reply(frame: Frame) -> Reply:

@@ -190,13 +190,18 @@ def _kinds_repeated(registry: Registry, context: TurnContext) -> tuple[Kind, ...
                                if i in registry.devices))
 
 
+def said_kinds(frame: Frame) -> set[Kind | None]:
+    """The kinds of device the clause says by a kind word or a name of a kind ("the lights", "the heating")."""
+    return {m.kind for m in frame.mentions if m.type == "kind" or (m.type == "device" and m.generic)}
+
+
 def _landmarks(frame: Frame) -> list[Mention]:
     """Devices said as places: after a word like "by" or "near", with a kind of device other than theirs said
     too ("the light by the back door" is no command for the door)."""
-    said_kinds = {m.kind for m in frame.mentions if m.type == "kind" or (m.type == "device" and m.generic)}
-    if not said_kinds:
+    kinds = said_kinds(frame)
+    if not kinds:
         return []
-    return [m for m in frame.mentions if m.type == "device" and not m.generic and m.kind not in said_kinds
+    return [m for m in frame.mentions if m.type == "device" and not m.generic and m.kind not in kinds
             and _after_near(frame, m.start)]
 
 
