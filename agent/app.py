@@ -82,11 +82,11 @@ class App:
         return app
 
     def ready(self) -> None:
-        """A process that stays (run, listen, serve) is ready to listen: it compiles the skills' sentences no turn
-        has used yet in the background, so no later turn waits for them (started earlier, beside the models'
-        loading, it made homebody's start 1.6 s slower)."""
+        """A process that stays (run, listen, serve) is ready to listen: it starts the skills and compiles their
+        sentences in the background, well before anyone has finished saying a command (a turn that comes sooner
+        waits for them). Started earlier, beside the models' loading, this made homebody's start 1.6 s slower."""
         if self.skills is not None:
-            threading.Thread(target=self.skills.compile_sentences, name="compile-sentences", daemon=True).start()
+            threading.Thread(target=self.skills.compile_sentences, name="start-skills", daemon=True).start()
 
     def close(self) -> None:
         for close in reversed(self.closers):

@@ -11,12 +11,11 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from agent.config import SkillSettings
@@ -30,6 +29,9 @@ from agent.understanding.templates import (
     BUILTIN_SLOTS, Sentence, SlotType, best_match, choice, compile_template, match, sentence_text,
 )
 from agent.understanding.templates import Match
+
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
 
 log = logging.getLogger(__name__)
 
@@ -53,44 +55,79 @@ class SkillFailure:
     error: str
 
 
+Factories = Iterable[tuple[str, str, SkillFactory | Exception]]
+"""`(name, source, factory)` of each skill; an Exception in place of a factory is an import that failed."""
+
+
 @dataclass
 class SkillRegistry:
     """The skills that loaded, their tools by name and their compiled sentences."""
 
     context: SkillContext
-    skills: list[Skill] = field(default_factory=list)
-    failures: list[SkillFailure] = field(default_factory=list)
     tool_timeout: float = SkillSettings.tool_timeout
     """Seconds a tool may run before the user gets an apology instead."""
 
     def __post_init__(self) -> None:
+        self._skills: list[Skill] = []
+        self._failures: list[SkillFailure] = []
         self._tools: dict[str, tuple[Skill, BaseTool, bool]] = {}
         """Tool name -> its skill, the tool, and whether it takes the turn (`turn` injected)."""
         self._candidates: list[Sentence] = []
+        self._unstarted: Factories | None = None
+        """The skills `discover` found, until the first use starts them."""
+        self._starting = threading.Lock()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
     @classmethod
     def discover(cls, context: SkillContext, settings: SkillSettings | None = None) -> SkillRegistry:
-        """Every installed skill: built-ins first, then plugins, each by its entry-point name."""
+        """Every installed skill: built-ins first, then plugins, each by its entry-point name. They are imported
+        and started at the registry's first use (or by `load`): a skill's tools are LangChain tools, and importing
+        langchain-core is 0.6 s of a 3 s start, which a process that stays spends once it listens (`App.ready`)."""
         found = sorted(entry_points(group=GROUP), key=lambda ep: (not ep.value.startswith("skills."), ep.name))
-        return cls.from_factories(_loaded(found), context, (settings or SkillSettings()).tool_timeout)
+        registry = cls(context, (settings or SkillSettings()).tool_timeout)
+        registry._unstarted = _loaded(found)
+        return registry
 
     @classmethod
-    def from_factories(cls, factories: Iterable[tuple[str, str, SkillFactory | Exception]], context: SkillContext,
+    def from_factories(cls, factories: Factories, context: SkillContext,
                        tool_timeout: float = SkillSettings.tool_timeout) -> SkillRegistry:
-        """Start each `(name, source, factory)`; an Exception in place of a factory is an import that failed."""
-        registry = cls(context, tool_timeout=tool_timeout)
+        """Start each of these skills now."""
+        registry = cls(context, tool_timeout)
+        registry._start(factories)
+        return registry
+
+    def load(self) -> None:
+        """Start the skills `discover` found, once; every seam below calls it first (after, it returns at once)."""
+        if self._unstarted is None:
+            return
+        with self._starting:
+            unstarted, self._unstarted = self._unstarted, None
+            if unstarted is not None:
+                self._start(unstarted)
+
+    def _start(self, factories: Factories) -> None:
         for name, source, factory in factories:
             try:
                 if isinstance(factory, Exception):
                     raise factory
-                registry._add(factory(registry._context_for(name)))
+                self._add(factory(self._context_for(name)))
             except Exception as error:  # a plugin's bug of any kind must not stop the others
                 log.error("skill %s (%s) skipped: %s", name, source, error, exc_info=error)
-                registry.failures.append(SkillFailure(name, source, f"{type(error).__name__}: {error}"))
-        log.info("skills: %s", ", ".join(s.name for s in registry.skills) or "none")
-        return registry
+                self._failures.append(SkillFailure(name, source, f"{type(error).__name__}: {error}"))
+        log.info("skills: %s", ", ".join(s.name for s in self._skills) or "none")
+
+    @property
+    def skills(self) -> list[Skill]:
+        """The skills that started."""
+        self.load()
+        return self._skills
+
+    @property
+    def failures(self) -> list[SkillFailure]:
+        """The skills that were skipped, and why."""
+        self.load()
+        return self._failures
 
     def _context_for(self, name: str) -> SkillContext:
         data_dir = self.context.data_dir / name if self.context.data_dir is not None else None
@@ -105,7 +142,7 @@ class SkillRegistry:
         if taken:
             raise ValueError(f"tool name already in use: {', '.join(sorted(set(taken)))}")
         candidates = self._compile(skill)
-        self.skills.append(skill)
+        self._skills.append(skill)
         self._tools.update({tool.name: (skill, tool, _takes_turn(tool)) for tool in skill.tools})
         self._candidates += candidates
 
@@ -129,6 +166,7 @@ class SkillRegistry:
     def candidates(self, text: str, context: TurnContext, free_cost: Callable[[Match], float] = lambda fit: 0.0,
                    ) -> list[Candidate]:
         """A candidate source for the recognizer: every skill sentence that fits, scored."""
+        self.load()
         said = sentence_text(text)
         candidates = []
         for sentence in self._candidates:
@@ -150,6 +188,7 @@ class SkillRegistry:
 
     def run(self, call: SkillCall, context: TurnContext) -> str:
         """The skill runner: the tool's spoken result, or an apology when it fails or hangs."""
+        self.load()
         entry = self._tools.get(call.tool)
         if entry is None:
             return REPLIES["no_such_tool"].format(tool=call.tool.replace("_", " "))
@@ -188,6 +227,7 @@ class SkillRegistry:
     def unmatched_examples(self, skill: Skill) -> list[str]:
         """The skill's examples its own sentences do not match (a mistake of its author's, which `homebody skills`
         shows; not checked at each start, where it would compile every template an example uses)."""
+        self.load()
         sentences = [sentence for sentence in self._candidates if sentence.target[0] is skill]
         return [e for e in skill.examples if best_match(sentences, sentence_text(e)) is None]
 
@@ -202,9 +242,12 @@ class SkillRegistry:
     # -- time -----------------------------------------------------------------------------------
 
     def tick(self, now: datetime | None = None) -> None:
-        """Let skills act on time passing (timers ring); a failing tick is logged and the rest go on."""
+        """Let skills act on time passing (timers ring); a failing tick is logged and the rest go on. Skills not
+        started yet are not started by it: the clock's first tick would start them beside the models' loading."""
+        if self._unstarted is not None:
+            return
         now = now or self.context.now()
-        for skill in self.skills:
+        for skill in self._skills:
             if skill.tick is None:
                 continue
             try:
@@ -231,7 +274,9 @@ class SkillRegistry:
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join(timeout=2)
-        for skill in self.skills:
+        with self._starting:  # a start under way finishes first, one not begun never begins
+            self._unstarted = None
+        for skill in self._skills:
             if skill.close is not None:
                 try:
                     skill.close()

@@ -24,9 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel
-
 from agent.memory.schedule import (
     WEEKDAYS, Occurrence, Schedule, add_entry, days_named, remove_entry, skip_occurrence, title_words,
 )
@@ -46,6 +43,9 @@ from agent.understanding.times.expressions import SMALL_HOURS, When, find_when
 from devices.errors import StoreError
 
 if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
+    from pydantic import BaseModel
+
     from devices.registry import Registry
 
 __all__ = [
@@ -145,6 +145,8 @@ SkillFactory = Callable[[SkillContext], Skill]
 def skill_tool(func: Callable[..., str], name: str, description: str, schema: type[BaseModel]) -> BaseTool:
     """One of a skill's tools: `func` called with the arguments `schema` describes (the LLM planner reads
     `description`; the recognizer calls it by `name` from a sentence)."""
+    from langchain_core.tools import StructuredTool  # imported with the skills, not with homebody (0.6 s)
+
     return StructuredTool.from_function(func=func, name=name, description=description, args_schema=schema)
 
 

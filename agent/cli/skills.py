@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
 
 
 def _skills(args: argparse.Namespace, settings: Settings) -> None:
-    from agent.skill_host import SkillRegistry  # imported here: the plugin API pulls in langchain (seconds)
+    from agent.skill_host import SkillRegistry  # imported here: the recognizer it compiles for is not light
     from devices.household import load_household
     from devices.registry import Registry
     from skills.api import SkillContext
