@@ -11,7 +11,9 @@ from functools import cache
 import pytest
 
 from agent.turn.plan import Plan, SetState
+from agent.understanding.frames import read_frame
 from agent.understanding.matcher import Matcher
+from agent.understanding.normalize import normalize
 from devices.model import Kind
 from devices.registry import Registry
 from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, make_assistant, maple, matcher_for
@@ -381,3 +383,39 @@ def test_a_kind_beside_a_device_it_is_not_acts_on_nothing(home: str, text: str):
 ])
 def test_a_kind_the_named_device_is_still_acts(home: str, text: str, device: str):
     assert acted_on(said(home, text)) == {device}
+
+
+# ---- a list's name not understood is said, never dropped ---------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text", "acts_on", "unknown"), [
+    ("maple", "turn on the desk lamp and the zorblat", "office_lamp", "zorblat"),  # "… and the space heater" misheard
+    ("maple", "switch off the tv and the kids console", "tv", "kids console"),
+    ("ha", "turn off the garage light and the flimflam", "light_garage", "flimflam"),
+])
+def test_a_name_not_understood_in_a_list_is_said_and_the_rest_still_act(home: str, text: str, acts_on: str,
+                                                                      unknown: str):
+    """As a clause that cannot be done among others that can: the person hears which part was not understood."""
+    plan = said(home, text)
+    assert acted_on(plan) == {acts_on}
+    assert plan.say and unknown in plan.say
+
+
+# ---- a phrasal verb and a second particle: two actions said, neither is done ----------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn off all the lights up"),  # "… all the lights upstairs" misheard: the lights were brightened
+    ("maple", "turn on the floor lamp down"),
+    ("ha", "turn up the garage light off"),
+    ("ha", "switch off the kitchen lights up"),
+])
+def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: str):
+    assert not acted_on(said(home, text))
+
+
+@pytest.mark.parametrize(("home", "text", "action"), [
+    ("maple", "turn the floor lamp up", "up"),
+    ("maple", "turn off the floor lamp off", "off"),
+    ("ha", "turn the garage light on", "on"),
+])
+def test_a_particle_after_a_verb_without_one_is_its_action(home: str, text: str, action: str):
+    assert read_frame(normalize(text), _matcher(home).index).action == action

@@ -71,8 +71,9 @@ def inherit(frames: list[Frame], context: TurnContext) -> list[Frame]:
 
 
 def _names_something(frame: Frame) -> bool:
-    """A clause that names a device, a place or a kind, or says a value; "we're going to bed" is a remark."""
-    return bool(frame.mentions) or frame.has_value or frame.reference or bool(frame.direction)
+    """A clause that names a device, a place or a kind, or says a value, or stands where a name does ("… and the
+    zorblat": a name not understood, which the verb before is for); "we're going to bed" is a remark."""
+    return bool(frame.mentions) or frame.has_value or frame.reference or bool(frame.direction) or frame.unknown_name
 
 
 def _with_verb_of(frame: Frame, previous: Frame) -> Frame:

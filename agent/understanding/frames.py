@@ -177,9 +177,11 @@ def _read_verbs(tokens: list[str], protected: set[int]) -> tuple[dict[str, Any],
         verb = f"{tokens[0]} {split}"
         return {"action": VERBS[verb], "verb": verb, "question": question}, {0, tokens.index(split)}
     if action in (None, "set") or (tokens and tokens[0] in _COMMANDS.verb_starters):
+        phrasal = verb is not None and verb.split()[-1] in _COMMANDS.particles and " " in verb
         for i, token in enumerate(tokens):
             if token in _COMMANDS.particles and i not in protected | positions and not _is_preposition(tokens, i):
-                action = _COMMANDS.particles[token]
+                said = _COMMANDS.particles[token]
+                action = None if phrasal and said != action else said  # "turn off … up": two actions, neither read
                 positions.add(i)
                 break
     if question and action in SWITCH_ACTIONS:
