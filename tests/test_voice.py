@@ -274,6 +274,41 @@ def test_a_repair_that_fits_the_audio_much_worse_is_not_made():
     assert engine.scored and controller.sent == []
 
 
+@pytest.mark.parametrize(("home", "heard", "part", "whole", "devices"), [
+    (maple, "Turn on the best lamp and the spacekeeper.", "Turn on the desk lamp and the spacekeeper.",
+     "Turn on the desk lamp and the space heater.", {"office_lamp", "office_heater"}),
+    (example, "Turn on the sofa lamb and the porch lied.", "Turn on the sofa lamp and the porch lied.",
+     "Turn on the sofa lamp and the porch light.", {"sofa_lamp", "porch_light"}),
+])
+def test_of_repairs_that_fit_the_audio_one_understood_whole_beats_one_that_leaves_a_word_out(
+        home, heard: str, part: str, whole: str, devices: set[str]):
+    """Mending one word fits the audio better than mending two, but leaves a device not understood."""
+    assistant, _, _ = make_assistant(home())
+    engine = Scored([heard], {heard: -4.0, part: -8.0, whole: -11.0})
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.text == whole
+    assert {outcome.device_id for outcome in result.outcomes} == devices
+
+
+SWITCHES = {"maple": (maple, "Turn on the desk lamb.", "Turn on the bedside lamp.", "Turn on the desk lamp."),
+            "example": (example, "Turn on the sofa lamb.", "Turn on the porch light.", "Turn on the sofa lamp.")}
+"""A first hypothesis not understood exactly, a lower one that is (and does something else), and the first's
+repair, per household."""
+
+
+@pytest.mark.parametrize(("switch_fit", "repair_fit", "acted_on"), [
+    (-6.0, -7.0, "first"), (-6.0, -5.5, "repair"), (-6.0, -9.0, "switch"),
+], ids=["too close to call: the first as heard", "the repair fits better", "the repair fits far worse"])
+@pytest.mark.parametrize("home", SWITCHES)
+def test_a_lower_hypothesis_and_a_repair_of_the_first_are_decided_by_the_audio(
+        home: str, switch_fit: float, repair_fit: float, acted_on: str):
+    household, first, switch, repair = SWITCHES[home]
+    assistant, _, _ = make_assistant(household())
+    engine = Scored([first, switch], {first: -5.0, switch: switch_fit, repair: repair_fit})
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.text == {"first": first, "repair": repair, "switch": switch}[acted_on]
+
+
 def test_a_value_no_device_can_take_heard_in_every_reading_is_refused_in_words():
     assistant, _, controller = make_assistant(maple())
     engine = Hypotheses("Set the thermostat to 40 degrees.", "Check the thermostat to 40 degrees.")

@@ -101,10 +101,12 @@ def _changes(plan: Plan) -> tuple[list[ToolCall], set[str]]:
     return calls, {device for call in plan.calls for device in devices_of(call)}
 
 
-def fitting_repair(heard_scores: list[float], repairs: dict[str, float], repair_scores: list[float]) -> str | None:
+def fitting_repair(heard_scores: list[float], repairs: dict[str, float], repair_scores: list[float],
+                   whole: frozenset[str] = frozenset()) -> str | None:
     """The repair to act on, or None: of those within REPAIR_MARGIN of the best-fitting text heard, the one
-    that fits the audio best, its similarity (`repairs`' values) deciding near-ties."""
+    that fits the audio best, its similarity (`repairs`' values) deciding near-ties; but one understood `whole`
+    (every word) before one that still leaves words not understood ("… and the spacekeeper")."""
     floor = max(heard_scores) - REPAIR_MARGIN
     fits = {repair: score + SIMILARITY_WEIGHT * repairs[repair]
             for repair, score in zip(repairs, repair_scores, strict=True) if score >= floor}
-    return max(fits, key=lambda repair: fits[repair]) if fits else None
+    return max(fits, key=lambda repair: (repair in whole, fits[repair])) if fits else None

@@ -193,6 +193,8 @@ def _homebody_e2e(speech: list[np.ndarray], commands: list[tuple[str, dict[str, 
         pipeline = VoicePipeline.from_app(app)
         pipeline.load()
         app.ready()  # as `homebody listen` once its models are loaded
+        if app.skills is not None:
+            app.skills.load()  # they start within a wake word's time, which the bench (always awake) does not take
         session = VoiceSession(pipeline, TurnContext(), SileroVad())
         loop = LiveLoop(session, _AlwaysAwake())  # type: ignore[arg-type]
         samples = []
