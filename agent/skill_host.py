@@ -101,10 +101,10 @@ class SkillRegistry:
         """Start the skills `discover` found, once; every seam below calls it first (after, it returns at once)."""
         if self._unstarted is None:
             return
-        with self._starting:
-            unstarted, self._unstarted = self._unstarted, None
-            if unstarted is not None:
-                self._start(unstarted)
+        with self._starting:  # a use while another thread starts them waits for them all
+            if self._unstarted is not None:
+                self._start(self._unstarted)
+                self._unstarted = None
 
     def _start(self, factories: Factories) -> None:
         for name, source, factory in factories:

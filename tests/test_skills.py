@@ -115,6 +115,23 @@ def test_discovered_skills_start_at_their_first_use_not_at_the_clocks_tick(monke
     assert len(loads) == 2
 
 
+def test_a_turn_while_the_skills_start_waits_for_them_all(monkeypatch):
+    installed_only(monkeypatch, "skills.clock:skill")
+    starting, release = threading.Event(), threading.Event()
+
+    def slow_clock(context: SkillContext) -> Skill:
+        starting.set()
+        release.wait(5)
+        return clock.skill(context)
+
+    monkeypatch.setattr(EntryPoint, "load", lambda ep: slow_clock)
+    registry = SkillRegistry.discover(SkillContext(UTC))
+    threading.Thread(target=registry.load, daemon=True).start()  # as `App.ready` does
+    assert starting.wait(5)
+    threading.Timer(0.2, release.set).start()
+    assert registry.understand("what time is it", TurnContext()) is not None
+
+
 def test_skills_never_started_are_not_started_to_be_closed(monkeypatch):
     installed_only(monkeypatch, "skills.clock:skill")
     monkeypatch.setattr(EntryPoint, "load", lambda ep: pytest.fail("started to be closed"))
