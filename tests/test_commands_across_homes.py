@@ -419,3 +419,25 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
 ])
 def test_a_particle_after_a_verb_without_one_is_its_action(home: str, text: str, action: str):
     assert read_frame(normalize(text), _matcher(home).index).action == action
+
+
+# ---- a change by an amount needs its way said -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn the heating by two degrees"),  # "turn the heating down by …" with "down" misheard
+    ("maple", "set the volume by 5"),
+    ("ha", "change the kitchen lights by 20 percent"),
+])
+def test_a_change_by_an_amount_with_no_way_said_is_asked_about(home: str, text: str):
+    plan = said(home, text)
+    assert not acted_on(plan) and plan.say and "up or down" in plan.say
+
+
+@pytest.mark.parametrize(("home", "text", "delta"), [
+    ("maple", "lower the heating by 2 degrees", -2.0),
+    ("maple", "turn the heating up by 2", 2.0),
+    ("ha", "dim the kitchen lights by 20 percent", -20.0),
+])
+def test_a_change_by_an_amount_goes_the_way_said(home: str, text: str, delta: float):
+    plan = said(home, text)
+    assert plan.calls and all(getattr(call, "delta", None) == delta for call in plan.calls)

@@ -153,6 +153,8 @@ def _number_attribute(frame: Frame, device: Device) -> str | None:
 
 
 def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Reading:
+    if not frame.direction and frame.action not in RELATIVE_ACTIONS | {"open", "close"}:
+        return Reply(REPLIES["up_or_down"].format(names=names(devices)))  # "turn the heating by two degrees"
     direction = frame.direction or (1 if frame.action in UP_ACTIONS else -1)
     lit = {d.id for d in devices if d.kind is Kind.LIGHT and registry.state(d.id).get("state") == "on"}
     calls: list[ToolCall] = []
