@@ -441,3 +441,26 @@ def test_a_change_by_an_amount_with_no_way_said_is_asked_about(home: str, text: 
 def test_a_change_by_an_amount_goes_the_way_said(home: str, text: str, delta: float):
     plan = said(home, text)
     assert plan.calls and all(getattr(call, "delta", None) == delta for call in plan.calls)
+
+
+# ---- a command that ends asking for more was not finished ------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn on the kitchen light at"),  # "… at nine", its last word lost
+    ("maple", "dim the floor lamp by"),
+    ("maple", "turn the heating up to"),
+    ("ha", "turn off the garage light in"),
+    ("ha", "turn on the kitchen lights for"),
+])
+def test_a_command_ending_in_a_word_that_asks_for_more_acts_on_nothing(home: str, text: str):
+    plan = said(home, text)
+    assert not acted_on(plan) and plan.say
+
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "what is the heating set to"),
+    ("maple", "turn on the light in the kitchen"),
+    ("ha", "turn off the garage light in 10 minutes"),
+])
+def test_a_question_or_a_finished_command_may_end_in_such_a_word_or_go_on_after_it(home: str, text: str):
+    assert said(home, text).calls

@@ -85,6 +85,8 @@ class Commands:
     name_articles: frozenset[str]
     numbers_as_names_after: frozenset[str]
     prepositions: frozenset[str]
+    unfinished_endings: frozenset[str]
+    """A command's last word that asks for more ("turn on the kitchen light at"): what it asks for was not said."""
     previous_words: frozenset[str]
     next_words: frozenset[str]
     particles: Mapping[str, str]

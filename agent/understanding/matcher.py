@@ -109,6 +109,8 @@ class Matcher:
             if calls and frame.reference:
                 context = _with_last_devices(context, calls)
             reading, frame = self._calls_for(frame, context)
+            if reading and not isinstance(reading, Reply) and _left_unfinished(frame):
+                reading = Reply(REPLIES["unfinished"])
             placed = with_later_place(frame, frames[i + 1 :]) if isinstance(reading, Reply) and not reading.note else None
             if placed is not None and not isinstance((retried := self._calls_for(placed, context))[0], Reply):
                 reading, frame = retried
@@ -207,6 +209,12 @@ def _names_nothing(frame: Frame) -> bool:
     starts_with_verb = first == frame.verb.split()[0] if frame.verb else first in WORDS.commands.particles
     return frame.action is not None and starts_with_verb and not frame.mentions and not frame.question \
         and not (frame.here or frame.house or frame.every or frame.indirect)
+
+
+def _left_unfinished(frame: Frame) -> bool:
+    """A command that ends asking for more: "turn on the kitchen light at" (when?), "dim the lights by" (how much?),
+    "… in" (where, or when?). What it asks for is a part not understood."""
+    return not frame.question and bool(frame.tokens) and frame.tokens[-1] in WORDS.commands.unfinished_endings
 
 
 def _starts_with_a_verb(frame: Frame) -> bool:
