@@ -199,7 +199,7 @@ class VoicePipeline:
         if not pending and not plan.declined and (not plan.calls or plan.confidence < 1.0):
             best, plan, repair_of = self.repair(transcript, list(dict.fromkeys([best, texts[0]])), plan, context)
         elif not pending and ranks[chosen] != 0 and best != texts[0]:
-            best, plan, repair_of = self.rival_repair(transcript, texts[0], best, plan, context)
+            best, plan, repair_of = self.rival_repair(transcript, (texts[0], plans[0]), best, plan, context)
         if best != hypotheses[0]:
             log.debug("acting on %r rather than %r", best, hypotheses[0])
         return Understood(Transcript(best, [best, *(h for h in hypotheses if h != best)], transcript.ms,
@@ -211,12 +211,7 @@ class VoicePipeline:
         better and fits the audio nearly as well as they do (`fitting_repair`); with its plan, and the text
         heard it repairs (empty when it is no repair)."""
         understood = (bool(plan.calls), plan.confidence)
-        better: dict[str, tuple[float, Plan, str]] = {}
-        for candidate, similarity, source in self._offers(heard):
-            if len(better) < MAX_REPAIRS_SCORED and candidate not in better:
-                parsed = self.parse(candidate, context)
-                if parsed.calls and (True, parsed.confidence) > understood and self.possible(parsed):
-                    better[candidate] = (similarity, parsed, source)
+        better = self._understood_offers(heard, context, lambda parsed: (True, parsed.confidence) > understood)
         scores = self.transcriber.score(transcript, [*heard, *better]) if better else None
         if not scores:
             return heard[0], plan, ""
@@ -230,33 +225,43 @@ class VoicePipeline:
         _, repaired, source = better[chosen]
         return chosen, repaired, source
 
-    def rival_repair(self, transcript: Transcript, first: str, switch: str, plan: Plan,
+    def rival_repair(self, transcript: Transcript, first: tuple[str, Plan], switch: str, plan: Plan,
                      context: TurnContext) -> tuple[str, Plan, str]:
         """A lower hypothesis understood where Whisper's first was not: the first's repairs understood as well
         compete with it on the audio. One that fits the audio better is acted on, with the text it repairs. One
         that does otherwise and fits within RIVAL_MARGIN of it is too close to call: Whisper's first is taken as
         heard (a recording of "activate Mood Lighting" read "Activate those lighting.", the living room's lights,
         and "Activate mood lighting.", the routine, 1.1 nats apart, for Whisper's first "Activate wood lighting.",
-        which is the routine's nearest name). Else the switch."""
-        rivals: dict[str, tuple[Plan, str]] = {}
-        for candidate, _, source in self._offers([first]):
-            if len(rivals) == MAX_REPAIRS_SCORED:
-                break
-            if candidate not in rivals and candidate != switch:
-                parsed = self.parse(candidate, context)
-                if parsed.calls and not parsed.say and parsed.confidence >= plan.confidence and self.possible(parsed):
-                    rivals[candidate] = (parsed, source)
+        which is the routine's nearest name). Else the switch. `first` is Whisper's first text with its plan."""
+        rivals = self._understood_offers([first[0]], context, lambda parsed: not parsed.say
+                                         and parsed.confidence >= plan.confidence, skip=switch)
         scores = self.transcriber.score(transcript, [switch, *rivals]) if rivals else None
         if not scores:
             return switch, plan, ""
         fits = dict(zip(rivals, scores[1:], strict=True))
         rival = max(fits, key=lambda text: fits[text])
         log.debug("repair %r (%.1f) against %r (%.1f)", rival, fits[rival], switch, scores[0])
+        _, rival_plan, source = rivals[rival]
         if fits[rival] > scores[0]:
-            return rival, *rivals[rival]
-        if fits[rival] > scores[0] - RIVAL_MARGIN and rivals[rival][0].calls != plan.calls:
-            return first, self.parse(first, context), ""
+            return rival, rival_plan, source
+        if fits[rival] > scores[0] - RIVAL_MARGIN and rival_plan.calls != plan.calls:
+            return first[0], first[1], ""
         return switch, plan, ""
+
+    def _understood_offers(self, heard: list[str], context: TurnContext, accepts: Callable[[Plan], bool],
+                           skip: str = "") -> dict[str, tuple[float, Plan, str]]:
+        """The offers for `heard` (`_offers`, best first) that are understood as calls `accepts` takes and the
+        devices can do, MAX_REPAIRS_SCORED at most (no other is parsed): each with its similarity, its plan and the
+        text heard it reads otherwise."""
+        found: dict[str, tuple[float, Plan, str]] = {}
+        for candidate, similarity, source in self._offers(heard):
+            if len(found) == MAX_REPAIRS_SCORED:
+                break
+            if candidate not in found and candidate != skip:
+                parsed = self.parse(candidate, context)
+                if parsed.calls and accepts(parsed) and self.possible(parsed):
+                    found[candidate] = (similarity, parsed, source)
+        return found
 
     def _offers(self, heard: list[str]) -> Iterator[tuple[str, float, str]]:
         """Other readings of the texts heard, with their similarity and the text they read otherwise: Whisper's
