@@ -36,6 +36,10 @@ SWITCHES = {
 """What switching means for kinds that are not simply on/off."""
 MEDIA_ACTIONS = frozenset({"pause", "resume", "next", "previous"})
 RELATIVE_ACTIONS = frozenset({"up", "down", "dim", "brighten"})
+COVER_MOVES = frozenset({"open", "close"})
+"""Actions that also move a cover a little ("open the blinds a little")."""
+WAY_SAID = RELATIVE_ACTIONS | COVER_MOVES
+"""Actions that say which way a change by an amount goes."""
 UP_ACTIONS = frozenset({"up", "brighten", "open"})
 SWITCH = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down"})
 
@@ -69,7 +73,7 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading
     if frame.mode is not None and any(d.kind is Kind.CLIMATE for d in devices):
         return _mode_calls(frame.mode, devices)
     if frame.direction or (action in RELATIVE_ACTIONS and frame.number is None) or frame.by \
-            or (frame.small and action in {"open", "close"}):
+            or (frame.small and action in COVER_MOVES):
         return _adjust_calls(frame, devices, registry)
     if frame.has_value:
         return _value_calls(frame, _lit_first(frame, devices, registry))
@@ -153,7 +157,7 @@ def _number_attribute(frame: Frame, device: Device) -> str | None:
 
 
 def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Reading:
-    if not frame.direction and frame.action not in RELATIVE_ACTIONS | {"open", "close"}:
+    if not frame.direction and frame.action not in WAY_SAID:
         return Reply(REPLIES["up_or_down"].format(names=names(devices)))  # "turn the heating by two degrees"
     direction = frame.direction or (1 if frame.action in UP_ACTIONS else -1)
     lit = {d.id for d in devices if d.kind is Kind.LIGHT and registry.state(d.id).get("state") == "on"}
