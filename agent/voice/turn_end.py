@@ -8,9 +8,11 @@ while the speaker fell quiet. Otherwise it waits for the usual silence tail, lon
 person who pauses mid-command ("set the heating to … twenty two degrees"), and the whole
 utterance is read again. If the speaker goes on, the reading is dropped.
 
-What may go on is `agent.voice.turn_taking`'s to say. The reading is Whisper's N best, as for a
-recording: a greedy decode would be ~80 ms sooner, but on 72 complete espeak-ng commands it
-acted differently 6 times, 4 of them wrongly ("the lights in the study" heard as "… bedroom").
+What may go on is `agent.voice.turn_taking`'s to say. The reading is the one a recording gets
+(`VoicePipeline.understand`): Whisper's greedy decode only when the decoder was sure of every word
+(a greedy decode taken whenever it was understood, ~80 ms sooner, acted differently on 6 of 72
+complete espeak-ng commands, 4 of them wrongly: "the lights in the study" heard as "… bedroom"),
+else its N best.
 """
 
 from __future__ import annotations
