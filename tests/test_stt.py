@@ -150,6 +150,10 @@ def test_a_greedy_decode_says_how_sure_it_is_of_its_least_sure_word(tmp_path: Pa
     assert transcriber.transcribe(audio, n_best=3).sure is None  # a beam's N best do not say
 
 
+def test_a_beam_asked_for_every_decode_leaves_no_greedy_first_reading():
+    assert WhisperTranscriber(VoiceSettings(beam_size=5)).quick(np.zeros(16000, np.float32)) is None
+
+
 def test_the_n_best_of_audio_already_encoded_are_those_of_encoding_it_again(tmp_path: Path,
                                                                              transcriber: WhisperTranscriber):
     audio = read_wav(espeak_wav("dim the living room lamp to forty percent", tmp_path / "x.wav"))
