@@ -11,7 +11,7 @@ import pytest
 from agent.voice.audio import SAMPLE_RATE, read_wav
 from agent.evaluation.benchmarks.voice import espeak_wav
 from agent.config import VoiceSettings
-from agent.voice.decoding import distinct, least_sure_word, looks_looped, spellings, token_probabilities
+from agent.voice.decoding import distinct, least_sure_word, looks_looped, rival_texts, spellings, token_probabilities
 from agent.voice.stt import Transcript, WhisperTranscriber, resolve_stt_model, vocabulary_prompt
 from devices.errors import ConfigError
 
@@ -175,3 +175,22 @@ def test_tokens_spelled_alike_but_for_case_and_a_leading_space_count_as_one_word
     assert sorted(groups[1]) == [1, 2, 3] and groups[4] == [4]
     scores = [np.log(np.array([0.1, 0.4, 0.3, 0.2, 0.0, 0.0]) + 1e-12)]
     assert token_probabilities([1], scores, lambda token: groups.get(token, [token])) == pytest.approx([0.9], abs=1e-6)
+
+
+def test_the_rivals_of_a_greedy_decode_are_what_it_nearly_wrote_at_its_doubtful_words():
+    vocabulary = {0: " Turn", 1: " on", 2: " the", 3: " study", 4: " bedroom", 5: " Study", 6: ".", 7: "s", 8: "<end>",
+                  9: " Bed"}
+    def step(**chances: float) -> np.ndarray:
+        scores = np.full(len(vocabulary), 1e-6)
+        for token, chance in chances.items():
+            scores[int(token[1:])] = chance
+        return np.log(scores)
+    ids = [0, 1, 2, 4, 6]
+    logits = [step(t0=1.0), step(t1=1.0), step(t2=1.0), step(t4=0.4, t3=0.3, t5=0.1, t9=0.1, t7=0.06, t6=0.04), step(t6=1.0)]
+    probabilities = [1.0, 1.0, 1.0, 0.4, 1.0]
+    rivals = rival_texts(ids, probabilities, logits, "Turn on the bedroom.", lambda token: [3, 5] if token in (3, 5)
+                         else [token], vocabulary.__getitem__, 8)
+    # " Bed", the start of the word itself, makes no rival; nor does punctuation or what falls under 5 %
+    assert rivals == ["Turn on the study", "Turn on the study bedroom", "Turn on thes", "Turn on thes bedroom"]
+    assert rival_texts(ids, [1.0] * 5, logits, "Turn on the bedroom.", lambda token: [token], vocabulary.__getitem__,
+                       8) == []  # no doubtful word

@@ -352,13 +352,14 @@ def test_a_yes_among_the_hypotheses_answers_a_pending_confirmation():
 class Greedy(Hypotheses):
     """A fake Whisper with a greedy first decode (`Transcriber.quick`) as sure as it is told."""
 
-    def __init__(self, quick: str, sure: float, *hypotheses: str):
+    def __init__(self, quick: str, sure: float, *hypotheses: str, rivals: tuple[str, ...] = ()):
         super().__init__(*(hypotheses or (quick,)))
-        self.quick_text, self.sure = quick, sure
+        self.quick_text, self.sure, self.rivals = quick, sure, list(rivals)
         self.n_best_asked: list[object] = []
 
     def quick(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
-        return Transcript(self.quick_text, [self.quick_text], 4.0, heard="encoded once", sure=self.sure)
+        return Transcript(self.quick_text, [self.quick_text], 4.0, heard="encoded once", sure=self.sure,
+                          rivals=self.rivals)
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1,
                    heard: object = None) -> Transcript:
@@ -376,7 +377,7 @@ def test_a_sure_greedy_decode_understood_exactly_is_acted_on_without_the_n_best(
 
 
 @pytest.mark.parametrize(("quick", "sure"), [
-    ("Turn on the kitchen light.", 0.2),
+    ("Turn on the kitchen light.", 0.05),
     ("Turn on the kitten fight.", 0.9),
     ("Turn on the shiny kitchen light.", 0.9),
 ], ids=["unsure of a word", "not understood", "a word understood as nothing"])
@@ -386,6 +387,24 @@ def test_otherwise_the_n_best_of_the_same_encoding_decide(quick: str, sure: floa
     result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert engine.n_best_asked == ["encoded once"]
     assert result.text == "Turn on the kitchen light." and len(controller.sent) == 1
+
+
+@pytest.mark.parametrize("home", [maple, example], ids=["maple", "example"])
+def test_a_doubtful_word_whose_rivals_would_do_nothing_else_needs_no_n_best(home):
+    assistant, _, controller = make_assistant(home())
+    engine = Greedy("Turn on the kitchen light.", 0.3, rivals=("Turn on the kitten light.", "Blah blah blah."))
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert result.text == "Turn on the kitchen light." and engine.n_best_asked == []
+    assert len(controller.sent) == 1
+
+
+@pytest.mark.parametrize("rival", ["Turn on the lights in the study.", "Turn on the lights in the"],
+                         ids=["another action", "a question back"])
+def test_a_doubtful_word_whose_rival_would_be_answered_otherwise_leaves_it_to_the_n_best(rival: str):
+    assistant, _, _ = make_assistant(maple())
+    engine = Greedy("Turn on the lights in the bedroom.", 0.3, "Turn on the lights in the study.", rivals=(rival,))
+    result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
+    assert engine.n_best_asked == ["encoded once"] and result.text == "Turn on the lights in the study."
 
 
 def test_a_pending_confirmation_is_answered_from_the_n_best():

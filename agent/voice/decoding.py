@@ -13,6 +13,14 @@ MAX_COMPRESSION_RATIO = 2.4
 """faster-whisper's threshold for "this text repeats itself"."""
 MAX_WORDS_PER_SECOND = 5.0
 """Faster than anyone speaks a command."""
+DOUBTFUL = 0.5
+"""A word's token the greedy decoder gave less probability than this (counting tokens spelled alike) is in doubt:
+what it nearly wrote there makes its rivals (`rival_texts`)."""
+RIVAL_LEAST = 0.05
+"""The least probability of another token at a doubtful word for it to make a rival."""
+RIVALS_PER_WORD = 8
+"""The most likely tokens looked at for each doubtful word."""
+_WORDLIKE = re.compile(r"[A-Za-z0-9]")
 
 
 def distinct(texts: Iterable[str], limit: int) -> list[str]:
@@ -74,11 +82,48 @@ def spellings(vocabulary: dict[str, int]) -> dict[int, list[int]]:
 def least_sure_word(pieces: list[str], probabilities: list[float], kept: str) -> float:
     """The least probability of a token with a letter or digit among those that spell `kept` (the text kept of a
     decoding: a sentence said twice is kept once); punctuation, which Whisper is often unsure of, does not count."""
-    spelled, least = "", 1.0
-    for piece, probability in zip(pieces, probabilities, strict=False):
+    return min((probabilities[i] for i in _word_tokens(pieces, kept)), default=1.0)
+
+
+def rival_texts(ids: list[int], probabilities: list[float], logits: list[Any], kept: str,
+                alike: Callable[[int], list[int]], spell: Callable[[int], str], end: int) -> list[str]:
+    """What a greedy decoder nearly wrote instead of `kept`: its text with one doubtful word token (below
+    `DOUBTFUL`) replaced by, or preceded by, a token the decoder gave `RIVAL_LEAST` or more there; one that ends
+    the text (`end`) ends it there. Tokens spelled alike and punctuation make no rival."""
+    pieces = [spell(token) for token in ids]
+    words = _word_tokens(pieces, kept)
+    pieces = pieces[: words[-1] + 1] if words else []
+    rivals: list[str] = []
+    for i in (i for i in words if probabilities[i] < DOUBTFUL):
+        scores = np.asarray(logits[i], dtype=np.float64).reshape(-1)
+        chances = np.exp(scores - scores.max())
+        chances /= chances.sum()
+        same = set(alike(ids[i]))
+        word = _word_at(pieces, i).lower()
+        for token in (int(t) for t in np.argsort(-chances)[:RIVALS_PER_WORD]):
+            if chances[token] < RIVAL_LEAST or token in same or token > end:
+                continue
+            if token == end:
+                rivals.append("".join(pieces[:i]))
+            elif _WORDLIKE.search(rival := spell(token)) and not word.startswith(rival.strip().lower()):
+                rivals += ["".join([*pieces[:i], rival, *pieces[i + 1:]]), "".join([*pieces[:i], rival, *pieces[i:]])]
+    return distinct((text for text in (r.strip() for r in rivals) if text != kept), len(rivals))
+
+
+def _word_at(pieces: list[str], i: int) -> str:
+    """The word that token `i` begins or goes on: a rival token spelling its start (" he" of " heating") most
+    likely goes on as it does, and is no rival."""
+    end = next((j for j in range(i + 1, len(pieces)) if not _WORDLIKE.match(pieces[j])), len(pieces))
+    return "".join(pieces[i:end]).strip()
+
+
+def _word_tokens(pieces: list[str], kept: str) -> list[int]:
+    """The indices of the tokens with a letter or digit among the first pieces that spell `kept`."""
+    spelled, found = "", []
+    for i, piece in enumerate(pieces):
         if len(spelled.strip()) >= len(kept):
             break
         spelled += piece
-        if re.search(r"[A-Za-z0-9]", piece):
-            least = min(least, probability)
-    return least
+        if _WORDLIKE.search(piece):
+            found.append(i)
+    return found

@@ -4,9 +4,9 @@
 eval --audio` and the live loop (`agent.voice.live`, which reads the utterance ahead during its
 silence tail) all call it, so the audio evaluation measures what a user hears.
 
-Whisper's greedy decode is acted on when the decoder was sure of every word and it is
-understood exactly (`SURE`); otherwise Whisper's N best hypotheses of the same encoding (and their
-repairs: a command said twice once, commas dropped) are each parsed by the skills' sentences and the matcher, well under a millisecond each, and the
+Whisper's greedy decode is acted on when it is understood exactly and nothing the decoder nearly
+wrote instead would be understood as another action (`LEAST_SURE`); otherwise Whisper's N best
+hypotheses of the same encoding (and their repairs: a command said twice once, commas dropped) are each parsed by the skills' sentences and the matcher, well under a millisecond each, and the
 one understood best is acted on, once: "turn on the kitten fight" loses to "turn on the kitchen
 light" because only the second names a device (`agent.voice.readings`). The vocabulary prompt
 is made of the household's words Whisper finds rare, and rebuilt when the registry's device
@@ -55,13 +55,15 @@ log = logging.getLogger(__name__)
 N_BEST = 5
 """Hypotheses asked of Whisper (beam 20 instead of greedy): ~100 ms more than one on a 2-core x86, no
 more than three; on the tuning voices it understood 1.8 % more commands than three, and eight no more."""
-SURE = 0.5
+LEAST_SURE = 0.1
 """How sure Whisper's greedy decode must be of its least sure word (`Transcript.sure`) for a reading of it that is
-understood exactly to be acted on without the N best (`VoicePipeline.understand`). On the 792 spoken turns of the dev
-cases (three default and three tuning voices) it takes the greedy reading for 26 % of them, every one planned as the
-N best would have; at 0.4, 33 %, and one question misheard ("How right is …"); at 0.3, 41 %, and four misheard. It saves
-~140 ms when taken (~100 ms for encoder and greedy decoder, against ~240 with the beam) and costs the greedy decode
-(~45 ms) when not."""
+understood exactly to be acted on without the N best (`VoicePipeline.understand`). Of a word below
+`decoding.DOUBTFUL` (0.5) it must also be that nothing the decoder nearly wrote there (`Transcript.rivals`) is
+understood as another action (`_acts_otherwise`). On the 792 spoken turns of the dev cases (three default and three
+tuning voices) the greedy reading is taken for 40 % of them (26 % when every word must be at 0.5, no rivals read); one
+is planned otherwise than by the N best, and better ("When is Emma's soccer practice?" asked of Emma's calendar). The
+rivals ruled out "Check the Thermostat, just 21." (rival "Set the Thermostat, …") and "Light off," ("Lights off").
+Taken, the reading costs ~100 ms (encoder and greedy decoder) against ~240 with the beam; not taken, ~45 ms more."""
 MAX_REPAIRS_SCORED = 8
 """Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
 RIVAL_MARGIN = 2.0
@@ -183,9 +185,9 @@ class VoicePipeline:
         return SpokenTurn(result, transcript.hypotheses)
 
     def understand(self, audio: np.ndarray, context: TurnContext) -> Understood:
-        """The utterance read: Whisper's greedy decode when it is sure of every word and is understood exactly (the
-        beam's N best would cost ~3 times as much), else Whisper's N best (with the vocabulary prompt) read as
-        `select` reads them. Both decode the one encoding of the audio."""
+        """The utterance read: Whisper's greedy decode when it is understood exactly and its rivals would not act
+        otherwise (`_sure_reading`; the beam's N best cost ~3 times as much), else Whisper's N best (with the
+        vocabulary prompt) read as `select` reads them. Both decode the one encoding of the audio."""
         prompt = self.prompt or None
         quick = self.transcriber.quick(audio, prompt) if self.n_best > 1 else None
         if quick is None:
@@ -198,15 +200,25 @@ class VoicePipeline:
         return self.select(transcript, context)
 
     def _sure_reading(self, quick: Transcript, context: TurnContext) -> Understood | None:
-        """A greedy decode's reading, when the decoder was sure of its every word and it is understood exactly as
-        something the devices can do; None otherwise (and while a confirmation waits)."""
-        if quick.sure is None or quick.sure < SURE or context.conversation.pending is not None or not quick.text:
+        """A greedy decode's reading, when the decoder was sure enough of its every word, it is understood exactly as
+        something the devices can do, and no rival of it would be understood as another action; None otherwise (and
+        while a confirmation waits)."""
+        if (quick.sure is None or quick.sure < LEAST_SURE or context.conversation.pending is not None
+                or not quick.text):
             return None
         texts, plans, chosen, _ = self._read(quick, context)
         plan = plans[chosen]
         if not plan.calls or plan.confidence < EXACT or plan.say or plan.declined or not self.possible(plan):
             return None
+        if any(self._acts_otherwise(rival, plan, context) for rival in quick.rivals):
+            return None
         return Understood(Transcript(texts[chosen], [texts[chosen]], quick.ms, quick.heard, quick.sure), plan)
+
+    def _acts_otherwise(self, text: str, plan: Plan, context: TurnContext) -> bool:
+        """Whether `text` is understood well enough to be answered unasked (`understanding.confidence`), and not by
+        `plan`'s actions: by others, or by none ("Turn on the" asks for the end)."""
+        rival = self.parse(text, context)
+        return rival.confidence >= self.assistant.settings.understanding.confidence and rival.calls != plan.calls
 
     def select(self, transcript: Transcript, context: TurnContext) -> Understood:
         """The reading of `transcript` understood best, as `text` (and first of `hypotheses`), with its plan."""

@@ -24,8 +24,9 @@ How a command is decoded, and why (measured on a 2-core x86, tiny.en int8):
   spoken in the default voices were understood 6 fewer times of 375: not kept.
 - A greedy decode (`quick`) costs ~45 ms of decoder against the beam's ~140, and says how sure
   it was: the least probability of its words' tokens (`Transcript.sure`), counting tokens spelled
-  alike (" Turn", "turn") as one and punctuation not at all. When it is not sure enough, the
-  N best decode the same encoding again (`transcribe(heard=…)`), so only the decoder is repeated.
+  alike (" Turn", "turn") as one and punctuation not at all, and what it nearly wrote at its
+  doubtful words (`Transcript.rivals`, from the same scores). When the voice layer needs more,
+  the N best decode the same encoding again (`transcribe(heard=…)`): only the decoder repeats.
 - No temperature fallback: re-sampling a bad decode several times costs seconds and a
   command is better answered with "sorry?".
 """
@@ -45,7 +46,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agent.voice.decoding import distinct, least_sure_word, looks_looped, said_once, spellings, token_probabilities
+from agent.voice.decoding import (
+    distinct,
+    least_sure_word,
+    looks_looped,
+    rival_texts,
+    said_once,
+    spellings,
+    token_probabilities,
+)
 from agent.voice.audio import SAMPLE_RATE
 from agent.config import VoiceSettings
 from devices.errors import ConfigError
@@ -78,6 +87,8 @@ class Transcript:
     sure: float | None = None
     """Of one hypothesis decoded greedily, how sure the decoder was of its least sure word (the least probability
     of a word's token, 0-1); None when not known."""
+    rivals: list[str] = field(default_factory=list)
+    """Of one hypothesis decoded greedily, what it nearly wrote instead at its doubtful words (`rival_texts`)."""
 
 
 class Transcriber(ABC):
@@ -149,11 +160,13 @@ class Encoding:
 
 @dataclass(frozen=True)
 class Decoded:
-    """One decoding: distinct texts best first, the encoding it was made from, and (greedy) how sure it was."""
+    """One decoding: distinct texts best first, the encoding it was made from, and (greedy) how sure it was and
+    what it nearly wrote instead."""
 
     texts: list[str]
     encoding: Encoding | None
     sure: float | None = None
+    rivals: list[str] = field(default_factory=list)
 
 
 class WhisperTranscriber(Transcriber):
@@ -190,7 +203,7 @@ class WhisperTranscriber(Transcriber):
         ms = (time.perf_counter() - start) * 1000
         texts = decoded.texts
         log.debug("transcribed %.1f s in %.0f ms: %r (sure %s)", seconds, ms, texts[:1], decoded.sure)
-        return Transcript(texts[0] if texts else "", texts, ms, decoded.encoding, decoded.sure)
+        return Transcript(texts[0] if texts else "", texts, ms, decoded.encoding, decoded.sure, decoded.rivals)
 
     def quick(self, audio: np.ndarray, prompt: str | None = None) -> Transcript | None:
         """A greedy decode (~40 ms of decoder instead of the beam's ~150), with how sure it was of each word; None
@@ -290,12 +303,13 @@ class WhisperTranscriber(Transcriber):
         if _is_no_speech(result):
             return Decoded([], encoding)
         texts = distinct((said_once(tokenizer.decode(ids).strip()) for ids in result.sequences_ids), n_best)
-        sure = None
-        if beam == 1 and texts:
-            ids = result.sequences_ids[0]
-            sure = least_sure_word([tokenizer.decode([token]) for token in ids],
-                                   token_probabilities(ids, result.logits[0], self._spelled_alike), texts[0])
-        return Decoded(texts, encoding, sure)
+        if beam > 1 or not texts:
+            return Decoded(texts, encoding)
+        ids, spell = result.sequences_ids[0], lambda token: tokenizer.decode([token])
+        probabilities = token_probabilities(ids, result.logits[0], self._spelled_alike)
+        return Decoded(texts, encoding, least_sure_word([spell(token) for token in ids], probabilities, texts[0]),
+                       rival_texts(ids, probabilities, result.logits[0], texts[0], self._spelled_alike, spell,
+                                   tokenizer.eot))
 
     def _spelled_alike(self, token: int) -> list[int]:
         if self._spellings is None:

@@ -9,10 +9,10 @@ person who pauses mid-command ("set the heating to … twenty two degrees"), and
 utterance is read again. If the speaker goes on, the reading is dropped.
 
 What may go on is `agent.voice.turn_taking`'s to say. The reading is the one a recording gets
-(`VoicePipeline.understand`): Whisper's greedy decode only when the decoder was sure of every word
-(a greedy decode taken whenever it was understood, ~80 ms sooner, acted differently on 6 of 72
-complete espeak-ng commands, 4 of them wrongly: "the lights in the study" heard as "… bedroom"),
-else its N best.
+(`VoicePipeline.understand`): Whisper's greedy decode only when nothing it nearly wrote would be
+understood otherwise (a greedy decode taken whenever it was understood, ~80 ms sooner, acted
+differently on 6 of 72 complete espeak-ng commands, 4 of them wrongly: "the lights in the study"
+heard as "… bedroom"), else its N best.
 """
 
 from __future__ import annotations
