@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import os
 import pty
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,3 +58,28 @@ def test_after_a_timer_rings_in_homebody_run_the_prompt_is_back(tmp_path: Path):
         running.wait_for(f"\n{PROMPT}", after=rang)
         running.type("quit")
         assert running.process.wait(30) == 0
+
+
+CTRL_C_ELSEWHERE = """
+import os, pty, signal, sys, threading, time
+from agent.cli.console import Console
+typing, reading = pty.openpty()
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # a thread the signal can land on
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as when the kernel picks that thread
+print("reading", flush=True)
+try:
+    Console(os.fdopen(reading), open(os.devnull, "w")).read_line()
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_console_waiting_for_a_line_whichever_thread_the_signal_reaches():
+    child = subprocess.Popen([sys.executable, "-c", CTRL_C_ELSEWHERE], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "reading\n"
+    child.send_signal(signal.SIGINT)
+    try:
+        out, _ = child.communicate(timeout=20)
+    finally:
+        child.kill()
+    assert out == "interrupted\n"

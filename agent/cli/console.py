@@ -3,6 +3,7 @@ accord (a timer ringing) between your lines."""
 
 from __future__ import annotations
 
+import select
 import sys
 import threading
 from typing import TextIO
@@ -38,9 +39,18 @@ class Console:
             self.stdout.flush()
             self.waiting = bool(self.prompt)
         try:
+            if self.prompt:
+                self._wait_for_typing()
             return self.stdin.readline()
         finally:
             self.waiting = False
+
+    def _wait_for_typing(self) -> None:
+        """Wait for a terminal's next line a moment at a time. Ctrl-C's signal may reach another thread (one of a
+        model's), which leaves a blocking read uninterrupted and Python never sees it until Enter; waking here lets
+        it. (A terminal hands over one line per read, so nothing typed waits unseen in the buffer.)"""
+        while not select.select([self.stdin], [], [], 0.25)[0]:
+            pass
 
     def write(self, text: str) -> None:
         with self._lock:
