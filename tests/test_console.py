@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,9 +67,10 @@ from agent.cli.console import Console
 typing, reading = pty.openpty()
 threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # a thread the signal can land on
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as when the kernel picks that thread
-print("reading", flush=True)
+console = Console(os.fdopen(reading), open(os.devnull, "w"))
 try:
-    Console(os.fdopen(reading), open(os.devnull, "w")).read_line()
+    print("reading", flush=True)
+    console.read_line()
 except KeyboardInterrupt:
     print("interrupted", flush=True)
 """
@@ -77,6 +79,7 @@ except KeyboardInterrupt:
 def test_ctrl_c_stops_a_console_waiting_for_a_line_whichever_thread_the_signal_reaches():
     child = subprocess.Popen([sys.executable, "-c", CTRL_C_ELSEWHERE], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stdout.readline() == "reading\n"
+    time.sleep(0.5)  # into the wait for a line
     child.send_signal(signal.SIGINT)
     try:
         out, _ = child.communicate(timeout=20)
