@@ -392,7 +392,8 @@ def test_otherwise_the_n_best_of_the_same_encoding_decide(quick: str, sure: floa
 @pytest.mark.parametrize("home", [maple, example], ids=["maple", "example"])
 def test_a_doubtful_word_whose_rivals_would_do_nothing_else_needs_no_n_best(home):
     assistant, _, controller = make_assistant(home())
-    engine = Greedy("Turn on the kitchen light.", 0.3, rivals=("Turn on the kitten light.", "Blah blah blah."))
+    rivals = ("Turn on the kitten light.", "Blah blah blah.", "Turn on the zorblat lamp.")  # same; nothing; refused
+    engine = Greedy("Turn on the kitchen light.", 0.3, rivals=rivals)
     result = VoicePipeline(assistant, Settings().voice, engine).hear(SPEECH, TurnContext()).result
     assert result.text == "Turn on the kitchen light." and engine.n_best_asked == []
     assert len(controller.sent) == 1
