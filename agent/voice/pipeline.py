@@ -120,6 +120,11 @@ def nothing_done(reply: str, text: str = "") -> TurnResult:
     return TurnResult(text, reply, Plan(path="none"), "none")
 
 
+def read_exactly(plan: Plan) -> bool:
+    """Whether the recognizer read actions exactly: every word understood, nothing to ask back or refuse."""
+    return bool(plan.calls) and plan.confidence >= EXACT and not plan.say and not plan.declined
+
+
 class VoicePipeline:
     """Transcriber and synthesizer (loaded once) in front of one Assistant."""
 
@@ -208,7 +213,7 @@ class VoicePipeline:
             return None
         texts, plans, chosen, _ = self._read(quick, context)
         plan = plans[chosen]
-        if not plan.calls or plan.confidence < EXACT or plan.say or plan.declined or not self.possible(plan):
+        if not read_exactly(plan) or not self.possible(plan):
             return None
         if any(self._acts_otherwise(rival, plan, context) for rival in quick.rivals):
             return None

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.understanding.confidence import EXACT
 from agent.voice.audio import SAMPLE_RATE
 from agent.voice.listen import VAD_WINDOW, EndOfSpeech, VoiceActivity
-from agent.voice.pipeline import LastWord, Understood
+from agent.voice.pipeline import LastWord, Understood, read_exactly
 from agent.voice.turn_taking import TurnTaking
 
 log = logging.getLogger(__name__)
@@ -55,9 +54,7 @@ pauses` measures the same in the default voices."""
 def is_complete(understood: Understood, turn_taking: TurnTaking) -> bool:
     """A command the recognizer reads exactly (every word understood, nothing to ask back) that cannot go on,
     and whose last word was said (when that was asked)."""
-    plan = understood.plan
-    return (bool(plan.calls) and plan.confidence >= EXACT and not plan.say and not plan.declined
-            and not turn_taking.may_go_on(understood.transcript.text)
+    return (read_exactly(understood.plan) and not turn_taking.may_go_on(understood.transcript.text)
             and (understood.last_word is None or was_said(understood.last_word)))
 
 
