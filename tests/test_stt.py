@@ -188,9 +188,10 @@ def test_the_rivals_of_a_greedy_decode_are_what_it_nearly_wrote_at_its_doubtful_
     ids = [0, 1, 2, 4, 6]
     logits = [step(t0=1.0), step(t1=1.0), step(t2=1.0), step(t4=0.4, t3=0.3, t5=0.1, t9=0.1, t7=0.06, t6=0.04), step(t6=1.0)]
     probabilities = [1.0, 1.0, 1.0, 0.4, 1.0]
-    rivals = rival_texts(ids, probabilities, logits, "Turn on the bedroom.", lambda token: [3, 5] if token in (3, 5)
-                         else [token], vocabulary.__getitem__, 8)
+    pieces = [vocabulary[token] for token in ids]
+    rivals = rival_texts(ids, pieces, probabilities, logits, "Turn on the bedroom.",
+                         lambda token: [3, 5] if token in (3, 5) else [token], vocabulary.__getitem__, 8)
     # " Bed", the start of the word itself, makes no rival; nor does punctuation or what falls under 5 %
     assert rivals == ["Turn on the study", "Turn on the study bedroom", "Turn on thes", "Turn on thes bedroom"]
-    assert rival_texts(ids, [1.0] * 5, logits, "Turn on the bedroom.", lambda token: [token], vocabulary.__getitem__,
-                       8) == []  # no doubtful word
+    assert rival_texts(ids, pieces, [1.0] * 5, logits, "Turn on the bedroom.", lambda token: [token],
+                       vocabulary.__getitem__, 8) == []  # no doubtful word

@@ -61,12 +61,14 @@ def looks_looped(text: str, seconds: float) -> bool:
 def token_probabilities(ids: list[int], logits: list[Any], alike: Callable[[int], list[int]]) -> list[float]:
     """Each chosen token's probability with that of the tokens `alike` it (spelled the same but for case and a
     leading space: " Turn" and "turn" are one word to a command), from the decoder's scores at each step."""
-    found = []
-    for token, step in zip(ids, logits, strict=False):
-        scores = np.asarray(step, dtype=np.float64).reshape(-1)
-        exp = np.exp(scores - scores.max())
-        found.append(float(exp[alike(token)].sum() / exp.sum()))
-    return found
+    return [float(_chances(step)[alike(token)].sum()) for token, step in zip(ids, logits, strict=False)]
+
+
+def _chances(step: Any) -> np.ndarray:
+    """The decoder's scores at one step as probabilities (a softmax)."""
+    scores = np.asarray(step, dtype=np.float64).reshape(-1)
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
 
 
 def spellings(vocabulary: dict[str, int]) -> dict[int, list[int]]:
@@ -85,19 +87,17 @@ def least_sure_word(pieces: list[str], probabilities: list[float], kept: str) ->
     return min((probabilities[i] for i in _word_tokens(pieces, kept)), default=1.0)
 
 
-def rival_texts(ids: list[int], probabilities: list[float], logits: list[Any], kept: str,
+def rival_texts(ids: list[int], pieces: list[str], probabilities: list[float], logits: list[Any], kept: str,
                 alike: Callable[[int], list[int]], spell: Callable[[int], str], end: int) -> list[str]:
-    """What a greedy decoder nearly wrote instead of `kept`: its text with one doubtful word token (below
-    `DOUBTFUL`) replaced by, or preceded by, a token the decoder gave `RIVAL_LEAST` or more there; one that ends
-    the text (`end`) ends it there. Tokens spelled alike and punctuation make no rival."""
-    pieces = [spell(token) for token in ids]
+    """What a greedy decoder nearly wrote instead of `kept`: its text (the tokens `ids`, spelled as `pieces`) with
+    one doubtful word token (below `DOUBTFUL`) replaced by, or preceded by, a token the decoder gave `RIVAL_LEAST`
+    or more there; one that ends the text (`end`) ends it there. Tokens spelled alike and punctuation make no
+    rival."""
     words = _word_tokens(pieces, kept)
     pieces = pieces[: words[-1] + 1] if words else []
     rivals: list[str] = []
     for i in (i for i in words if probabilities[i] < DOUBTFUL):
-        scores = np.asarray(logits[i], dtype=np.float64).reshape(-1)
-        chances = np.exp(scores - scores.max())
-        chances /= chances.sum()
+        chances = _chances(logits[i])
         same = set(alike(ids[i]))
         word = _word_at(pieces, i).lower()
         for token in (int(t) for t in np.argsort(-chances)[:RIVALS_PER_WORD]):

@@ -306,9 +306,10 @@ class WhisperTranscriber(Transcriber):
         if beam > 1 or not texts:
             return Decoded(texts, encoding)
         ids, spell = result.sequences_ids[0], lambda token: tokenizer.decode([token])
+        pieces = [spell(token) for token in ids]
         probabilities = token_probabilities(ids, result.logits[0], self._spelled_alike)
-        return Decoded(texts, encoding, least_sure_word([spell(token) for token in ids], probabilities, texts[0]),
-                       rival_texts(ids, probabilities, result.logits[0], texts[0], self._spelled_alike, spell,
+        return Decoded(texts, encoding, least_sure_word(pieces, probabilities, texts[0]),
+                       rival_texts(ids, pieces, probabilities, result.logits[0], texts[0], self._spelled_alike, spell,
                                    tokenizer.eot))
 
     def _spelled_alike(self, token: int) -> list[int]:
