@@ -186,7 +186,8 @@ def test_the_rivals_of_a_greedy_decode_are_what_it_nearly_wrote_at_its_doubtful_
             scores[int(token[1:])] = chance
         return np.log(scores)
     ids = [0, 1, 2, 4, 6]
-    logits = [step(t0=1.0), step(t1=1.0), step(t2=1.0), step(t4=0.4, t3=0.3, t5=0.1, t9=0.1, t7=0.06, t6=0.04), step(t6=1.0)]
+    doubtful = step(t4=0.4, t3=0.3, t5=0.1, t9=0.1, t7=0.06, t6=0.04)
+    logits = [step(t0=1.0), step(t1=1.0), step(t2=1.0), doubtful, step(t6=1.0)]
     probabilities = [1.0, 1.0, 1.0, 0.4, 1.0]
     pieces = [vocabulary[token] for token in ids]
     rivals = rival_texts(ids, pieces, probabilities, logits, "Turn on the bedroom.",

@@ -4,10 +4,11 @@
 eval --audio` and the live loop (`agent.voice.live`, which reads the utterance ahead during its
 silence tail) all call it, so the audio evaluation measures what a user hears.
 
-Whisper's greedy decode is acted on when it is understood exactly and nothing the decoder nearly
-wrote instead would be understood as another action (`LEAST_SURE`); otherwise Whisper's N best
-hypotheses of the same encoding (and their repairs: a command said twice once, commas dropped) are each parsed by the skills' sentences and the matcher, well under a millisecond each, and the
-one understood best is acted on, once: "turn on the kitten fight" loses to "turn on the kitchen
+Whisper's greedy decode is acted on when it is read exactly and nothing the decoder nearly wrote
+instead would be answered otherwise (`LEAST_SURE`). Otherwise Whisper's N best hypotheses of the
+same encoding (and their repairs: a command said twice once, commas dropped) are each parsed by
+the skills' sentences and the matcher, well under a millisecond each, and the one understood
+best is acted on, once: "turn on the kitten fight" loses to "turn on the kitchen
 light" because only the second names a device (`agent.voice.readings`). The vocabulary prompt
 is made of the household's words Whisper finds rare, and rebuilt when the registry's device
 list changes (`agent.voice.vocabulary`).
@@ -57,13 +58,14 @@ N_BEST = 5
 more than three; on the tuning voices it understood 1.8 % more commands than three, and eight no more."""
 LEAST_SURE = 0.1
 """How sure Whisper's greedy decode must be of its least sure word (`Transcript.sure`) for a reading of it that is
-understood exactly to be acted on without the N best (`VoicePipeline.understand`). Of a word below
-`decoding.DOUBTFUL` (0.5) it must also be that nothing the decoder nearly wrote there (`Transcript.rivals`) is
-understood as another action (`_acts_otherwise`). On the 792 spoken turns of the dev cases (three default and three
-tuning voices) the greedy reading is taken for 43 % of them (26 % when every word must be at 0.5, no rivals read;
-40 % when a refused rival also counts); one is planned otherwise than by the N best, and better ("When is Emma's soccer practice?" asked of Emma's calendar). The
-rivals ruled out "Check the Thermostat, just 21." (rival "Set the Thermostat, …") and "Light off," ("Lights off").
-Taken, the reading costs ~100 ms (encoder and greedy decoder) against ~240 with the beam; not taken, ~45 ms more."""
+read exactly to be acted on without the N best (`VoicePipeline.understand`). Of a word below `decoding.DOUBTFUL`
+(0.5) it must also be that nothing the decoder nearly wrote there (`Transcript.rivals`) would be answered otherwise
+(`_acts_otherwise`). On the 792 spoken turns of the dev cases (three default and three tuning voices) the greedy
+reading is taken for 43 % of them (26 % when every word must be at 0.5, no rivals read; 40 % when a refused rival
+also counts); one is planned otherwise than by the N best, and better ("When is Emma's soccer practice?" asked of
+Emma's calendar). The rivals ruled out "Check the Thermostat, just 21." (rival "Set the Thermostat, …") and "Light
+off," ("Lights off"). Taken, the reading costs ~100 ms (encoder and greedy decoder) against ~240 with the beam; not
+taken, ~45 ms more."""
 MAX_REPAIRS_SCORED = 8
 """Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
 RIVAL_MARGIN = 2.0

@@ -95,7 +95,8 @@ class Transcriber(ABC):
     """Any speech-to-text engine."""
 
     @abstractmethod
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1, heard: Any = None) -> Transcript:
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1,
+                   heard: Any = None) -> Transcript:
         """Transcribe float32 mono 16 kHz audio; `prompt` is vocabulary that should be recognized. `heard` is the
         engine's encoding of this audio from an earlier transcript of it, which it may reuse."""
 
@@ -188,7 +189,8 @@ class WhisperTranscriber(Transcriber):
         self._spelled_alike(0)
         return (time.perf_counter() - start) * 1000
 
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1, heard: Any = None) -> Transcript:
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, n_best: int = 1,
+                   heard: Any = None) -> Transcript:
         start = time.perf_counter()
         seconds = audio.size / SAMPLE_RATE
         decoded = Decoded([], None)
