@@ -173,7 +173,7 @@ class Matcher:
             return unknown_reply(frame)  # "set the heating turn on the floor lamp": the heating is not the lamp
         if not targets.devices:
             if targets.ask and (targets.area or targets.floor):
-                return Reply(targets.ask, sure=True)
+                return Reply(targets.ask, sure=True, note=True)  # "the loft and nursery lights": the nursery's
             if frame.unknown or not targets.ask:
                 return unknown_reply(frame)
             return Reply(targets.ask, sure=not targets.kinds)  # "turn on": every word understood, no device named

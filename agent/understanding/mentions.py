@@ -45,6 +45,9 @@ class Mention:
     generic: bool = False
     """A device alias that is just a kind word ("blinds", "heating"): room context may override it."""
     plural: bool = False
+    said: str = ""
+    """The words it was heard as ("lights"): a clause that borrows the mention ("the loft and nursery lights")
+    has other words at its positions."""
 
     @property
     def length(self) -> int:
@@ -186,10 +189,10 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     phrase = " ".join(words)
     key = phrase if phrase in index.phrases else index.compact.get(phrase.replace(" ", ""))
     if key is not None:
-        return [_mention(e, start, end, e.score) for e in index.phrases[key]]
+        return [_mention(e, phrase, start, end, e.score) for e in index.phrases[key]]
     for other in (" ".join(_without_s(w, index) for w in words), *_number_forms(words, index)):
         if other != phrase and other in index.phrases:  # "Macrotorrent's", "the bedside lamp" of "Bedside lamps"
-            return [_mention(e, start, end, 0.95) for e in index.phrases[other] if e.type != "kind"]
+            return [_mention(e, phrase, start, end, 0.95) for e in index.phrases[other] if e.type != "kind"]
     if all(w in index.words or w.isdigit() for w in words) or len(phrase) < 4:
         return []
     if any(w in WORDS.words.command for w in words) or any(w in EDGE_STOP for w in (words[0], words[-1])):
@@ -197,7 +200,7 @@ def _match_span(tokens: list[str], start: int, end: int, index: NameIndex) -> li
     best_key, best_score = _fuzzy(tuple(words), index)
     if best_key is None:
         return []
-    return [_mention(e, start, end, best_score / 100) for e in index.phrases[best_key] if e.type != "kind"]
+    return [_mention(e, phrase, start, end, best_score / 100) for e in index.phrases[best_key] if e.type != "kind"]
 
 
 EDGE_STOP = WORDS.words.function - WORDS.words.name_endings
@@ -260,8 +263,8 @@ def _sound(word: str) -> str:
     return key[:-1] if len(key) > 2 and key.endswith("R") else key
 
 
-def _mention(entry: _Entry, start: int, end: int, score: float) -> Mention:
+def _mention(entry: _Entry, said: str, start: int, end: int, score: float) -> Mention:
     return Mention(
         start=start, end=end, type=entry.type, ids=tuple(entry.ids), score=score, kind=entry.kind,
-        device_class=entry.device_class, generic=entry.generic, plural=entry.plural,
+        device_class=entry.device_class, generic=entry.generic, plural=entry.plural, said=said,
     )

@@ -115,8 +115,7 @@ def _left_out(frame: Frame, devices: list[Device], registry: Registry) -> set[st
     for mention in frame.excluded:
         named = [d for d in devices if _names(mention, d, registry)]
         if mention.type == "kind" and not mention.plural:
-            word = " ".join(frame.tokens[mention.start:mention.end])
-            named = [d for d in named if _has_word(d, word)] or named
+            named = [d for d in named if _has_word(d, mention.said)] or named
         left_out |= {d.id for d in named}
     return left_out
 
@@ -163,7 +162,8 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
         if not found and kinds:
             place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
             place = place or ""
-            ask = REPLIES["none_in_place"].format(kind=_kind_word(frame, kinds), place=place.lower())
+            reply = "none_in_place_many" if any(m.plural for m in frame.of_type("kind")) else "none_in_place"
+            ask = REPLIES[reply].format(kind=_kind_word(frame, kinds), place=place.lower())
             return Targets([], kinds, area, floor, ask=ask)
         return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
     if not scope_kinds:
@@ -180,8 +180,6 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     if len(anywhere) == 1 or frame.every or _plural(frame):
         return Targets(anywhere, kinds, everything=everything, widened=len(anywhere) > 1)
     return Targets([], kinds, ask=REPLIES["which_kind"].format(kind=_kind_word(frame, kinds)) if anywhere else None)
-
-
 
 
 def _kinds_repeated(registry: Registry, context: TurnContext) -> tuple[Kind, ...]:
@@ -218,8 +216,7 @@ def _called(frame: Frame, devices: list[Device], by_name: bool = True) -> list[D
     lamp": the bedside lamp, not the ceiling light); all of them for a plural, a floor ("the light on the first
     floor") or where none is called so."""
     called = {i for m in frame.mentions if m.type == "device" and m.generic and not m.plural for i in m.ids}
-    said = [" ".join(frame.tokens[m.start:m.end]) for m in frame.mentions if m.type == "kind" and not m.plural
-            and by_name]
+    said = [m.said for m in frame.mentions if m.type == "kind" and not m.plural and by_name]
     named = [d for d in devices if any(_has_word(d, word) for word in said)]
     return [d for d in devices if d.id in called] or named or devices
 
@@ -250,10 +247,10 @@ def _plural(frame: Frame) -> bool:
 
 
 def _kind_word(frame: Frame, kinds: tuple[Kind, ...]) -> str:
-    words = [" ".join(frame.tokens[m.start : m.end]) for m in frame.mentions if m.type == "kind"]
+    words = [m.said for m in frame.mentions if m.type == "kind"]
     if words:
         return words[0]
-    return {Kind.MEDIA_PLAYER: "player", Kind.CLIMATE: "thermostat", Kind.COVER: "blind"}.get(kinds[0], kinds[0].value)
+    return language().questions.class_nouns.get(f"{kinds[0].value}*", (kinds[0].value,))[0]
 
 
 def _prefer_compatible(devices: list[Device], kinds: tuple[Kind, ...], frame: Frame, registry: Registry) -> list[Device]:

@@ -53,7 +53,7 @@ def names_heard(frame: Frame, registry: Registry) -> tuple[list[Device], set[int
     for mention in frame.mentions:
         if mention.type != "device" or mention.generic:
             continue
-        key = " ".join(tokens[mention.start : mention.end])
+        key = mention.said
         if key in SENSED_NOUNS and places and not any(_in_places(registry.devices[i], places, registry)
                                                        for i in table.get(key, mention.ids) if i in registry.devices):
             unnamed |= set(range(mention.start, mention.end))

@@ -117,7 +117,7 @@ def _read_subject(frame: Frame, named_span: set[int], question: Question) -> Non
                 question.cover_classes.add(mention.device_class)
             if mention.type == "device":
                 question.generic_ids.update(mention.ids)
-            question.kind_words.append(" ".join(tokens[mention.start : mention.end]))
+            question.kind_words.append(mention.said)
             question.used |= set(range(mention.start, mention.end))
     i = 0
     while i < len(tokens):
