@@ -1,5 +1,5 @@
 """Commands across households: a kind word after a list of places, a clause with nothing to do among
-others that have, and a fan's speed said by its name.
+others that have, a fan's speed said by its name, and warmth asked of a thermostat that is off.
 
 Each rule runs on the reference home and on the Home Assistant fixture home.
 """
@@ -488,3 +488,34 @@ def test_a_place_of_a_list_with_none_of_the_kind_is_said_and_the_others_act(home
 def test_a_place_with_none_of_the_kind_said_alone_is_said_in_the_singular():
     assert said("ha", "turn on the office light").say == "Sorry, there's no light in the office."
 
+
+
+# ---- warmer with the heating off ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "thermostat"), [
+    ("maple", "living_room", "it's cold in here", "living_thermostat"),
+    ("maple", "living_room", "make it warmer", "living_thermostat"),
+    ("maple", "emmas_room", "turn the heating up", "emma_radiator"),
+    ("ha", "living_room", "I'm freezing", "climate_thermostat"),
+    ("ha", "office", "turn up the heat a little", "climate_office_thermostat"),
+])
+def test_warming_a_thermostat_that_is_off_puts_it_in_a_heating_mode(home: str, area: str, text: str,
+                                                                    thermostat: str):
+    matcher = matcher_for(HOMES[home]())
+    matcher.registry.states.update(thermostat, {"mode": "off"})
+    plan = matcher.match(text, context(area))
+    assert SetState((thermostat,), {"mode": "heat"}) in plan.calls
+    assert any(getattr(call, "attribute", None) == "target_temperature" and call.delta > 0 for call in plan.calls)
+
+
+@pytest.mark.parametrize(("home", "area", "text", "thermostat", "mode"), [
+    ("maple", "living_room", "I'm too warm", "living_thermostat", "off"),
+    ("maple", "living_room", "make it warmer", "living_thermostat", "heat"),
+    ("ha", "living_room", "turn the heat down", "climate_thermostat", "off"),
+])
+def test_a_thermostat_already_heating_or_made_cooler_keeps_its_mode(home: str, area: str, text: str, thermostat: str,
+                                                                    mode: str):
+    matcher = matcher_for(HOMES[home]())
+    matcher.registry.states.update(thermostat, {"mode": mode})
+    plan = matcher.match(text, context(area))
+    assert plan.calls and not any("mode" in getattr(call, "changes", {}) for call in plan.calls)

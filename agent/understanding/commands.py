@@ -41,6 +41,8 @@ COVER_MOVES = frozenset({"open", "close"})
 WAY_SAID = RELATIVE_ACTIONS | COVER_MOVES
 """Actions that say which way a change by an amount goes."""
 UP_ACTIONS = frozenset({"up", "brighten", "open"})
+HEATING_MODES = ("heat", "heat_cool", "auto")
+"""Climate modes that warm a room, best first: a thermostat that is off is put in one to be made warmer."""
 SWITCH = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down"})
 
 
@@ -170,6 +172,8 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Re
             continue  # dimming never turns a light on; brightening changes the lit ones first
         amount = frame.number if frame.number is not None else step(attribute, frame.small)
         delta = -direction * amount if attribute == "color_temp" else direction * amount
+        if attribute == "target_temperature" and delta > 0:
+            calls += _heating_on([device], registry)
         calls.append(Adjust((device.id,), attribute, delta))
     if not calls and direction < 0 and devices and all(d.kind is Kind.LIGHT for d in devices):
         return Reply(REPLIES["already_off"].format(names=names(devices), are=_are(devices)), sure=True, note=True)
@@ -205,7 +209,8 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
         climates = tuple(d.id for d in devices if d.kind is Kind.CLIMATE)
         heaters = [d for d in devices if d.kind is Kind.SWITCH and heats(d)
                    and (registry.state(d.id).get("state") == "on") != up]
-        calls: list[ToolCall] = [Adjust(climates, "target_temperature", 1.0 if up else -1.0)] if climates else []
+        calls: list[ToolCall] = _heating_on([d for d in devices if d.id in climates], registry) if up else []
+        calls += [Adjust(climates, "target_temperature", 1.0 if up else -1.0)] if climates else []
         if heaters:
             calls.append(SetState(tuple(d.id for d in heaters), {"state": "on" if up else "off"}))
         return calls
@@ -218,6 +223,14 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
         lights = [d for d in lights if registry.state(d.id).get("state") == "on"]
     dimmable = tuple(d.id for d in lights if d.has("brightness"))
     return [Adjust(dimmable, "brightness", 25 if up else -25)] if dimmable else []
+
+
+def _heating_on(devices: list[Device], registry: Registry) -> list[ToolCall]:
+    """"It's cold", "make it warmer" with the heating off: the thermostats that are off are put in a mode that
+    heats, so a warmer setting warms the room."""
+    pairs = [(d, {"mode": mode}) for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"
+             and (mode := next((m for m in HEATING_MODES if m in d.modes), None))]
+    return _group_set(pairs)
 
 
 def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:
