@@ -55,6 +55,8 @@ COLOR_TEMP_RANGE = (2000, 6500)
 
 RUNNING_SPEED = 33
 """The speed (%) a fan switched on takes when it has no running speed to go back to: the lowest of three."""
+LIT_BRIGHTNESS = 100
+"""The brightness (%) a light switched on takes when it has none to go back to, as a bulb powered on does."""
 
 
 @dataclass
@@ -192,7 +194,8 @@ def clamp_change(device: Device, change: State) -> State:
 def apply_change(device: Device, state: State, change: State) -> State:
     """The state a device reaches after a (valid) change, with the implied attributes.
 
-    Brightness, colour or colour temperature turn a light on; a cover's position sets
+    Brightness, colour or colour temperature turn a light on, and a light switched on with no
+    brightness to go back to is lit at LIT_BRIGHTNESS; a cover's position sets
     open/closed; a fan's percentage turns it on, and a fan switched on runs (at the speed it
     had, which switching it off keeps, else at RUNNING_SPEED); unmuting or setting volume wakes
     a player.
@@ -201,6 +204,8 @@ def apply_change(device: Device, state: State, change: State) -> State:
     kind = device.kind
     if kind is Kind.LIGHT and "state" not in change and change.keys() & {"brightness", "color", "color_temp"}:
         new["state"] = "off" if change.get("brightness") == 0 else "on"
+    if kind is Kind.LIGHT and new.get("state") == "on" and device.has("brightness") and not new.get("brightness"):
+        new["brightness"] = LIT_BRIGHTNESS
     if kind is Kind.FAN and "percentage" in change and "state" not in change:
         new["state"] = "on" if change["percentage"] > 0 else "off"
     if kind is Kind.FAN and change.get("state") == "on" and device.has("percentage") and not new.get("percentage"):

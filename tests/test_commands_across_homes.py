@@ -489,7 +489,6 @@ def test_a_place_with_none_of_the_kind_said_alone_is_said_in_the_singular():
     assert said("ha", "turn on the office light").say == "Sorry, there's no light in the office."
 
 
-
 # ---- warmer with the heating off ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("home", "area", "text", "thermostat"), [
@@ -519,3 +518,27 @@ def test_a_thermostat_already_heating_or_made_cooler_keeps_its_mode(home: str, a
     matcher.registry.states.update(thermostat, {"mode": mode})
     plan = matcher.match(text, context(area))
     assert plan.calls and not any("mode" in getattr(call, "changes", {}) for call in plan.calls)
+
+
+@pytest.mark.parametrize(("home", "area", "thermostat"), [
+    ("maple", "living_room", "living_thermostat"),
+    ("ha", "living_room", "climate_thermostat"),
+])
+def test_the_reply_says_the_mode_a_thermostat_was_put_in(home: str, area: str, thermostat: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    registry.states.update(thermostat, {"mode": "off", "target_temperature": 19.0})
+    reply = assistant.turn("it's cold in here", context(area)).reply
+    assert "on heat, set to 20 degrees" in reply, reply
+    assert registry.state(thermostat)["mode"] == "heat"
+
+
+# ---- a light switched on with no brightness to go back to ------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "light"), [("maple", "floor_lamp"), ("ha", "light_garage")])
+def test_a_light_switched_on_from_no_brightness_is_lit_and_brighter_says_it_is_full(home: str, light: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    registry.states.update(light, {"state": "off", "brightness": 0})
+    conversation = context()
+    assistant.turn(f"turn on the {registry.devices[light].name.lower()}", conversation)
+    assert registry.state(light) == {**registry.state(light), "state": "on", "brightness": 100}
+    assert "100 percent" in assistant.turn("a bit brighter", conversation).reply

@@ -25,13 +25,17 @@ _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 def state_phrase(device: Device, state: State, changed: frozenset[str] = frozenset()) -> str:
     """The state as words after "is": "on at 40 percent", "closed", "20.5 degrees".
 
-    `changed` names attributes just set, so "warm white" is said when that is what was asked.
+    `changed` names attributes just set, so "warm white", a thermostat's new mode or a light's full brightness is
+    said when that is what was asked.
     """
     kind = device.kind
     if kind is Kind.CLIMATE:
+        target = degrees(state.get("target_temperature", 0))
         if state.get("mode") == "off":
-            return spoken_state("off")
-        return PHRASES.set_to.format(degrees=degrees(state.get("target_temperature", 0)))
+            return PHRASES.off_set_to.format(degrees=target) if "target_temperature" in changed else spoken_state("off")
+        if "mode" in changed:
+            return PHRASES.in_mode.format(mode=spoken_state(state.get("mode")), degrees=target)
+        return PHRASES.set_to.format(degrees=target)
     if kind is Kind.LIGHT and state.get("state") == "on":
         return _light_phrase(device, state, changed)
     if kind is Kind.COVER and 0 < state.get("position", 0) < 100:
@@ -56,7 +60,7 @@ def state_phrase(device: Device, state: State, changed: frozenset[str] = frozens
 def _light_phrase(device: Device, state: State, changed: frozenset[str]) -> str:
     """"on", "on at 40 percent and red", "on and warm white" (when the shade was just set)."""
     extras = []
-    if device.has("brightness") and "brightness" in state and state["brightness"] != 100:
+    if device.has("brightness") and "brightness" in state and (state["brightness"] != 100 or "brightness" in changed):
         extras.append(PHRASES.at_percent.format(n=state["brightness"]))
     if device.has("color") and state.get("color") not in (None, "white") and "color_temp" not in changed:
         extras.append(color_word(state["color"]))

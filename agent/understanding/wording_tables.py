@@ -44,6 +44,8 @@ class Phrases:
     percent: str
     set_to: str
     off_set_to: str
+    in_mode: str
+    """A thermostat whose mode was just set: "on eco, set to 18 degrees"."""
     no_temperature: str
     at_percent: str
     at_brightness: str
