@@ -24,6 +24,7 @@ from agent.turn.presence import Presence as Whereabouts
 from agent.turn.recall import why_changed
 from agent.understanding.language import language
 from devices.model import State, writable_attributes
+from devices.outcome import DeviceOutcome
 from devices.registry import Registry
 
 CHAT = language().chat
@@ -85,7 +86,8 @@ class HouseholdTools:
 
     def _conversation(self, call: HouseholdCall | Later | Watch, context: TurnContext) -> CallResult:
         if isinstance(call, Chat):
-            return CallResult(call, answer=self._chat(call.topic))
+            outcomes = self._greeting_routine(call.greeting, context)
+            return CallResult(call, outcomes, answer=self._chat(call.topic))
         if isinstance(call, OpenQuestion):
             return CallResult(call, answer=self._open(call.text))
         if isinstance(call, Undo):
@@ -133,15 +135,20 @@ class HouseholdTools:
             reply = (SAY_PRESENCE.left if call.leaving else SAY_PRESENCE.back).format(name=f", {name}" if name else "")
         return CallResult(call, [o for r in results for o in r.outcomes], answer=reply)
 
+    def _greeting_routine(self, greeting: str | None, context: TurnContext) -> list[DeviceOutcome]:
+        """ "Good morning", "good night": the household's routine of that name runs, when there is one."""
+        routine = self.routine_named(greeting) if greeting else None
+        results = self.run_plan(Plan([RunRoutine(routine)]), context) if routine else []
+        return [o for r in results for o in r.outcomes]
+
     def _briefing(self, call: Briefing, context: TurnContext) -> CallResult:
         """ "Good morning": the household's routine of that name, when there is one, then the day."""
-        routine = self.routine_named(call.greeting) if call.greeting else None
-        results = self.run_plan(Plan([RunRoutine(routine)]), context) if routine else []
+        outcomes = self._greeting_routine(call.greeting, context)
         name = self.presence.people().get(context.person or "", "").split(" ")[0]
         hello = CHAT["briefing_hello"][0].format(greeting=(call.greeting or "hello").capitalize(),
                                                   name=f", {name}" if name else "")
         day = self.day(context)
-        return CallResult(call, [o for r in results for o in r.outcomes], answer=" ".join(p for p in (hello, day) if p))
+        return CallResult(call, outcomes, answer=" ".join(p for p in (hello, day) if p))
 
     def _undo(self, call: Undo, context: TurnContext) -> CallResult:
         """Every device the previous turn changed goes back to the state it had before."""

@@ -213,6 +213,8 @@ class Chat(_Call):
     tool: ClassVar[str] = "chat"
     topic: str
     """A key of the language file's [chat] replies."""
+    greeting: str | None = None
+    """The greeting said ("good night"): the household's routine of that name runs with the reply."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,38 @@
+"""Greetings that mean a time of day: "good morning" and "good night" run the household's routine of that
+name, when it has one, and are answered either way; a household without one only hears the answer.
+
+Each rule runs on the example home, the reference home and the Home Assistant fixture home (no such
+routines).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import context, example, ha_home, make_assistant, maple
+
+HOMES = {"example": example, "maple": maple, "ha": ha_home}
+
+
+@pytest.mark.parametrize("home", ["example", "maple"])
+@pytest.mark.parametrize("said", ["good night", "goodnight everyone"])
+def test_good_night_runs_the_routine_called_so_and_says_good_night(home: str, said: str):
+    assistant, _, controller = make_assistant(HOMES[home]())
+    reply = assistant.turn(said, context()).reply
+    assert controller.sent, "the household's good night routine ran"
+    assert reply.startswith("Good night"), reply
+
+
+def test_good_night_with_no_such_routine_is_only_answered():
+    assistant, _, controller = make_assistant(ha_home())
+    reply = assistant.turn("good night", context()).reply
+    assert not controller.sent
+    assert reply.startswith("Good night"), reply
+
+
+@pytest.mark.parametrize("home", ["example", "maple"])
+def test_the_good_night_routine_still_runs_by_its_alias(home: str):
+    """"Bedtime", an alias of both homes' good night routine, is a routine's name, not a greeting."""
+    assistant, _, controller = make_assistant(HOMES[home]())
+    assistant.turn("bedtime", context())
+    assert controller.sent
