@@ -209,7 +209,7 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
         climates = tuple(d.id for d in devices if d.kind is Kind.CLIMATE)
         heaters = [d for d in devices if d.kind is Kind.SWITCH and heats(d)
                    and (registry.state(d.id).get("state") == "on") != up]
-        calls: list[ToolCall] = _heating_on([d for d in devices if d.id in climates], registry) if up else []
+        calls: list[ToolCall] = _heating_on(devices, registry) if up else []
         calls += [Adjust(climates, "target_temperature", 1.0 if up else -1.0)] if climates else []
         if heaters:
             calls.append(SetState(tuple(d.id for d in heaters), {"state": "on" if up else "off"}))
