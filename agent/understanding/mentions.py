@@ -45,6 +45,9 @@ class Mention:
     generic: bool = False
     """A device alias that is just a kind word ("blinds", "heating"): room context may override it."""
     plural: bool = False
+    in_room: bool = False
+    """A device's name said without its room ("the heater" of "Nursery heater"): the room said, or the
+    speaker's, tells which."""
     said: str = ""
     """The words it was heard as ("lights"): a clause that borrows the mention ("the loft and nursery lights")
     has other words at its positions."""
@@ -62,6 +65,7 @@ class _Entry:
     device_class: str | None = None
     generic: bool = False
     plural: bool = False
+    in_room: bool = False
     score: float = 1.0
     """Below 1 for a name the household never wrote, only said another way ("reading light" for "Reading lamp")."""
 
@@ -116,6 +120,7 @@ def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
         for name in [routine.name, *routine.aliases]:
             index.add(name, _Entry("routine", [routine.id]))
     _add_kind_variants(index, registry)
+    _add_names_in_room(index, registry)
     return index
 
 
@@ -138,6 +143,31 @@ def _add_kind_variants(index: NameIndex, registry: Registry) -> None:
                 if variant not in index.phrases:
                     index.add(variant, _Entry("device", [device.id], device.kind, device.device_class,
                                               score=KIND_VARIANT_SCORE))
+
+
+IN_ROOM_SCORE = 0.9
+"""A device's name without its room's name, as said in the room or with the room after it ("the heater in the nursery")."""
+
+
+def _add_names_in_room(index: NameIndex, registry: Registry) -> None:
+    """"Nursery heater" is also "the heater" (of the nursery): names that begin with their room's name are
+    found without it, for every device so named, and never over a phrase the household has."""
+    in_room: dict[str, list[str]] = {}
+    for device in registry.devices.values():
+        area = registry.areas.get(device.area or "")
+        if area is None or device.kind in READ_ONLY_KINDS:
+            continue
+        rooms = [plain_name(name).split() for name in (area.name, *area.aliases)]
+        for name in (device.name, *device.aliases):
+            said = plain_name(name).split()
+            for room in rooms:
+                if len(said) > len(room) and said[:len(room)] == room:
+                    in_room.setdefault(" ".join(said[len(room):]), []).append(device.id)
+    for rest, ids in in_room.items():
+        if rest not in index.phrases and rest not in WORDS.kinds:
+            kinds = {registry.devices[i].kind for i in ids}
+            index.add(rest, _Entry("device", list(dict.fromkeys(ids)), kinds.pop() if len(kinds) == 1 else None,
+                                   in_room=True, score=IN_ROOM_SCORE))
 
 
 def _variants(name: list[str], kind_words: list[str]) -> list[str]:
@@ -266,5 +296,6 @@ def _sound(word: str) -> str:
 def _mention(entry: _Entry, said: str, start: int, end: int, score: float) -> Mention:
     return Mention(
         start=start, end=end, type=entry.type, ids=tuple(entry.ids), score=score, kind=entry.kind,
-        device_class=entry.device_class, generic=entry.generic, plural=entry.plural, said=said,
+        device_class=entry.device_class, generic=entry.generic, plural=entry.plural,
+        in_room=entry.in_room, said=said,
     )

@@ -139,8 +139,8 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
                                           if i in registry.devices), None)
     floor = _first(frame, "floor")
     if named:
-        devices = [registry.devices[i] for m in named for i in m.ids if i in registry.devices]
-        return Targets(_prefer_compatible(devices, kinds, frame, registry), kinds, area, floor)
+        devices, ask = _named(named, registry, area, floor, context.area)
+        return Targets(_prefer_compatible(devices, kinds, frame, registry), kinds, area, floor, ask=ask)
     if frame.indirect is not None and frame.indirect.kind == "climate":
         warming = _warming(registry, area or (None if floor else context.area), floor)
         if warming:
@@ -165,7 +165,7 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
             reply = "none_in_place_many" if any(m.plural for m in frame.of_type("kind")) else "none_in_place"
             ask = REPLIES[reply].format(kind=_kind_word(frame, kinds), place=place.lower())
             return Targets([], kinds, area, floor, ask=ask)
-        return Targets(found, kinds, area, floor, everything=everything, widened=not kinds and len(found) > 1)
+        return Targets(found, kinds, area, floor, everything=everything, widened=not kinds)
     if not scope_kinds:
         return Targets([], kinds, ask=REPLIES["which_device_short"] if frame.action else None)
     if frame.house:
@@ -180,6 +180,28 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     if len(anywhere) == 1 or frame.every or _plural(frame):
         return Targets(anywhere, kinds, everything=everything, widened=len(anywhere) > 1)
     return Targets([], kinds, ask=REPLIES["which_kind"].format(kind=_kind_word(frame, kinds)) if anywhere else None)
+
+
+def _named(named: list[Mention], registry: Registry, area: str | None, floor: str | None,
+           speaker_area: str | None) -> tuple[list[Device], str | None]:
+    """The devices the names mean. Of a name several devices share, those in the place said, or for a name said
+    without its room ("the heater") the speaker's; a question when that still leaves it several."""
+    found: list[Device] = []
+    for mention in named:
+        devices = [registry.devices[i] for i in mention.ids if i in registry.devices]
+        if len(devices) > 1:
+            place = (area, floor) if area or floor else (speaker_area if mention.in_room else None, None)
+            devices = _in_place(devices, *place, registry) or devices
+        if mention.in_room and len(devices) > 1:
+            return [], REPLIES["which_kind"].format(kind=mention.said)
+        found += devices
+    return found, None
+
+
+def _in_place(devices: list[Device], area: str | None, floor: str | None, registry: Registry) -> list[Device]:
+    if area:
+        return [d for d in devices if d.area == area]
+    return [d for d in devices if floor and registry.floor_of(d) == floor]
 
 
 def _kinds_repeated(registry: Registry, context: TurnContext) -> tuple[Kind, ...]:

@@ -58,7 +58,9 @@ def names_heard(frame: Frame, registry: Registry) -> tuple[list[Device], set[int
                                                        for i in table.get(key, mention.ids) if i in registry.devices):
             unnamed |= set(range(mention.start, mention.end))
             continue  # "is there any gas in the garage": gas, not the kitchen's sensor called "Gas"
-        if key in table:
+        if mention.in_room:  # "the heater in the loft": the loft's of the devices so called
+            ids += [i for i in mention.ids if _in_places(registry.devices[i], places, registry)] or list(mention.ids)
+        elif key in table:
             ids += table[key]
         elif mention.score < 1.0 and (exact := _exact_inside(tokens[mention.start : mention.end], table)):
             # a similar-sounding name never beats a name heard exactly ("front door locked" is not
