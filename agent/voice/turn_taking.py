@@ -85,8 +85,9 @@ def words_of(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def packaged_turn_taking() -> TurnTaking:
     data = tomllib.loads(resources.files("agent.voice").joinpath("turn_taking.toml").read_text(encoding="utf-8"))
-    return TurnTaking(frozenset(data["open_endings"]), frozenset(data["sound_alike_endings"]),
-                      frozenset(data["place_before"]), frozenset(data["articles"]),
-                      frozenset(language().commands.verb_actions))
+    commands = language().commands
+    return TurnTaking(frozenset(data["open_endings"]) | commands.unfinished_endings,
+                      frozenset(data["sound_alike_endings"]), frozenset(data["place_before"]),
+                      frozenset(data["articles"]), frozenset(commands.verb_actions))
 
 
