@@ -77,7 +77,7 @@ class Recognizer:
     sources: list[CandidateSource] = field(default_factory=list)
 
     def recognize(self, text: str, context: TurnContext) -> Recognition:
-        candidates = [*self._sentence_candidates(text, context), self._device_candidate(text, context)]
+        candidates = self._readings(text, context)
         plan = choose(candidates)
         if plan.confidence < EXACT:
             plan = self._compound(normalize(text), context) or plan
@@ -102,7 +102,7 @@ class Recognizer:
 
     def _part(self, tokens: list[str], context: TurnContext) -> Plan | None:
         text = " ".join(t for t in tokens if t != ",")
-        plan = choose([*self._sentence_candidates(text, context), self._device_candidate(text, context)])
+        plan = choose(self._readings(text, context))
         return plan if plan.calls and not plan.say and plan.confidence >= EXACT else None
 
     def _open_question(self, tokens: list[str]) -> bool:
@@ -111,6 +111,9 @@ class Recognizer:
         if not tokens or not (tokens[0] in WORDS.questions.starts or tokens[0] in WORDS.questions.open_starts):
             return False
         return not any(m.type != "kind" or m.score >= EXACT for m in find_mentions(tokens, self.matcher.index))
+
+    def _readings(self, text: str, context: TurnContext) -> list[Candidate]:
+        return [*self._sentence_candidates(text, context), self._device_candidate(text, context)]
 
     def _device_candidate(self, text: str, context: TurnContext) -> Candidate:
         plan = self.matcher.match(text, context)
