@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from devices.errors import UnknownDevice
 from devices.household import Area, Floor, Household
@@ -118,6 +118,14 @@ class Registry:
         for device in household.devices:
             registry.states.update(device.id, dict(device.initial))
         return registry
+
+    def with_states(self, states: dict[str, State]) -> Registry:
+        """A copy that sees these states and changes nothing live: what a plan's later clauses read while its
+        earlier ones are still to be done."""
+        store = StateStore()
+        for device_id, state in states.items():
+            store.replace(device_id, state)
+        return replace(self, states=store)
 
     def device(self, device_id: str) -> Device:
         try:

@@ -145,6 +145,21 @@ class Executor:
         return outcomes
 
 
+def as_left_by(registry: Registry, calls: list[ToolCall]) -> Registry:
+    """The registry as the calls will leave it, changing nothing live: what a plan's later clauses read."""
+    states = registry.states.snapshot()
+    for call in calls:
+        if not isinstance(call, SetState | Adjust):
+            continue
+        for device_id in call.devices:
+            device, state = registry.devices.get(device_id), states.get(device_id)
+            if device is None or state is None:
+                continue
+            change = call.changes if isinstance(call, SetState) else adjusted(device, state, call.attribute, call.delta)
+            states[device_id] = apply_change(device, state, change)
+    return registry.with_states(states)
+
+
 def adjusted(device: Device, state: State, attribute: str, delta: float) -> State:
     """The absolute change a relative request comes to, kept within the device's limits."""
     if attribute == "target_temperature":

@@ -176,7 +176,7 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Re
             calls += _heating_on([device], registry)
         calls.append(Adjust((device.id,), attribute, delta))
     if not calls and direction < 0 and devices and all(d.kind is Kind.LIGHT for d in devices):
-        return Reply(REPLIES["already_off"].format(names=names(devices), are=_are(devices)), sure=True, note=True)
+        return _already_off(devices)
     return calls or _cannot(devices, "adjust")
 
 
@@ -202,7 +202,7 @@ def step(attribute: str, small: bool) -> float:
     return 15 if small else 25
 
 
-def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> list[ToolCall]:
+def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> Reading:
     """"It's dark in here" switches a light on (or brightens it); "it's cold" warms the heating."""
     up = frame.indirect is None or frame.indirect.direction == "up"
     if frame.indirect is not None and frame.indirect.kind == "climate":
@@ -220,9 +220,16 @@ def _indirect_calls(frame: Frame, devices: list[Device], registry: Registry) -> 
         if off:
             return [SetState(tuple(d.id for d in off), {"state": "on"})]
     else:
-        lights = [d for d in lights if registry.state(d.id).get("state") == "on"]
+        lit = [d for d in lights if registry.state(d.id).get("state") == "on"]
+        if lights and not lit:
+            return _already_off(lights)  # "it's too bright" with every light off: said, not misunderstood
+        lights = lit
     dimmable = tuple(d.id for d in lights if d.has("brightness"))
     return [Adjust(dimmable, "brightness", 25 if up else -25)] if dimmable else []
+
+
+def _already_off(lights: list[Device]) -> Reply:
+    return Reply(REPLIES["already_off"].format(names=names(lights), are=_are(lights)), sure=True, note=True)
 
 
 def _heating_on(devices: list[Device], registry: Registry) -> list[ToolCall]:

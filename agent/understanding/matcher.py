@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from agent.turn.context import TurnContext
+from agent.turn.executor import as_left_by
 from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, Watch, devices_of
 from agent.understanding.clauses import inherit, split_with_joiners, with_later_place
 from agent.understanding.commands import Reading, Reply, command_calls
@@ -105,14 +106,17 @@ class Matcher:
         calls: list[ToolCall] = []
         notes: list[str] = []
         confidence = 1.0
+        registry = self.registry
         for i, frame in enumerate(frames):
             if calls and frame.reference:
                 context = _with_last_devices(context, calls)
-            reading, frame = self._calls_for(frame, context)
+            if calls:
+                registry = as_left_by(self.registry, calls)  # "turn on the lamp and dim it": a lit lamp
+            reading, frame = self._calls_for(frame, context, registry)
             if reading and not isinstance(reading, Reply) and _left_unfinished(frame):
                 reading = Reply(REPLIES["unfinished"])
             placed = with_later_place(frame, frames[i + 1 :]) if isinstance(reading, Reply) and not reading.note else None
-            if placed is not None and not isinstance((retried := self._calls_for(placed, context))[0], Reply):
+            if placed is not None and not isinstance((retried := self._calls_for(placed, context, registry))[0], Reply):
                 reading, frame = retried
             if not isinstance(reading, Reply):
                 reading = with_time(frame, reading)
@@ -140,7 +144,7 @@ class Matcher:
         kinds = implied_kinds(frame)
         return bool(remembered) and (not kinds or any(d.kind in kinds for d in remembered))
 
-    def _calls_for(self, frame: Frame, context: TurnContext) -> tuple[Reading, Frame]:
+    def _calls_for(self, frame: Frame, context: TurnContext, registry: Registry) -> tuple[Reading, Frame]:
         """What the clause comes to, with the frame as understood in the end (its confidence is read from it)."""
         if frame.when is not None and frame.when.kind in ("invalid", "bare", "day", "unread") and not frame.question \
                 and (frame.action or frame.of_type("routine")):
@@ -149,7 +153,7 @@ class Matcher:
         if routines and not frame.question and not frame.of_type("device"):
             return [RunRoutine(routines[0].ids[0])], frame
         if frame.question:
-            return query_call(frame, resolve(frame, self.registry, context), self.registry, context)
+            return query_call(frame, resolve(frame, registry, context), registry, context)
         if not _is_command(frame):
             return [], frame
         if frame.personal:
@@ -157,10 +161,10 @@ class Matcher:
             if isinstance(personal, Reply):
                 return personal, frame
             frame = personal
-        return self._command(frame, context), frame
+        return self._command(frame, context, registry), frame
 
-    def _command(self, frame: Frame, context: TurnContext) -> Reading:
-        targets = resolve(frame, self.registry, context)
+    def _command(self, frame: Frame, context: TurnContext, registry: Registry) -> Reading:
+        targets = resolve(frame, registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
@@ -177,7 +181,7 @@ class Matcher:
             if frame.unknown or not targets.ask:
                 return unknown_reply(frame)
             return Reply(targets.ask, sure=not targets.kinds)  # "turn on": every word understood, no device named
-        return command_calls(frame, targets, self.registry)
+        return command_calls(frame, targets, registry)
 
     def _personal_value(self, frame: Frame, context: TurnContext) -> Frame | Reply:
         """The frame with its value from the speaker's preferences; a question when that is impossible."""
