@@ -1,4 +1,5 @@
-"""A command of several clauses is read in order: each clause sees the home as the ones before it leave it.
+"""A command of several clauses is read in order: each clause sees the home as the ones before it leave it,
+and a clause that names something not understood, or asks two actions at once, does nothing.
 
 "Turn on the lamp and dim it" dims a lamp that is on by then; it is not "already off". And a feeling that
 asks less light of a room whose lights are all off says so, instead of not being understood.
@@ -42,3 +43,27 @@ def test_too_bright_with_every_light_off_says_they_are_off(home: str, area: str,
     reply = assistant.turn("it's too bright in here", context(area)).reply
     assert "already off" in reply, reply
     assert all(registry.state(light)["state"] == "off" for light in lights)
+
+
+@pytest.mark.parametrize(("home", "text", "first"), [
+    ("maple", "switch off the telly and turn the radio down", "tv"),
+    ("ha", "turn off the garage light and turn the gizmo up", "light_garage"),
+])
+def test_a_later_clause_naming_something_not_understood_is_no_it(home: str, text: str, first: str):
+    """"… and turn the radio down" names a radio the home does not have: never the device before it."""
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    registry.states.update(first, {"state": "on"})
+    before = dict(registry.state(first))
+    reply = assistant.turn(text, context()).reply
+    assert registry.state(first) == {**before, "state": "off"}, reply
+
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "throwing off all the lights up as"),
+    ("ha", "turn off the lights up"),
+])
+def test_off_and_up_in_one_clause_do_neither(home: str, text: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    before = registry.states.snapshot()
+    assistant.turn(text, context())
+    assert registry.states.snapshot() == before

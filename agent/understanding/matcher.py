@@ -169,6 +169,8 @@ class Matcher:
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Reply(REPLIES["everything_on"], sure=True)  # "on … all" is too little to switch on everything
+        if frame.action == "off" and frame.direction:
+            return Reply(REPLIES["not_understood"])  # "throwing off all the lights up as": off and up, neither done
         if exception_words(frame.tokens) and not frame.excluded:
             return Reply(REPLIES["not_understood"])  # "… except the left one": what is left out, not understood
         if targets.devices and _qualifies_a_kind(frame):
@@ -208,11 +210,12 @@ def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnConte
 
 def _names_nothing(frame: Frame) -> bool:
     """ "…, then off": a later clause that is only its action goes on with the devices before it; "we're off to
-    bed" is a remark (it does not start with its verb)."""
+    bed" is a remark (it does not start with its verb), and "… and turn the radio down" names a radio, if not
+    one of this household's."""
     first = frame.tokens[0] if frame.tokens else None
     starts_with_verb = first == frame.verb.split()[0] if frame.verb else first in WORDS.commands.particles
     return frame.action is not None and starts_with_verb and not frame.mentions and not frame.question \
-        and not (frame.here or frame.house or frame.every or frame.indirect)
+        and not (frame.here or frame.house or frame.every or frame.indirect or frame.unknown_name)
 
 
 def _left_unfinished(frame: Frame) -> bool:
