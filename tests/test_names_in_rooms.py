@@ -1,7 +1,8 @@
-"""A device's name said without its room, and words a room's devices do not answer to.
+"""A device's name said short, and words a room's devices do not answer to.
 
 "Nursery heater" is also "the heater in the nursery", or "the heater" said in the nursery; when several
-rooms have one and no room is said, homebody asks which. A word that names nothing in a room never
+rooms have one and no room is said, homebody asks which. "Dining table light" is also "the table light";
+"Living room light" is never "the room light" (a name is not cut inside a place's name). A word that names nothing in a room never
 becomes a command for whatever the room has ("turn the gizmo in the study on" is not its lamp), however
 few devices the room has.
 
@@ -15,11 +16,12 @@ from functools import cache
 import pytest
 
 from agent.understanding.matcher import Matcher
-from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, hazel, make_assistant, maple, matcher_for
+from helpers import (NEEDS_SHARED, SHARED, acted_on, context, example, ha_home, hazel, make_assistant, maple,
+                     matcher_for)
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
 
-HOMES = {"maple": maple, "ha": ha_home, "hazel": hazel}
+HOMES = {"maple": maple, "ha": ha_home, "hazel": hazel, "example": example}
 
 
 @cache
@@ -36,6 +38,18 @@ def _matcher(home: str) -> Matcher:
 ])
 def test_a_name_said_without_its_room_before_the_room_is_that_rooms_device(home: str, text: str, device: str):
     assert acted_on(_matcher(home).match(text, context())) == {device}
+
+
+@pytest.mark.parametrize(("home", "text", "device"), [
+    ("maple", "turn on the table light", "dining_pendant"),
+    ("example", "lock the door lock", "front_lock"),
+])
+def test_a_name_said_without_its_first_words_is_that_device(home: str, text: str, device: str):
+    assert acted_on(_matcher(home).match(text, context())) == {device}
+
+
+def test_a_name_is_never_cut_inside_a_places_name():
+    assert not acted_on(_matcher("maple").match("turn on the room light", context()))
 
 
 @pytest.mark.parametrize(("home", "area", "text", "device"), [

@@ -45,9 +45,9 @@ class Mention:
     generic: bool = False
     """A device alias that is just a kind word ("blinds", "heating"): room context may override it."""
     plural: bool = False
-    in_room: bool = False
-    """A device's name said without its room ("the heater" of "Nursery heater"): the room said, or the
-    speaker's, tells which."""
+    short: bool = False
+    """A device's name said without its first words ("the heater" of "Nursery heater"): of the devices so
+    named, the room said, or the speaker's, tells which."""
     said: str = ""
     """The words it was heard as ("lights"): a clause that borrows the mention ("the loft and nursery lights")
     has other words at its positions."""
@@ -65,7 +65,7 @@ class _Entry:
     device_class: str | None = None
     generic: bool = False
     plural: bool = False
-    in_room: bool = False
+    short: bool = False
     score: float = 1.0
     """Below 1 for a name the household never wrote, only said another way ("reading light" for "Reading lamp")."""
 
@@ -120,7 +120,7 @@ def build_index(registry: Registry, routines: list[Routine]) -> NameIndex:
         for name in [routine.name, *routine.aliases]:
             index.add(name, _Entry("routine", [routine.id]))
     _add_kind_variants(index, registry)
-    _add_names_in_room(index, registry)
+    _add_short_names(index, registry)
     return index
 
 
@@ -145,29 +145,43 @@ def _add_kind_variants(index: NameIndex, registry: Registry) -> None:
                                               score=KIND_VARIANT_SCORE))
 
 
-IN_ROOM_SCORE = 0.9
-"""A device's name without its room's name, as said in the room or with the room after it ("the heater in the nursery")."""
+SHORT_SCORE = 0.9
+"""A device's name with its first words left out: "the heater in the nursery", "the stove fan"."""
 
 
-def _add_names_in_room(index: NameIndex, registry: Registry) -> None:
-    """"Nursery heater" is also "the heater" (of the nursery): names that begin with their room's name are
-    found without it, for every device so named, and never over a phrase the household has."""
-    in_room: dict[str, list[str]] = {}
+def _add_short_names(index: NameIndex, registry: Registry) -> None:
+    """"Nursery heater" is also "the heater" (of the nursery), "Wood stove fan" "the stove fan": a name without
+    its room's name, or without its first words when two or more are left, for every device so named; never a
+    kind word or over a phrase the household has."""
+    names = [n for area in registry.areas.values() for n in (area.name, *area.aliases)]
+    names += [n for floor in registry.floors.values() for n in (floor.name, *floor.aliases)]
+    places = [plain_name(name).split() for name in names]
+    short: dict[str, list[str]] = {}
     for device in registry.devices.values():
-        area = registry.areas.get(device.area or "")
-        if area is None or device.kind in READ_ONLY_KINDS:
+        if device.kind in READ_ONLY_KINDS:
             continue
-        rooms = [plain_name(name).split() for name in (area.name, *area.aliases)]
+        area = registry.areas.get(device.area or "")
+        rooms = [plain_name(name).split() for name in (area.name, *area.aliases)] if area else []
         for name in (device.name, *device.aliases):
             said = plain_name(name).split()
-            for room in rooms:
-                if len(said) > len(room) and said[:len(room)] == room:
-                    in_room.setdefault(" ".join(said[len(room):]), []).append(device.id)
-    for rest, ids in in_room.items():
+            ends = {len(room) for room in rooms if len(said) > len(room) and said[:len(room)] == room}
+            ends |= {end for end in range(1, len(said) - 1) if _cuts_cleanly(said, end, places)}
+            for end in ends:
+                short.setdefault(" ".join(said[end:]), []).append(device.id)
+    for rest, ids in short.items():
         if rest not in index.phrases and rest not in WORDS.kinds:
             kinds = {registry.devices[i].kind for i in ids}
             index.add(rest, _Entry("device", list(dict.fromkeys(ids)), kinds.pop() if len(kinds) == 1 else None,
-                                   in_room=True, score=IN_ROOM_SCORE))
+                                   short=True, score=SHORT_SCORE))
+
+
+def _cuts_cleanly(said: list[str], end: int, places: list[list[str]]) -> bool:
+    """Whether the words from `end` on are a name of their own: not begun by a word like "in" or "the", and
+    holding no place and cutting none ("room light" is no name of "Living room light")."""
+    if said[end] in WORDS.words.function:
+        return False
+    return not any(said[start:start + len(place)] == place and start + len(place) > end
+                   for place in places for start in range(len(said)))
 
 
 def _variants(name: list[str], kind_words: list[str]) -> list[str]:
@@ -297,5 +311,5 @@ def _mention(entry: _Entry, said: str, start: int, end: int, score: float) -> Me
     return Mention(
         start=start, end=end, type=entry.type, ids=tuple(entry.ids), score=score, kind=entry.kind,
         device_class=entry.device_class, generic=entry.generic, plural=entry.plural,
-        in_room=entry.in_room, said=said,
+        short=entry.short, said=said,
     )

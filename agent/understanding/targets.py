@@ -185,14 +185,14 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
 def _named(named: list[Mention], registry: Registry, area: str | None, floor: str | None,
            speaker_area: str | None) -> tuple[list[Device], str | None]:
     """The devices the names mean. Of a name several devices share, those in the place said, or for a name said
-    without its room ("the heater") the speaker's; a question when that still leaves it several."""
+    short ("the heater" of "Nursery heater") the speaker's; a question when that still leaves it several."""
     found: list[Device] = []
     for mention in named:
         devices = [registry.devices[i] for i in mention.ids if i in registry.devices]
         if len(devices) > 1:
-            place = (area, floor) if area or floor else (speaker_area if mention.in_room else None, None)
+            place = (area, floor) if area or floor else (speaker_area if mention.short else None, None)
             devices = _in_place(devices, *place, registry) or devices
-        if mention.in_room and len(devices) > 1:
+        if mention.short and len(devices) > 1:
             return [], REPLIES["which_kind"].format(kind=mention.said)
         found += devices
     return found, None

@@ -58,7 +58,7 @@ def names_heard(frame: Frame, registry: Registry) -> tuple[list[Device], set[int
                                                        for i in table.get(key, mention.ids) if i in registry.devices):
             unnamed |= set(range(mention.start, mention.end))
             continue  # "is there any gas in the garage": gas, not the kitchen's sensor called "Gas"
-        if mention.in_room:  # "the heater in the loft": the loft's of the devices so called
+        if mention.short:  # "the heater in the loft": the loft's of the devices so called
             ids += [i for i in mention.ids if _in_places(registry.devices[i], places, registry)] or list(mention.ids)
         elif key in table:
             ids += table[key]
