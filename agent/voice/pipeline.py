@@ -27,18 +27,17 @@ import numpy as np
 
 from agent.config import VoiceSettings
 from agent.turn.context import TurnContext, TurnResult
-from agent.turn.plan import Plan, SetState
+from agent.turn.plan import Plan
 from agent.turn.policy import answer_kind
 from agent.understanding.confidence import EXACT
 from agent.understanding.language import language
 from agent.voice.audio import SAMPLE_RATE, AudioError, is_silent, read_wav, write_wav
-from agent.voice.readings import choose_hypothesis, fitting_repair, readings
+from agent.voice.readings import (MAX_REPAIRS_SCORED, choose_hypothesis, fitting_repair, possible, read_exactly,
+                                  readings, understood_whole)
 from agent.voice.soundalike import repaired_texts
 from agent.voice.stt import Transcriber, Transcript, WhisperTranscriber
 from agent.voice.tts import PiperSynthesizer, Synthesizer
 from agent.voice.vocabulary import Vocabulary, household_words, whisper_word_cost
-from devices.errors import InvalidChange
-from devices.model import validate_change
 
 if TYPE_CHECKING:
     from agent.config import Settings
@@ -66,8 +65,6 @@ also counts); one is planned otherwise than by the N best, and better ("When is 
 Emma's calendar). The rivals ruled out "Check the Thermostat, just 21." (rival "Set the Thermostat, …") and "Light
 off," ("Lights off"). Taken, the reading costs ~100 ms (encoder and greedy decoder) against ~240 with the beam; not
 taken, ~45 ms more."""
-MAX_REPAIRS_SCORED = 8
-"""Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
 RIVAL_MARGIN = 2.0
 """Nats of log-probability within which a repair of Whisper's first hypothesis, doing something else, makes a
 lower hypothesis understood where the first was not too close to call (`VoicePipeline.rival_repair`)."""
@@ -120,11 +117,6 @@ class SpokenTurn:
 def nothing_done(reply: str, text: str = "") -> TurnResult:
     """A turn in which the assistant was not asked: nothing heard, unusable audio, a failure."""
     return TurnResult(text, reply, Plan(path="none"), "none")
-
-
-def read_exactly(plan: Plan) -> bool:
-    """Whether the recognizer read actions exactly: every word understood, nothing to ask back or refuse."""
-    return bool(plan.calls) and plan.confidence >= EXACT and not plan.say and not plan.declined
 
 
 class VoicePipeline:
@@ -277,7 +269,7 @@ class VoicePipeline:
             return heard[0], plan, ""
         log.debug("repairs of %r (%s): %s", heard, ", ".join(f"{s:.1f}" for s in scores[:len(heard)]),
                   ", ".join(f"{c!r} {s:.1f}" for c, s in zip(better, scores[len(heard):], strict=True)))
-        whole = frozenset(text for text, (_, parsed, _) in better.items() if parsed.confidence >= EXACT and not parsed.say)
+        whole = frozenset(text for text, (_, parsed, _) in better.items() if understood_whole(parsed))
         chosen = fitting_repair(scores[:len(heard)], {text: offer[0] for text, offer in better.items()},
                                 scores[len(heard):], whole)
         if chosen is None:
@@ -311,16 +303,20 @@ class VoicePipeline:
     def _understood_offers(self, heard: list[str], context: TurnContext, accepts: Callable[[Plan], bool],
                            skip: str = "") -> dict[str, tuple[float, Plan, str]]:
         """The offers for `heard` (`_offers`, best first) that are understood as calls `accepts` takes and the
-        devices can do, MAX_REPAIRS_SCORED at most (no other is parsed): each with its similarity, its plan and the
-        text heard it reads otherwise."""
+        devices can do, MAX_REPAIRS_SCORED at most, half at most with words left not understood (else "… the stand
+        lamp and the spacekeeper" and other lamps kept out "… the desk lamp and the space heater"): each with its
+        similarity, its plan and the text heard it reads otherwise."""
         found: dict[str, tuple[float, Plan, str]] = {}
+        partial = 0
         for candidate, similarity, source in self._offers(heard):
             if len(found) == MAX_REPAIRS_SCORED:
                 break
             if candidate not in found and candidate != skip:
                 parsed = self.parse(candidate, context)
-                if parsed.calls and accepts(parsed) and self.possible(parsed):
+                if parsed.calls and accepts(parsed) and self.possible(parsed) and (
+                        not parsed.say or partial < MAX_REPAIRS_SCORED // 2):
                     found[candidate] = (similarity, parsed, source)
+                    partial += bool(parsed.say)
         return found
 
     def _offers(self, heard: list[str]) -> Iterator[tuple[str, float, str]]:
@@ -336,17 +332,7 @@ class VoicePipeline:
                 yield offer
 
     def possible(self, plan: Plan) -> bool:
-        """Whether every value the plan sets is one its devices can take (a misheard number often is not)."""
-        devices = self.assistant.registry.devices
-        try:
-            for call in plan.calls:
-                if isinstance(call, SetState):
-                    for device_id in call.devices:
-                        if device_id in devices:
-                            validate_change(devices[device_id], call.changes)
-        except InvalidChange:
-            return False
-        return True
+        return possible(plan, self.assistant.registry.devices)
 
     def parse(self, text: str, context: TurnContext) -> Plan:
         """What the skills' sentences or the matcher make of a text, acting on nothing (never the LLM)."""

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from agent.turn.plan import Adjust, MediaControl, Plan, SetState, ToolCall, devices_of
+from agent.understanding.confidence import EXACT
 from agent.voice.speech_words import speech_words
+from devices.errors import InvalidChange
+from devices.model import Device, validate_change
 
 SWITCH_MARGIN = 0.05
 """How much more confident the matcher must be before a lower-ranked hypothesis replaces Whisper's first."""
@@ -17,6 +20,8 @@ REPAIR_MARGIN = 7.5
 tuning voices most right repairs came within 5 and a few up to 7.7 behind ("Best lamp on." → "Desk
 lamp on." 7.1); wrong ones that parse 7.2 or more (the 7.2 replaced every word heard, which is no
 longer offered)."""
+MAX_REPAIRS_SCORED = 8
+"""Repairs scored against the audio at most, in one batch: ~60 ms on a 2-core x86."""
 SIMILARITY_WEIGHT = 0.1
 """Nats one point of spelling or sound similarity (0–100) is worth when repairs fit the audio alike."""
 
@@ -110,3 +115,26 @@ def fitting_repair(heard_scores: list[float], repairs: dict[str, float], repair_
     fits = {repair: score + SIMILARITY_WEIGHT * repairs[repair]
             for repair, score in zip(repairs, repair_scores, strict=True) if score >= floor}
     return max(fits, key=lambda repair: (repair in whole, fits[repair])) if fits else None
+
+
+def understood_whole(plan: Plan) -> bool:
+    """Whether the recognizer understood every word, with nothing to say back ("no device called spacekeeper")."""
+    return plan.confidence >= EXACT and not plan.say
+
+
+def read_exactly(plan: Plan) -> bool:
+    """Whether the recognizer read actions exactly: every word understood, nothing to ask back or refuse."""
+    return bool(plan.calls) and understood_whole(plan) and not plan.declined
+
+
+def possible(plan: Plan, devices: dict[str, Device]) -> bool:
+    """Whether every value the plan sets is one its devices can take (a misheard number often is not)."""
+    try:
+        for call in plan.calls:
+            if isinstance(call, SetState):
+                for device_id in call.devices:
+                    if device_id in devices:
+                        validate_change(devices[device_id], call.changes)
+    except InvalidChange:
+        return False
+    return True

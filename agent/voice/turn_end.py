@@ -27,7 +27,8 @@ import numpy as np
 
 from agent.voice.audio import SAMPLE_RATE
 from agent.voice.listen import VAD_WINDOW, EndOfSpeech, VoiceActivity
-from agent.voice.pipeline import LastWord, Understood, read_exactly
+from agent.voice.pipeline import LastWord, Understood
+from agent.voice.readings import read_exactly
 from agent.voice.turn_taking import TurnTaking
 
 log = logging.getLogger(__name__)
