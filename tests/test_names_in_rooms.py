@@ -92,3 +92,26 @@ def test_a_word_that_names_nothing_in_a_room_switches_nothing_there(home: str, t
     reply = assistant.turn(text, context()).reply
     assert {d: registry.state(d) for d in registry.devices} == before
     assert "gizmo" in reply or "heater" in reply, reply
+
+
+@pytest.mark.parametrize(("home", "text", "reply"), [
+    ("maple", "turn on the heater in the hallway", "Sorry, there's no heater in the hallway."),
+    ("maple", "turn on the garden lights in the kitchen", "Sorry, there are no garden lights in the kitchen."),
+    ("ha", "turn on the ceiling fan in the garage", "Sorry, there's no ceiling fan in the garage."),
+    ("hazel", "turn on the pendant in the garden", "Sorry, there's no pendant in the garden."),
+])
+def test_a_name_said_in_a_room_it_is_not_in_is_no_command_for_it(home: str, text: str, reply: str):
+    """The room said may be the part that mattered: "the heater in the hallway" is not the office's heater."""
+    plan = _matcher(home).match(text, context())
+    assert not plan.calls and plan.say == reply
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("maple", None, "pause the radio"),
+    ("maple", "living_room", "turn up the radio"),
+    ("ha", "living_room", "pause the jukebox"),
+])
+def test_a_media_command_for_a_device_the_home_lacks_is_no_command_for_the_one_it_has(home: str, area: str | None,
+                                                                                      text: str):
+    plan = _matcher(home).match(text, context(area))
+    assert not plan.calls and plan.say and plan.say.startswith("Sorry, I don't have a device called")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from agent.understanding.frames import Frame
-from agent.replies.grammar import plural
+from agent.replies.grammar import is_plural, plural
 from agent.understanding.normalize import plain_name
 from agent.understanding.language import language
 from agent.understanding.mentions import WINDOW_COVERINGS, Mention, same_class
@@ -160,11 +160,9 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     if area or floor:
         found = _called(frame, pick(area, floor), by_name=area is not None)
         if not found and kinds:
-            place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
-            place = place or ""
-            reply = "none_in_place_many" if any(m.plural for m in frame.of_type("kind")) else "none_in_place"
-            ask = REPLIES[reply].format(kind=_kind_word(frame, kinds), place=place.lower())
-            return Targets([], kinds, area, floor, ask=ask)
+            many = any(m.plural for m in frame.of_type("kind"))
+            return Targets([], kinds, area, floor, ask=_none_in_place(_kind_word(frame, kinds), many, area, floor,
+                                                                      registry))
         return Targets(found, kinds, area, floor, everything=everything, widened=not kinds)
     if not scope_kinds:
         return Targets([], kinds, ask=REPLIES["which_device_short"] if frame.action else None)
@@ -184,18 +182,27 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
 
 def _named(named: list[Mention], registry: Registry, area: str | None, floor: str | None,
            speaker_area: str | None) -> tuple[list[Device], str | None]:
-    """The devices the names mean. Of a name several devices share, those in the place said, or for a name said
-    short ("the heater" of "Nursery heater") the speaker's; a question when that still leaves it several."""
+    """The devices the names mean: those in the place said (none there is said so: "the heater in the hallway" is
+    no command for the office's), else for a name several devices share said short ("the heater" of "Nursery
+    heater") the speaker's; a question when that still leaves it several."""
     found: list[Device] = []
     for mention in named:
         devices = [registry.devices[i] for i in mention.ids if i in registry.devices]
-        if len(devices) > 1:
-            place = (area, floor) if area or floor else (speaker_area if mention.short else None, None)
-            devices = _in_place(devices, *place, registry) or devices
+        if area or floor:
+            devices = _in_place(devices, area, floor, registry)
+            if not devices:
+                return [], _none_in_place(mention.said, is_plural(mention.said.split()[-1]), area, floor, registry)
+        elif len(devices) > 1 and mention.short:
+            devices = _in_place(devices, speaker_area, None, registry) or devices
         if mention.short and len(devices) > 1:
             return [], REPLIES["which_kind"].format(kind=mention.said)
         found += devices
     return found, None
+
+
+def _none_in_place(said: str, many: bool, area: str | None, floor: str | None, registry: Registry) -> str:
+    place = registry.area_name(area) if area else registry.floors[floor].name if floor in registry.floors else ""
+    return REPLIES["none_in_place_many" if many else "none_in_place"].format(kind=said, place=(place or "").lower())
 
 
 def _in_place(devices: list[Device], area: str | None, floor: str | None, registry: Registry) -> list[Device]:
