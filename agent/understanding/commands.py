@@ -6,6 +6,7 @@ locks, open for covers, a heating mode for a thermostat); a device that can take
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.replies.grammar import conjugate
@@ -41,7 +42,8 @@ COVER_MOVES = frozenset({"open", "close"})
 WAY_SAID = RELATIVE_ACTIONS | COVER_MOVES
 """Actions that say which way a change by an amount goes."""
 UP_ACTIONS = frozenset({"up", "brighten", "open"})
-HEATING_MODES = ("heat", "heat_cool", "auto")
+SWITCHED_ON = language().values.switched_on
+HEATING_MODES = SWITCHED_ON["heating"]
 """Climate modes that warm a room, best first: a thermostat that is off is put in one to be made warmer."""
 SWITCH = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down"})
 
@@ -80,22 +82,30 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading
     if frame.has_value:
         return _value_calls(frame, _lit_first(frame, devices, registry))
     if action in SWITCH:
-        usable = [(d, c) for d in devices if (c := switch_change(d, action, registry)) is not None]
+        modes = _modes_meant(frame.tokens)
+        usable = [(d, c) for d in devices if (c := switch_change(d, action, modes)) is not None]
         return _group_set(usable) if usable else _cannot(devices, action)
     if action == "set":
         return Reply(REPLIES["set_to_what"].format(names=names(devices)))
     return []
 
 
-def switch_change(device: Device, action: str, registry: Registry | None = None) -> dict | None:
-    """The change that switches `device` as asked, or None when it cannot be switched that way."""
+def _modes_meant(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The climate modes the words say a device is for ("the air conditioning": cooling), best first."""
+    text = f" {' '.join(tokens)} "
+    return next((modes for phrase, modes in SWITCHED_ON.items() if f" {phrase} " in text), ())
+
+
+def switch_change(device: Device, action: str, modes: tuple[str, ...] = ()) -> dict | None:
+    """The change that switches `device` as asked, or None when it cannot be switched that way; a climate device
+    switched on is put in the first of `modes` it has, else its first mode that is not off."""
     kind = device.kind
     if kind in (Kind.SENSOR, Kind.BINARY_SENSOR):
         return None
     if kind in SWITCHES:
         return SWITCHES[kind].get(action)
     if kind is Kind.CLIMATE:
-        heat = next((m for m in device.modes if m != "off"), None)
+        heat = next((m for m in modes if m in device.modes), None) or next((m for m in device.modes if m != "off"), None)
         return {"on": {"mode": heat} if heat else None, "off": {"mode": "off"} if "off" in device.modes else None}.get(action)
     if action in {"on", "off"}:
         return {"state": action}

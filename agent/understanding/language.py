@@ -182,6 +182,8 @@ class Values:
     down: Mapping[str, str]
     named_amounts: Mapping[str, int]
     color_temperatures: Mapping[str, int]
+    switched_on: Mapping[str, tuple[str, ...]]
+    """A word saying what a climate device is for -> the modes it is switched on in, best first."""
     modes: Mapping[str, tuple[str, ...]]
     """Climate mode -> the words that name it."""
     indirect: Mapping[str, Indirect]
