@@ -106,6 +106,8 @@ def test_a_clause_not_understood_still_stops_the_turn():
     ("ha", "set the ceiling fan to low", "fan_ceiling", 33),
     ("ha", "turn the range hood to high", "fan_range_hood", 100),
     ("ha", "set the range hood to medium speed", "fan_range_hood", 67),
+    ("maple", "bedroom fan to low", "bedroom_fan", 33),
+    ("ha", "range hood on high", "fan_range_hood", 100),
 ])
 def test_a_named_speed_sets_a_fans_speed(home: str, text: str, fan: str, speed: int):
     assert said(home, text).calls == [SetState((fan,), {"percentage": speed})]
@@ -119,6 +121,19 @@ def test_a_named_speed_sets_a_fans_speed(home: str, text: str, fan: str, speed: 
 ])
 def test_a_named_speed_changes_nothing_that_has_no_speed(home: str, text: str, area: str | None):
     assert not acted_on(said(home, text, area))
+
+
+# ---- a share said as a fraction ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text", "device", "change"), [
+    ("maple", "dim the floor lamp to a third", "floor_lamp", {"brightness": 33}),
+    ("maple", "set the living room blinds to three quarters", "living_blinds", {"position": 75}),
+    ("ha", "set the kitchen ceiling light to two thirds", "light_kitchen_ceiling", {"brightness": 67}),
+    ("ha", "set the kitchen ceiling light to a quarter", "light_kitchen_ceiling", {"brightness": 25}),
+])
+def test_a_fraction_is_its_share_of_the_whole(home: str, text: str, device: str, change: dict):
+    """Never its count: "three quarters" is 75 percent, not 3."""
+    assert said(home, text).calls == [SetState((device,), change)]
 
 
 # ---- a place said at the end of the next clause ----------------------------------------------------------------------

@@ -61,6 +61,11 @@ class Numbers:
     point: str
     hundred: str
     and_a_half: tuple[str, ...]
+    fractions: Mapping[str, int]
+    """A fraction's word -> its denominator."""
+    fraction_one: frozenset[str]
+    fraction_unit: str
+    not_fraction_before: frozenset[str]
     units: Mapping[str, int]
     tens: Mapping[str, int]
     ordinals: Mapping[str, int]

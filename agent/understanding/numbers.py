@@ -1,4 +1,4 @@
-"""Number words to digits: "twenty one" -> 21, "nineteen point five" -> 19.5, "a quarter" -> 25."""
+"""Number words to digits: "twenty one" -> 21, "nineteen point five" -> 19.5, "three quarters" -> 75 percent."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ def words_to_numbers(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        share = _read_fraction(tokens, i)
+        if share is not None:
+            out += [str(share), _NUMBERS.fraction_unit]
+            i += 2
+            continue
         value, used = _read_number(tokens, i)
         if used == 1 and UNITS.get(tokens[i]) == 1 and i and tokens[i - 1] in PRONOUN_ONE_BEFORE:
             used = 0
@@ -25,6 +30,18 @@ def words_to_numbers(tokens: list[str]) -> list[str]:
             out.append(tokens[i])
             i += 1
     return out
+
+
+def _read_fraction(tokens: list[str], start: int) -> int | None:
+    """The percentage a fraction said at `start` is ("a third", "three quarters", "2 thirds"), or None."""
+    if start + 1 >= len(tokens) or tokens[start + 1] not in _NUMBERS.fractions:
+        return None
+    if start + 2 < len(tokens) and tokens[start + 2] in _NUMBERS.not_fraction_before:
+        return None
+    word = tokens[start]
+    count = 1 if word in _NUMBERS.fraction_one else UNITS.get(word, int(word) if word.isdigit() else 0)
+    denominator = _NUMBERS.fractions[tokens[start + 1]]
+    return round(100 * count / denominator) if 0 < count <= denominator else None
 
 
 def _read_number(tokens: list[str], start: int) -> tuple[float, int]:
