@@ -16,11 +16,11 @@ from agent.understanding.matcher import Matcher
 from agent.understanding.normalize import normalize
 from devices.model import Kind
 from devices.registry import Registry
-from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, make_assistant, maple, matcher_for
+from helpers import NEEDS_SHARED, SHARED, acted_on, calls_of, context, example, ha_home, hazel, make_assistant, maple, matcher_for
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
 
-HOMES = {"maple": maple, "ha": ha_home}
+HOMES = {"maple": maple, "ha": ha_home, "hazel": hazel, "example": example}
 
 
 @cache
@@ -134,6 +134,34 @@ def test_a_named_speed_changes_nothing_that_has_no_speed(home: str, text: str, a
 def test_a_fraction_is_its_share_of_the_whole(home: str, text: str, device: str, change: dict):
     """Never its count: "three quarters" is 75 percent, not 3."""
     assert said(home, text).calls == [SetState((device,), change)]
+
+
+# ---- a number after the way a change goes -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "device", "attribute", "delta"), [
+    ("maple", None, "turn the heating up two degrees", "living_thermostat", "target_temperature", 2),
+    ("maple", None, "turn the living room light down 20 percent", "living_ceiling", "brightness", -20),
+    ("ha", "living_room", "turn the volume up 10", "media_player_tv", "volume", 10),
+    ("hazel", None, "turn the study radiator down 3 degrees", "study_radiator", "target_temperature", -3),
+])
+def test_a_number_right_after_up_or_down_is_a_change_by_it(home: str, area: str | None, text: str, device: str,
+                                                         attribute: str, delta: float):
+    """Never a target: "up two degrees" is not 2 degrees."""
+    assert calls_of(said(home, text, area)) == [("adjust", {"devices": [device], "attribute": attribute,
+                                                            "delta": delta})]
+
+
+# ---- a level for lights that only switch ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "dim the hallway light to 30"),
+    ("hazel", "set the study lamp to 40 percent"),
+    ("example", "set the porch light to 20 percent"),
+])
+def test_a_level_for_a_light_that_cannot_dim_is_said_it_cannot(home: str, text: str):
+    """Not switched on instead: the level was the point."""
+    plan = said(home, text)
+    assert not plan.calls and plan.say and "can't" in plan.say
 
 
 # ---- a place said at the end of the next clause ----------------------------------------------------------------------

@@ -133,8 +133,18 @@ def _lit_first(frame: Frame, devices: list[Device], registry: Registry) -> list[
 
 
 def _value_calls(frame: Frame, devices: list[Device]) -> Reading:
+    """The value set on each device that takes it. A light that only switches is switched by a brightness among
+    others that dim ("all the lights to 30 percent"); when none of them dims, the level is not done at all."""
     pairs = [(device, change) for device in devices if (change := _value_change(frame, device)) is not None]
-    return _group_set(pairs) if pairs else _cannot(devices, "set")
+    if not pairs or all(_only_switched(frame, device) for device, _ in pairs):
+        return _cannot(devices, "set")
+    return _group_set(pairs)
+
+
+def _only_switched(frame: Frame, device: Device) -> bool:
+    """Whether the brightness said would only switch `device`, a light that does not dim."""
+    return device.kind is Kind.LIGHT and not device.has("brightness") and frame.number is not None \
+        and _number_attribute(frame, device) == "brightness"
 
 
 def _value_change(frame: Frame, device: Device) -> dict | None:
@@ -153,7 +163,7 @@ def _value_change(frame: Frame, device: Device) -> dict | None:
     attribute = _number_attribute(frame, device)
     if attribute is None:
         return None
-    if attribute == "brightness" and kind is Kind.LIGHT and not device.has("brightness"):
+    if _only_switched(frame, device):
         return {"state": "on" if frame.number > 0 else "off"}
     return {attribute: frame.number}
 

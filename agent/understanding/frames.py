@@ -283,7 +283,8 @@ def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, An
     if action in SWITCHED_WITHOUT_A_NUMBER and before != _VALUES.by and not _said_as_setting(tokens, i):
         value = None
     if value is not None and i not in used:
-        values.update(number=value, by=before == _VALUES.by)
+        # "up two degrees", "down 20 percent": a number right after the way it goes is a change by it, not a target
+        values.update(number=value, by=before == _VALUES.by or before in _VALUES.up or before in _VALUES.down)
         unit = next((name for name, words in UNITS.items() if after in words), None)
         if unit is not None:
             values["unit"] = unit
