@@ -104,14 +104,3 @@ def test_a_name_said_in_a_room_it_is_not_in_is_no_command_for_it(home: str, text
     """The room said may be the part that mattered: "the heater in the hallway" is not the office's heater."""
     plan = _matcher(home).match(text, context())
     assert not plan.calls and plan.say == reply
-
-
-@pytest.mark.parametrize(("home", "area", "text"), [
-    ("maple", None, "pause the radio"),
-    ("maple", "living_room", "turn up the radio"),
-    ("ha", "living_room", "pause the jukebox"),
-])
-def test_a_media_command_for_a_device_the_home_lacks_is_no_command_for_the_one_it_has(home: str, area: str | None,
-                                                                                      text: str):
-    plan = _matcher(home).match(text, context(area))
-    assert not plan.calls and plan.say and plan.say.startswith("Sorry, I don't have a device called")

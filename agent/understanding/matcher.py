@@ -167,8 +167,6 @@ class Matcher:
         targets = resolve(frame, registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
-        if frame.unknown_name and not frame.mentions and not frame.reference:
-            return unknown_reply(frame)  # "pause the radio" with no radio: not the one media player there is
         if targets.everything and not (targets.area or targets.floor) and frame.action == "on" and frame.verb is None:
             return Reply(REPLIES["everything_on"], sure=True)  # "on … all" is too little to switch on everything
         if frame.action == "off" and frame.direction:
