@@ -43,7 +43,7 @@ WAY_SAID = RELATIVE_ACTIONS | COVER_MOVES
 """Actions that say which way a change by an amount goes."""
 UP_ACTIONS = frozenset({"up", "brighten", "open"})
 SWITCHED_ON = language().values.switched_on
-HEATING_MODES = SWITCHED_ON["heating"]
+HEATING_MODES = SWITCHED_ON["heating"].modes
 """Climate modes that warm a room, best first: a thermostat that is off is put in one to be made warmer."""
 SWITCH = frozenset({"on", "off", "open", "close", "lock", "unlock", "up", "down"})
 
@@ -93,7 +93,8 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading
 def _modes_meant(tokens: Sequence[str]) -> tuple[str, ...]:
     """The climate modes the words say a device is for ("the air conditioning": cooling), best first."""
     text = f" {' '.join(tokens)} "
-    return next((modes for phrase, modes in SWITCHED_ON.items() if f" {phrase} " in text), ())
+    return next((purpose.modes for purpose in SWITCHED_ON.values()
+                 if any(f" {word} " in text for word in purpose.words)), ())
 
 
 def switch_change(device: Device, action: str, modes: tuple[str, ...] = ()) -> dict | None:

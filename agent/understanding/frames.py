@@ -216,7 +216,7 @@ def sets_a_value(tokens: list[str] | tuple[str, ...]) -> bool:
     """"… to 21 degrees", "… at 25 percent", "… of 10", "… half", "… to low": a number said the way a setting is,
     or a fan speed's name."""
     return any(token in _VALUES.named_amounts or (_value_of(token) is not None and _said_as_setting(tokens, i))
-               or (token in _VALUES.speeds and _VALUES.speed_cues.cue(list(tokens), i)) for i, token in enumerate(tokens))
+               or (token in _VALUES.speeds and _VALUES.speed_cues.cue(tokens, i)) for i, token in enumerate(tokens))
 
 
 def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,14 @@ class KindWord:
     device_class: str | None = None
     loose: bool = False
     """A window covering people name loosely: "blinds" may well mean the curtains (doors, gates and windows never)."""
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a climate device is switched on for ("heating"): the words that say it and its modes, best first."""
+
+    words: tuple[str, ...]
+    modes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -148,7 +156,7 @@ class ModeCues:
     before: frozenset[str]
     after: frozenset[str]
 
-    def cue(self, tokens: list[str], i: int, not_before: set[int] | frozenset[int] = frozenset()) -> bool:
+    def cue(self, tokens: Sequence[str], i: int, not_before: set[int] | frozenset[int] = frozenset()) -> bool:
         """Whether the word at `i` is said as a setting; a word at a position in `not_before` cues nothing."""
         return (i > 0 and tokens[i - 1] in self.before and i - 1 not in not_before) \
             or (i + 1 < len(tokens) and tokens[i + 1] in self.after)
@@ -187,8 +195,8 @@ class Values:
     down: Mapping[str, str]
     named_amounts: Mapping[str, int]
     color_temperatures: Mapping[str, int]
-    switched_on: Mapping[str, tuple[str, ...]]
-    """A word saying what a climate device is for -> the modes it is switched on in, best first."""
+    switched_on: Mapping[str, Purpose]
+    """What a climate device is switched on for, by name ("heating", "cooling")."""
     modes: Mapping[str, tuple[str, ...]]
     """Climate mode -> the words that name it."""
     indirect: Mapping[str, Indirect]
