@@ -547,6 +547,22 @@ def test_warming_a_thermostat_that_is_off_puts_it_in_a_heating_mode(home: str, a
     assert any(getattr(call, "attribute", None) == "target_temperature" and call.delta > 0 for call in plan.calls)
 
 
+@pytest.mark.parametrize(("home", "area", "text", "thermostat", "way"), [
+    ("maple", "living_room", "warm it up in here", "living_thermostat", 1),
+    ("maple", "living_room", "warm in here", "living_thermostat", -1),
+    ("ha", "living_room", "warm the place up in here", "climate_thermostat", 1),
+    ("ha", "living_room", "it's warm in here", "climate_thermostat", -1),
+    ("hazel", "study", "warm it up in here", "study_radiator", 1),
+])
+def test_a_feeling_word_said_as_a_verb_asks_for_that_change(home: str, area: str, text: str, thermostat: str | None,
+                                                           way: int):
+    """"Warm it up in here" warms the room; "warm in here" says it is too warm."""
+    plan = said(home, text, area)
+    changes = [call for call in plan.calls if getattr(call, "attribute", None) == "target_temperature"]
+    assert changes and all(call.delta * way > 0 for call in changes)
+    assert thermostat is None or changes[0].devices == (thermostat,)
+
+
 @pytest.mark.parametrize(("home", "area", "text", "thermostat", "mode"), [
     ("maple", "living_room", "I'm too warm", "living_thermostat", "off"),
     ("maple", "living_room", "make it warmer", "living_thermostat", "heat"),

@@ -347,10 +347,18 @@ def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) ->
     if not _VALUES.indirect_cues.heard(tokens):
         return
     for word, meaning in _VALUES.indirect.items():
-        if word in tokens:
+        if word in tokens and not _said_as_a_verb(tokens, tokens.index(word)):
             values["indirect"] = meaning
             used.add(tokens.index(word))
             return
+
+
+def _said_as_a_verb(tokens: list[str], i: int) -> bool:
+    """A feeling word that starts a clause and has more than a cue after it is a verb: "warm it up in here",
+    "cool the room down" ask for a change, where "cold in here" and "too hot" say how it feels."""
+    rest = tokens[i + 1:]
+    return i == 0 and bool(rest) and not _VALUES.indirect_cues.heard(rest[:1]) \
+        and not any(" ".join(rest[:len(p.split())]) == p for p in _VALUES.indirect_cues.phrases)
 
 
 def _read_scope(tokens: list[str], used: set[int], question: bool) -> dict[str, Any]:
