@@ -71,6 +71,8 @@ class Frame:
     """Content words that name nothing the household has."""
     unknown_name: bool = False
     """One of them stands where a name does, after "the" ("put the party all lights on")."""
+    target_slot: bool = False
+    """Its names were said in a device intent's {target} (intents.py), where every word stands for a name."""
 
     def of_type(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.type == kind]
@@ -133,8 +135,7 @@ def exception_words(tokens: list[str] | tuple[str, ...]) -> list[tuple[int, tupl
 
 def _a_setting_not_a_time(tokens: list[str], times: list[When], action: str | None) -> bool:
     """Whether the clause's one time is "at" and a plain number past a clock's twelve hours in a "set" with no other
-    number ("set the thermostat at 18"): whole only with that number as its value. "At 7" stays a time, and
-    the command a question back: seven degrees would be a guess."""
+    number ("set the thermostat at 18"): its value. "At 7" stays a time (seven degrees would be a guess)."""
     if action != "set" or len(times) != 1:
         return False
     when = times[0]
@@ -354,11 +355,8 @@ def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) ->
 
 
 def _said_as_a_verb(tokens: list[str], i: int) -> bool:
-    """A feeling word that starts a clause and has more than a cue after it is a verb: "warm it up in here",
-    "cool the room down" ask for a change, where "cold in here" and "too hot" say how it feels."""
-    rest = tokens[i + 1:]
-    return i == 0 and bool(rest) and not _VALUES.indirect_cues.heard(rest[:1]) \
-        and not any(" ".join(rest[:len(p.split())]) == p for p in _VALUES.indirect_cues.phrases)
+    """A feeling word starting a clause with more than a cue after it: "warm it up in here", not "cold in here"."""
+    return i == 0 and len(tokens) > 1 and not _VALUES.indirect_cues.opens(tokens[1:])
 
 
 def _read_scope(tokens: list[str], used: set[int], question: bool) -> dict[str, Any]:

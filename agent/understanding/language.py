@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agent.understanding.phrase_tables import Conditions, Grounding, ScheduleWords, SentenceSet, Time
+from agent.understanding.phrase_tables import Conditions, DeviceIntent, Grounding, ScheduleWords, SentenceSet, Time
 from agent.understanding.wording_tables import Wording
 from devices.errors import ConfigError
 from devices.model import Kind
@@ -136,6 +136,10 @@ class Cues:
         text = f" {' '.join(tokens)} "
         return bool(self.words.intersection(tokens)) or any(f" {p} " in text for p in self.phrases) \
             or any(text.startswith(f" {p} ") for p in self.starts)
+
+    def opens(self, tokens: list[str]) -> bool:
+        """Whether `tokens` begin with one of its words or phrases ("in here …", "so …")."""
+        return (bool(tokens) and tokens[0] in self.words) or any(tokens[:len(p.split())] == p.split() for p in self.phrases)
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,10 @@ class Language:
     schedule: ScheduleWords
     sentences: Mapping[str, SentenceSet]
     """The assistant's own sentences by name (undo, small talk, presence, …)."""
+    intents: Mapping[str, DeviceIntent]
+    """Device commands written as templates, by name; read before a clause's words one by one."""
+    intent_words: Mapping[str, frozenset[str]]
+    """Word slots of the intents' templates ({playing}: what a player plays)."""
     chat: Mapping[str, tuple[str, ...]]
     """What homebody says in small talk, by topic; a list is said in turn."""
     conditions: Conditions

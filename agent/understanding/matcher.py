@@ -19,6 +19,7 @@ from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.conditions import Said, read_condition, split_condition
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
 from agent.understanding.frames import Frame, exception_words, read_frame
+from agent.understanding.intents import intent_frame
 from agent.understanding.language import language
 from agent.understanding.mentions import NameIndex, build_index
 from agent.understanding.normalize import normalize
@@ -91,7 +92,7 @@ class Matcher:
         if correction:
             tokens = [t for t in tokens[1:] if t != ","] or tokens
         clauses = split_with_joiners(tokens, self.index)
-        frames = [read_frame(clause, self.index) for clause, _ in clauses]
+        frames = [intent_frame(clause, self.index) or read_frame(clause, self.index) for clause, _ in clauses]
         if frames and tokens[0] in WORDS.commands.continuers:
             frames[0] = replace(frames[0], too=True)  # "and the counter lights": the last turn's action
         if correction:  # "no, the bedroom one": the last devices; "No Emma Emma is being on Friday" names none
@@ -164,6 +165,8 @@ class Matcher:
         return self._command(frame, context, registry), frame
 
     def _command(self, frame: Frame, context: TurnContext, registry: Registry) -> Reading:
+        if frame.target_slot and frame.unknown and not frame.of_type("device"):
+            return unknown_reply(frame)  # "stop the music on the radio", with no radio: not the TV
         targets = resolve(frame, registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house

@@ -149,3 +149,14 @@ class SentenceSet:
     templates: tuple[str, ...]
     args: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}))
     """Fixed arguments of the call, beside the templates' slots."""
+
+
+@dataclass(frozen=True)
+class DeviceIntent:
+    """Templates of device commands that all ask for one action (agent/understanding/intents.py)."""
+
+    action: str
+    """The clause's action, as a verb of [commands.verbs] gives it: "pause", "next", "on" …"""
+    templates: tuple[str, ...]
+    attribute: str | None = None
+    """The attribute the action changes, when the templates say it ("turn the music up": volume)."""
