@@ -455,6 +455,18 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
     assert not acted_on(said(home, text))
 
 
+@pytest.mark.parametrize(("home", "text", "device", "changes"), [
+    ("maple", "can we have the floor lamp on", "floor_lamp", {"state": "on"}),
+    ("maple", "could I have the floor lamp on at 40 percent", "floor_lamp", {"brightness": 40}),
+    ("ha", "can I have the garage light off", "light_garage", {"state": "off"}),
+    ("hazel", "could we have the study lamp on", "study_lamp", {"state": "on"}),
+])
+def test_asking_to_have_a_device_so_is_a_command(home: str, text: str, device: str, changes: dict):
+    calls = said(home, text).calls
+    assert calls and isinstance(calls[0], SetState) and device in calls[0].devices
+    assert {k: calls[0].changes.get(k) for k in changes} == changes
+
+
 @pytest.mark.parametrize(("home", "text", "action"), [
     ("maple", "turn the floor lamp up", "up"),
     ("maple", "turn off the floor lamp off", "off"),

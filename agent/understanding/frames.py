@@ -236,8 +236,8 @@ def _value_of(token: str) -> float | None:
 
 
 def _is_command_question(tokens: list[str]) -> bool:
-    """"can you turn on…", "could you…" are commands phrased as questions."""
-    return tokens[0] in _COMMANDS.asking and len(tokens) > 1 and tokens[1] == _COMMANDS.addressee
+    """"can you turn on…", "could we have … on" are commands phrased as questions."""
+    return tokens[0] in _COMMANDS.asking and any(tuple(tokens[1:1 + len(a)]) == a for a in _COMMANDS.addressees)
 
 
 def _is_preposition(tokens: list[str], i: int) -> bool:

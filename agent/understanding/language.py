@@ -94,7 +94,7 @@ class Commands:
     leading_only: frozenset[str]
     leading_split: Mapping[str, str]
     asking: frozenset[str]
-    addressee: str
+    addressees: tuple[tuple[str, ...], ...]
     name_articles: frozenset[str]
     numbers_as_names_after: frozenset[str]
     prepositions: frozenset[str]
