@@ -14,7 +14,7 @@ from agent.understanding.language import Indirect, language
 from agent.understanding.mentions import Mention, NameIndex, find_mentions
 from agent.understanding.numbers import parse_number
 from agent.understanding.times.expressions import When, find_when
-from devices.colors import NAMED_COLORS
+from agent.understanding.values import modes_said, read_values, sets_a_value, value_of
 
 WORDS = language()
 _COMMANDS, _VALUES, _SCOPE = WORDS.commands, WORDS.values, WORDS.scope
@@ -25,8 +25,6 @@ SWITCH_ACTIONS = frozenset({"on", "off", "open", "close", "lock", "unlock"})
 MEDIA_STEPS = frozenset({"resume", "previous", "next"})
 COMPARATIVES = [word for word, attribute in {**_VALUES.up, **_VALUES.down}.items() if attribute]
 """"Brighter", "quieter": words that change one attribute of a device ("make it deeper" is "dimmer")."""
-UNITS = {"percent": _VALUES.percent, "degrees": _VALUES.degrees}
-MODE_WORDS = {word: mode for mode, words in _VALUES.modes.items() for word in words}
 
 
 @dataclass(frozen=True)
@@ -90,11 +88,11 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     verbs, verb_positions = _read_verbs(tokens, protected | timed)
     if _a_setting_not_a_time(tokens, times, verbs["action"]):
         times, timed = [], set()  # "set the thermostat at 18": a set with no value but "at 18" sets 18
-    modes = _modes_said(tokens, verb_positions)  # "set the thermostat to heat": a mode, not the kind "heat"
+    modes = modes_said(tokens, verb_positions)  # "set the thermostat to heat": a mode, not the kind "heat"
     mentions = find_mentions(tokens, index, skip=verb_positions | timed | modes)
     mentions, excluded, exception = _exceptions(tokens, mentions)
     used = verb_positions | timed | exception | {i for m in [*mentions, *excluded] for i in range(m.start, m.end)}
-    values = _read_values(tokens, used, verbs["action"])
+    values = read_values(tokens, used, verbs["action"])
     scope = _read_scope(tokens, used, verbs["question"])
     if verbs["verb"] in _COMMANDS.house_verbs and not any(m.type != "kind" for m in mentions):
         scope["house"] = True  # "lock up": every lock in the house
@@ -144,7 +142,7 @@ def _a_setting_not_a_time(tokens: list[str], times: list[When], action: str | No
     number = parse_number(tokens[when.start + 1])
     if tokens[when.start] not in _VALUES.setting_prepositions or number is None or number <= CLOCK_HOURS:
         return False
-    return not any(_value_of(t) is not None for i, t in enumerate(tokens) if not when.start <= i < when.end)
+    return not any(value_of(t) is not None for i, t in enumerate(tokens) if not when.start <= i < when.end)
 
 
 def _first_when(times: list[When]) -> When | None:
@@ -213,28 +211,6 @@ def _media_step(words: set[str], action: str) -> str:
     return action
 
 
-def sets_a_value(tokens: list[str] | tuple[str, ...]) -> bool:
-    """"… to 21 degrees", "… at 25 percent", "… of 10", "… half", "… to low": a number said the way a setting is,
-    or a fan speed's name."""
-    return any(token in _VALUES.named_amounts or (_value_of(token) is not None and _said_as_setting(tokens, i))
-               or (token in _VALUES.speeds and _VALUES.speed_cues.cue(tokens, i)) for i, token in enumerate(tokens))
-
-
-def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int) -> bool:
-    return (i > 0 and tokens[i - 1] in _VALUES.setting_prepositions) \
-        or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees)
-
-
-SWITCHED_WITHOUT_A_NUMBER = frozenset({"on", "off"})
-"""Actions a number said bare (no "to", "at", "by" before it, no unit after it) is not a value of: "turn on the
-bedroom five" is a name misheard ("… fan"), not the bedroom's lights at 5 percent."""
-
-
-def _value_of(token: str) -> float | None:
-    """A number a device may be set to; an ordinal ("the 30th") is a date, never a level."""
-    return None if token.endswith(WORDS.numbers.ordinal_suffixes) else parse_number(token)
-
-
 def _is_command_question(tokens: list[str]) -> bool:
     """"can you turn on…", "could we have … on" are commands phrased as questions."""
     return tokens[0] in _COMMANDS.asking and any(tuple(tokens[1:1 + len(a)]) == a for a in _COMMANDS.addressees)
@@ -245,118 +221,6 @@ def _is_preposition(tokens: list[str], i: int) -> bool:
     if tokens[i] not in _COMMANDS.prepositions or i + 1 >= len(tokens):
         return False
     return tokens[i + 1] in _COMMANDS.name_articles and i > 0 and tokens[i - 1] not in _COMMANDS.verb_starters
-
-
-def _read_values(tokens: list[str], used: set[int], action: str | None) -> dict[str, Any]:
-    """Numbers, amounts, directions, colours, shades of white, preferences and feelings; marks what it used."""
-    values: dict[str, Any] = {}
-    for i, token in enumerate(tokens):
-        _read_number(tokens, i, used, values, action)
-        if i in used:
-            continue
-        if token in _VALUES.attributes and not values.get("attribute"):
-            values["attribute"] = _VALUES.attributes[token]
-        if token in _VALUES.up or token in _VALUES.down:
-            values["direction"] = 1 if token in _VALUES.up else -1
-            values["attribute"] = {**_VALUES.up, **_VALUES.down}[token] or values.get("attribute")
-            used.add(i)
-        if token in _VALUES.small:
-            values["small"] = True
-            used.add(i)
-    _read_mode(tokens, used, values)
-    _read_speed(tokens, used, values)
-    text = f" {' '.join(tokens[i] for i in range(len(tokens)) if i not in used)} "
-    also = [phrase for phrase in _VALUES.also if f" {phrase} " in text]
-    values["too"] = bool(also)
-    for phrase in also:
-        _mark(tokens, phrase, used)
-    _read_colors(tokens, used, action, values)
-    _read_feelings(tokens, used, values)
-    return values
-
-
-def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None) -> None:
-    token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
-    before = tokens[i - 1] if i > 0 else ""
-    value = _value_of(token)
-    if value is not None and before in _COMMANDS.numbers_as_names_after and after not in _VALUES.percent | _VALUES.degrees:
-        value = None  # "the lights in the 30" (the study, mis-heard): a name, never a level
-    if action in SWITCHED_WITHOUT_A_NUMBER and before != _VALUES.by and not _said_as_setting(tokens, i):
-        value = None
-    if value is not None and i not in used:
-        # "up two degrees", "down 20 percent": a number right after the way it goes is a change by it, not a target
-        values.update(number=value, by=before == _VALUES.by or before in _VALUES.up or before in _VALUES.down)
-        unit = next((name for name, words in UNITS.items() if after in words), None)
-        if unit is not None:
-            values["unit"] = unit
-        used.add(i)
-    elif token in _VALUES.named_amounts and values.get("number") is None and i not in used:
-        values.update(number=_VALUES.named_amounts[token], unit="percent")
-        used.add(i)
-
-
-def _modes_said(tokens: list[str], verb_positions: set[int]) -> set[int]:
-    """Where a climate mode is said as a setting ("to heat", "fan mode"); after the verb's own particle
-    ("switch on heating") the word names the device."""
-    return {i for i, token in enumerate(tokens)
-            if token in MODE_WORDS and _VALUES.mode_cues.cue(tokens, i, not_before=verb_positions)}
-
-
-def _read_mode(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
-    cues = _VALUES.mode_cues
-    for i, token in enumerate(tokens):
-        mode = MODE_WORDS.get(token)
-        if mode is not None and i not in used and cues.cue(tokens, i):
-            values["mode"] = mode
-            used.add(i)
-            used.update(j for j in (i + 1,) if j < len(tokens) and tokens[j] in cues.after)
-            return
-
-
-def _read_speed(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
-    """"On high", "to low", "medium speed": a fan speed by its name, as a percentage."""
-    for i, token in enumerate(tokens):
-        if token in _VALUES.speeds and i not in used and _VALUES.speed_cues.cue(tokens, i) and values.get("number") is None \
-                and values.get("attribute") in (None, "percentage"):  # "the volume to low" is no speed
-            values.update(number=_VALUES.speeds[token], unit="percent", attribute="percentage")
-            used.add(i)
-            return
-
-
-def _read_colors(tokens: list[str], used: set[int], action: str | None, values: dict[str, Any]) -> None:
-    text = f" {' '.join(tokens)} "
-    for phrase, kelvin in _VALUES.color_temperatures.items():
-        if f" {phrase} " in text and (" " in phrase or f" {_VALUES.shade_cue} " in text or action == "set"):
-            values["color_temp"] = kelvin
-            _mark(tokens, phrase, used)
-            break
-    for name in sorted(NAMED_COLORS, key=len, reverse=True):
-        if f" {name} " in text and not _inside(tokens, name, used):
-            values["color"] = name
-            _mark(tokens, name, used)
-            break
-
-
-def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) -> None:
-    """"The way I like it" (the speaker's preference); "it's cold in here" (a feeling to change)."""
-    text = f" {' '.join(tokens)} "
-    if any(f" {phrase} " in text for phrase in _VALUES.personal):
-        values["personal"] = True
-        for phrase in _VALUES.personal:
-            _mark(tokens, phrase, used)
-        return
-    if not _VALUES.indirect_cues.heard(tokens):
-        return
-    for word, meaning in _VALUES.indirect.items():
-        if word in tokens and not _said_as_a_verb(tokens, tokens.index(word)):
-            values["indirect"] = meaning
-            used.add(tokens.index(word))
-            return
-
-
-def _said_as_a_verb(tokens: list[str], i: int) -> bool:
-    """A feeling word starting a clause with more than a cue after it: "warm it up in here", not "cold in here"."""
-    return i == 0 and len(tokens) > 1 and not _VALUES.indirect_cues.opens(tokens[1:])
 
 
 def _read_scope(tokens: list[str], used: set[int], question: bool) -> dict[str, Any]:
@@ -373,22 +237,6 @@ def _covers_something(after: list[str]) -> bool:
     """What an "all" word that is not one on its own ("whole", "every") needs after it: a kind, the house or a
     word that may name something. "Turn off the whole way" (a hallway misheard) is not the whole house."""
     return any(t in WORDS.kinds or t in _SCOPE.house or _is_content(t) for t in after)
-
-
-def _mark(tokens: list[str], phrase: str, used: set[int]) -> None:
-    words = phrase.split()
-    for i in range(len(tokens) - len(words) + 1):
-        if tokens[i : i + len(words)] == words:
-            used.update(range(i, i + len(words)))
-            return
-
-
-def _inside(tokens: list[str], phrase: str, used: set[int]) -> bool:
-    words = phrase.split()
-    for i in range(len(tokens) - len(words) + 1):
-        if tokens[i : i + len(words)] == words:
-            return any(j in used for j in range(i, i + len(words)))
-    return False
 
 
 def _is_content(token: str) -> bool:

@@ -234,7 +234,7 @@ def _starts_with_a_verb(frame: Frame) -> bool:
 
 def _is_command(frame: Frame) -> bool:
     """A verb, or a named target with a value ("garden lights green"); not "blah blah purple monkey"."""
-    from agent.understanding.frames import sets_a_value
+    from agent.understanding.values import sets_a_value
 
     if frame.action is not None or frame.indirect or frame.personal:
         return True
