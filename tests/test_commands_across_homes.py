@@ -456,6 +456,27 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
 
 
 @pytest.mark.parametrize(("home", "text", "device", "changes"), [
+    ("maple", "brighten the floor lamp all the way", "floor_lamp", {"brightness": 100}),
+    ("maple", "turn the TV volume all the way down", "tv", {"volume": 1}),
+    ("ha", "turn the living room lamp up as far as it goes", "light_living_room_lamp", {"brightness": 100}),
+    ("ha", "dim the living room lamp all the way", "light_living_room_lamp", {"brightness": 1}),
+    ("hazel", "turn the kitchen pendant all the way up", "kitchen_pendant", {"brightness": 100}),
+])
+def test_all_the_way_up_or_down_is_the_most_or_the_least(home: str, text: str, device: str, changes: dict):
+    plan = said(home, text)
+    assert plan.calls == [SetState((device,), changes)] and plan.confidence == 1.0
+
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn the heating all the way up"), ("maple", "set the thermostat to 50 percent"),
+    ("ha", "set the office thermostat to 80 percent"), ("hazel", "set the study radiator to 30 percent"),
+])
+def test_a_percentage_is_no_temperature(home: str, text: str):
+    plan = said(home, text)
+    assert not plan.calls and "can't" in (plan.say or "")
+
+
+@pytest.mark.parametrize(("home", "text", "device", "changes"), [
     ("maple", "can we have the floor lamp on", "floor_lamp", {"state": "on"}),
     ("maple", "could I have the floor lamp on at 40 percent", "floor_lamp", {"brightness": 40}),
     ("ha", "can I have the garage light off", "light_garage", {"state": "off"}),

@@ -174,8 +174,8 @@ def _number_attribute(frame: Frame, device: Device) -> str | None:
     natural = NUMBER_ATTRIBUTE.get(device.kind)
     if wanted:
         return wanted if wanted == natural else None
-    if frame.unit == "degrees" and natural != "target_temperature":
-        return None
+    if (frame.unit == "degrees") != (natural == "target_temperature") and frame.unit is not None:
+        return None  # "the lamp to 20 degrees", "the thermostat to 50 percent": neither is a setting of it
     return natural
 
 

@@ -178,6 +178,13 @@ class Beside:
 
 
 @dataclass(frozen=True)
+class Extremes:
+    phrases: tuple[str, ...]
+    most: int
+    least: int
+
+
+@dataclass(frozen=True)
 class Values:
     setting_prepositions: frozenset[str]
     percent: frozenset[str]
@@ -192,6 +199,7 @@ class Values:
     indirect_cues: Cues
     heaters: frozenset[str]
     small: frozenset[str]
+    extremes: Extremes
     personal: tuple[str, ...]
     attributes: Mapping[str, str]
     up: Mapping[str, str]

@@ -64,7 +64,26 @@ def read_values(tokens: list[str], used: set[int], action: str | None) -> dict[s
         _mark(tokens, phrase, used)
     _read_colors(tokens, used, action, values)
     _read_feelings(tokens, used, values)
+    _read_extreme(tokens, used, values, action)
     return values
+
+
+WAYS = {"up": 1, "brighten": 1, "down": -1, "dim": -1}
+"""The way an action changes a level, when it does."""
+
+
+def _read_extreme(tokens: list[str], used: set[int], values: dict[str, Any], action: str | None) -> None:
+    """ "All the way up", "dim it all the way": the most or the least, when the way is said; "open it all the way"
+    is only said the more firmly."""
+    text = f" {' '.join(tokens)} "
+    phrase = next((p for p in _VALUES.extremes.phrases if f" {p} " in text), None)
+    if phrase is None:
+        return
+    _mark(tokens, phrase, used)
+    way = values.get("direction") or WAYS.get(action or "", 0)
+    if way and values.get("number") is None:
+        values.update(number=_VALUES.extremes.most if way > 0 else _VALUES.extremes.least, unit="percent",
+                      direction=0)
 
 
 def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None) -> None:
