@@ -23,7 +23,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agent.turn.assistant import Assistant
 from agent.cli.main import main
-from agent.turn.plan import tool_call
+from agent.turn.plan import SkillCall, tool_call
 from agent.turn.context import TurnContext
 from devices.registry import Registry
 from skills import clock, timers
@@ -241,6 +241,13 @@ def test_a_skill_that_cannot_start_is_reported_and_skipped(factory, error, caplo
     assert [f.name for f in registry.failures] == ["broken"] and error in registry.failures[0].error
     assert "broken" in caplog.text
     assert ask(registry, "echo still here") == "still here at 10:00 in den"
+
+
+@pytest.mark.parametrize("tool_name", ["recall", "set_state", "undo"])
+def test_a_skill_call_never_carries_a_built_in_tool_so_its_json_reads_back_as_it_was(tool_name: str):
+    with pytest.raises(ValueError, match="built-in"):
+        SkillCall(tool_name, {})
+    assert not isinstance(tool_call(tool_name, {"devices": ["x"]} if tool_name == "set_state" else {}), SkillCall)
 
 
 def _tool_named(name: str):

@@ -241,6 +241,10 @@ class SkillCall:
     tool: str
     args: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.tool in BUILT_IN_CALLS:  # its JSON would read back as the built-in call (skills may not take one)
+            raise ValueError(f"{self.tool!r} is a built-in tool, not a skill's")
+
     def to_json(self) -> dict[str, Any]:
         return {"tool": self.tool, "args": _plain(self.args)}
 
