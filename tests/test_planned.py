@@ -94,6 +94,9 @@ LATER = [
      {"state": "on"}),
     (example, "porch", "porch_light", {"state": "on"}, "turn the porch light off in an hour and a half", 91,
      {"state": "off"}),
+    (maple, "living_room", "tv", {"state": "on"}, "turn off the tv in three quarters of an hour", 46, {"state": "off"}),
+    (example, "porch", "porch_light", {"state": "off"}, "switch the porch light on in an hour and a quarter", 76,
+     {"state": "on"}),
 ]
 
 

@@ -54,6 +54,8 @@ def test_template_matches(template, utterance, expected):
     ("1 hour and 15 minutes", 4500), ("1 hour 15 minute 30 second", 4530), ("1 hour , 15 minutes , and 30 seconds", 4530),
     ("5 and a half minutes", 330), ("1.5 hours", 5400), ("half a minute", 30), ("half an hour", 1800),
     ("a half hour", 1800), ("a quarter of an hour", 900), ("45 secs", 45), ("2 hrs", 7200),
+    ("three quarters of an hour", 2700), ("two thirds of an hour", 2400), ("a third of a minute", 20),
+    ("an hour and three quarters", 6300), ("2 hours and a quarter", 8100), ("a minute and a third", 80),
 ])
 def test_durations(spoken, seconds):
     text = sentence_text(spoken).strip()

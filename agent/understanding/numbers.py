@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.understanding.language import language
 
-_NUMBERS = language().numbers
+_NUMBERS, _TIME = language().numbers, language().time
 UNITS, TENS, ORDINALS, ORDINAL_SUFFIXES = _NUMBERS.units, _NUMBERS.tens, _NUMBERS.ordinals, _NUMBERS.ordinal_suffixes
 PRONOUN_ONE_BEFORE = _NUMBERS.pronoun_one_before
 """After these, "one" is a pronoun ("the one in the garage"), not a number."""
@@ -36,8 +36,10 @@ def _read_fraction(tokens: list[str], start: int) -> int | None:
     """The percentage a fraction said at `start` is ("a third", "three quarters", "2 thirds"), or None."""
     if start + 1 >= len(tokens) or tokens[start + 1] not in _NUMBERS.fractions:
         return None
-    if start + 2 < len(tokens) and tokens[start + 2] in _NUMBERS.not_fraction_before:
+    if start + 2 < len(tokens) and (tokens[start + 2] in _NUMBERS.not_fraction_before or tokens[start + 2] in _TIME.units):
         return None
+    if start >= 2 and tokens[start - 1] == _TIME.and_ and tokens[start - 2] in _TIME.units:
+        return None  # "an hour and a quarter": a share of the hour
     word = tokens[start]
     count = 1 if word in _NUMBERS.fraction_one else UNITS.get(word, int(word) if word.isdigit() else 0)
     denominator = _NUMBERS.fractions[tokens[start + 1]]

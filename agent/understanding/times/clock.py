@@ -6,7 +6,7 @@ import re
 from datetime import time
 
 from agent.understanding.normalize import normalize
-from agent.understanding.times.patterns import DURATION_PART, TIME, T
+from agent.understanding.times.patterns import DURATION_PART, FRACTIONS, TIME, T
 
 _TIME_RE = re.compile(TIME)
 
@@ -41,12 +41,17 @@ def _hour(hour: int, meridiem: str | None, later: str | None) -> int | None:
     return hour + 12 if 1 <= hour <= 6 else hour
 
 
+def _parts(said: str | None) -> float:
+    """How many shares: "three quarters" 3, "a quarter" (or "quarter") 1."""
+    return 1.0 if said is None or said in T.a else float(said)
+
+
 def parse_duration(text: str) -> int | None:
     """Whole seconds in a spoken duration ("1 hour and 15 minutes", "half a minute"); None if none."""
     total = 0.0
     for part in DURATION_PART.finditer(text):
-        if part["quarter"]:
-            total += T.units[part["quarter_unit"]] / 4
+        if part["fraction"]:
+            total += _parts(part["parts"]) * T.units[part["fraction_unit"]] / FRACTIONS[part["fraction"]]
         elif part["half_hour"]:
             total += T.units[part["half_of"]] / 2
         elif part["half_unit"]:
@@ -54,5 +59,7 @@ def parse_duration(text: str) -> int | None:
         else:
             count = 1.0 if part["count"] in T.a else float(part["count"])
             half = 0.5 if part["half_before"] or part["half_after"] else 0.0
+            if part["share"]:  # "an hour and three quarters"
+                half += _parts(part["share_parts"]) / FRACTIONS[part["share"]]
             total += (count + half) * T.units[part["unit"]]
     return round(total) or None

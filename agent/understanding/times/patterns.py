@@ -68,12 +68,15 @@ TIME = (
 """A spoken time of day: "4 pm", "at 9", "half past 3", "16:00", "quarter to 7", "noon"."""
 
 _UNIT = f"(?:{alternatives(T.units)})"
+FRACTIONS = language().numbers.fractions
+"""A share of a unit: "a quarter of an hour", "three quarters of an hour", "two thirds of a minute"."""
 _A = f"(?:{alternatives(T.a)})"
 _PART_OF_DURATION = (
     rf"(?P<count>\d+(?:\.\d+)?|{_A}) (?:(?:{alternatives(T.extra)}) )?(?P<half_before>{re.escape(T.and_)} {_A} "
     rf"{re.escape(T.half)} )?(?P<unit>{_UNIT})(?P<half_after> {re.escape(T.and_)} {_A} {re.escape(T.half)})?"
+    rf"(?: {re.escape(T.and_)} (?P<share_parts>\d+|{_A}) (?P<share>{alternatives(FRACTIONS)}))?"
     rf"|{re.escape(T.half)} (?:{_A}) (?P<half_unit>{_UNIT})"
-    rf"|(?:{_A} )?(?P<quarter>{re.escape(T.quarter)}) (?:{_OF} (?:{_A}) )?(?P<quarter_unit>{_UNIT})"
+    rf"|(?:(?P<parts>\d+|{_A}) )?(?P<fraction>{alternatives(FRACTIONS)}) (?:{_OF} (?:{_A}) )?(?P<fraction_unit>{_UNIT})"
     rf"|(?:{_A} )?(?P<half_hour>{re.escape(T.half)}) (?P<half_of>{_UNIT})"
 )
 DURATION = rf"(?:{unnamed(_PART_OF_DURATION)})(?: (?:{re.escape(T.and_)} )?(?:{unnamed(_PART_OF_DURATION)}))*"
