@@ -164,6 +164,23 @@ def test_for_a_while_puts_the_device_back_afterwards(open_house, home):
     assert house.state(fan.id)["state"] == "off"
 
 
+@pytest.mark.parametrize(("home", "text", "hours"), [
+    (example, "turn on the porch light until 11 pm", 3),  # EVENING is 8 pm
+    (example, "leave the porch light on till midnight", 4),
+    (maple, "switch the garage light on until 10:30 pm", 2.5),
+])
+def test_until_a_time_acts_now_and_puts_the_device_back_then(open_house, home, text, hours):
+    house = open_house(home())
+    light = "porch_light" if home is example else "garage_light"
+    house.registry.states.update(light, {"state": "off"})
+    assert "back" in house.say(text)
+    assert house.state(light)["state"] == "on"
+    house.wait(hours * 60 - 5)
+    assert house.state(light)["state"] == "on"
+    house.wait(10)
+    assert house.state(light)["state"] == "off"
+
+
 def test_cancel_that_cancels_what_was_just_planned(open_house):
     house = open_house(maple())
     house.registry.states.update("garage_light", {"state": "on"})

@@ -56,6 +56,7 @@ class Time:
     """Words after an hour that say am or pm ("in the morning": am)."""
     after: tuple[str, ...]
     during: tuple[str, ...]
+    until: tuple[str, ...]
     every: tuple[str, ...]
     weekdays_word: tuple[str, ...]
     weekends_word: tuple[str, ...]

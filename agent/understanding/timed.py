@@ -1,5 +1,6 @@
 """A command with a time said becomes a later command: "turn off the TV in ten minutes", "at 9 pm",
-"every weekday at 7", "for 15 minutes" (now, and back again then), "five more minutes, then off".
+"every weekday at 7", "for 15 minutes" or "until midnight" (now, and back again then), "five more minutes, then
+off".
 
 A time that cannot be read is never dropped to act on the rest ("at 25 o'clock" does nothing), and a
 day without a time asks for one.
@@ -35,7 +36,7 @@ def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
         return Reply(REPLIES["what_time"].format(day=when.said), sure=True)
     if not changes or any(isinstance(c, GetState | Later) for c in calls):
         return calls  # a question said with a time is answered now
-    if when.kind == "for":
+    if when.kind in ("for", "until"):
         return [*calls, later(changes, when, undo=True)]
     return [later(changes, when)]
 

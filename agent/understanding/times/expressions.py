@@ -18,7 +18,7 @@ from agent.understanding.times.clock import _TIME_RE, clock_time, parse_duration
 from agent.understanding.times.days import period
 from agent.understanding.times.patterns import DAY, DURATION, TIME, WEEKDAY, T, alternatives, unnamed
 
-WhenKind = Literal["at", "after", "for", "every", "day", "invalid", "bare", "unread"]
+WhenKind = Literal["at", "after", "for", "until", "every", "day", "invalid", "bare", "unread"]
 """bare: a number after "in" or "after" with no unit ("off in 5"): no time for a command (5 what?), and none
 at all for a question ("is a light on in one of the bedrooms"); unread: words after one that says when
 ("until bedtime"), not understood."""
@@ -31,6 +31,7 @@ _WHEN = re.compile(
     rf"|(?P<after>(?:{alternatives(T.after)}) (?P<after_d>{_DUR}))"
     rf"|(?P<for>(?:{alternatives(T.during)}) (?P<for_d>{_DUR}))"
     rf"|(?P<more>{_DUR})"
+    rf"|(?P<until>(?:{alternatives(T.until)}) (?:(?P<day3>{_DAY}) )?(?P<until_clock>{_TIME})(?: (?P<day4>{_DAY}))?)"
     rf"|(?P<at>(?:(?P<day1>{_DAY}) )?(?P<clock>{_TIME})(?: (?P<day2>{_DAY}))?)"
     rf"|(?P<day>{_DAY})"
     r")(?![^ ])"
@@ -121,12 +122,13 @@ def _read(match: re.Match[str], start: int, end: int) -> When | None:
         seconds = parse_duration(g["after_d"] or g["for_d"] or g["more"])
         kind: WhenKind = "after" if g["after"] else "for"
         return When(kind, start, end, seconds=seconds, said=said) if seconds else When("invalid", start, end, said=said)
-    if g["at"]:
-        clock = clock_time(g["clock"])
+    if g["at"] or g["until"]:
+        spoken = g["clock"] or g["until_clock"] or ""
+        clock = clock_time(spoken)
         if clock is None:
             return When("invalid", start, end, said=said)
-        return When("at", start, end, clock=clock, half_said=_half_said(g["clock"]), day=g["day1"] or g["day2"],
-                    said=said)
+        return When("at" if g["at"] else "until", start, end, clock=clock, half_said=_half_said(spoken),
+                    day=g["day1"] or g["day2"] or g["day3"] or g["day4"], said=said)
     return When("day", start, end, day=g["day"], said=said)
 
 
