@@ -317,7 +317,7 @@ def test_a_number_said_as_a_setting_with_on_is_a_level(home: str, text: str, val
 ])
 def test_a_kind_word_in_a_room_means_the_devices_whose_name_has_it(home: str, area: str, text: str,
                                                                     devices: set[str]):
-    assert acted_on(said(home, text, area)) == devices
+    assert acted_on(said(home, text, area)) == set(devices)
 
 
 # ---- "except …": what is named after it is left out ------------------------------------------------------------------
@@ -453,6 +453,25 @@ def test_a_name_not_understood_in_a_list_is_said_and_the_rest_still_act(home: st
 ])
 def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: str):
     assert not acted_on(said(home, text))
+
+
+@pytest.mark.parametrize(("home", "area", "text", "devices"), [
+    ("example", "sitting_room", "switch the bathroom light and fan off", ["shower_light", "shower_fan"]),
+    ("maple", "living_room", "turn on the bathroom light and the fan", ["bathroom_light", "extractor_fan"]),
+    ("ha", "office", "turn on the kitchen ceiling light and the fan", ["light_kitchen_ceiling", "fan_range_hood"]),
+])
+def test_a_kind_said_after_a_device_is_first_the_one_in_its_room(home: str, area: str, text: str,
+                                                                  devices: list[str]):
+    assert acted_on(said(home, text, area)) == set(devices)
+
+
+@pytest.mark.parametrize(("home", "area", "text", "devices"), [
+    ("example", "sitting_room", "turn on the kitchen light and the lamp", ["kitchen_spots", "sofa_lamp"]),
+    ("example", "sitting_room", "turn on the studio light and the fan", ["studio_light", "bedroom_fan"]),
+])
+def test_with_none_but_itself_in_that_room_the_kind_is_found_as_it_would_be_alone(home: str, area: str, text: str,
+                                                                                 devices: list[str]):
+    assert acted_on(said(home, text, area)) == set(devices)
 
 
 @pytest.mark.parametrize(("home", "text", "device", "changes"), [

@@ -113,7 +113,10 @@ class Matcher:
                 context = _with_last_devices(context, calls)
             if calls:
                 registry = as_left_by(self.registry, calls)  # "turn on the lamp and dim it": a lit lamp
-            reading, frame = self._calls_for(frame, context, registry)
+            roomed = _in_room_of(context, calls, registry) if calls and _only_kinds(frame) else None
+            reading, frame = self._calls_for(frame, roomed or context, registry)  # "the bathroom light and fan"
+            if roomed is not None and ((isinstance(reading, Reply) and not reading.note) or _again(reading, calls)):
+                reading, frame = self._calls_for(frame, context, registry)  # none there but those just named
             if reading and not isinstance(reading, Reply) and _left_unfinished(frame):
                 reading = Reply(REPLIES["unfinished"])
             placed = with_later_place(frame, frames[i + 1 :]) if isinstance(reading, Reply) and not reading.note else None
@@ -209,6 +212,25 @@ def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnConte
     devices = [d for call in calls for d in devices_of(call)]
     conversation = replace(context.conversation, last_devices=list(dict.fromkeys(devices)))
     return replace(context, conversation=conversation)
+
+
+def _only_kinds(frame: Frame) -> bool:
+    """A later clause with no verb of its own that names only kinds of device ("… and fan"), no place or name."""
+    return frame.verb is None and bool(frame.mentions) and not frame.question \
+        and all(m.type == "kind" or (m.type == "device" and m.generic) for m in frame.mentions)
+
+
+def _in_room_of(context: TurnContext, calls: list[ToolCall], registry: Registry) -> TurnContext | None:
+    """The turn as if said in the one room the clauses before acted in, where a kind said after them is looked
+    for first; None when they acted in more than one."""
+    rooms = {registry.devices[d].area for call in calls for d in devices_of(call) if d in registry.devices}
+    return replace(context, area=rooms.pop()) if len(rooms) == 1 and None not in rooms else None
+
+
+def _again(reading: Reading, calls: list[ToolCall]) -> bool:
+    """Whether a reading acts on a device the clauses before did: "the kitchen light and the lamp" is another."""
+    before = {d for call in calls for d in devices_of(call)}
+    return not isinstance(reading, Reply) and any(d in before for call in reading for d in devices_of(call))
 
 
 def _names_nothing(frame: Frame) -> bool:
