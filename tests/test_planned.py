@@ -316,7 +316,7 @@ def test_a_locked_database_is_said_and_nothing_is_half_kept(open_house, tmp_path
     "when the sauna turns on, turn off the lights", "if the dishwasher finishes turn off the kettle",
     "turn on the heating tomorrow",
     "turn off the lights at sunset", "turn the lights on until bedtime", "switch the heating off after the film",
-    "turn the lights off at 9 tomorrow at 10", "lights off in 5",
+    "turn the lights off at 9 tomorrow at 10", "lights off in 5", "turn the lights on for 10", "turn the lights on until 11",
 ])
 @pytest.mark.parametrize("home", [maple, example])
 def test_times_and_conditions_not_understood_change_nothing(open_house, home, text):
