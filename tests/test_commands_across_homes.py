@@ -455,16 +455,6 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
     assert not acted_on(said(home, text))
 
 
-@pytest.mark.parametrize(("home", "area", "text", "device", "changes"), [
-    ("maple", "living_room", "put the heating on 20", "living_thermostat", {"target_temperature": 20}),
-    ("ha", "office", "put the office thermostat on 19", "climate_office_thermostat", {"target_temperature": 19}),
-    ("hazel", "study", "put the radiator on twenty", "study_radiator", {"target_temperature": 20}),
-    ("hazel", "kitchen", "put the kitchen light on 30 percent", "kitchen_pendant", {"brightness": 30}),
-])
-def test_a_number_right_after_on_is_a_setting(home: str, area: str, text: str, device: str, changes: dict):
-    assert said(home, text, area).calls == [SetState((device,), changes)]
-
-
 @pytest.mark.parametrize(("home", "area", "text", "devices"), [
     ("example", "sitting_room", "switch the bathroom light and fan off", ["shower_light", "shower_fan"]),
     ("maple", "living_room", "turn on the bathroom light and the fan", ["bathroom_light", "extractor_fan"]),
