@@ -209,9 +209,13 @@ class Matcher:
 
 def _with_last_devices(context: TurnContext, calls: list[ToolCall]) -> TurnContext:
     """"… and make it warm white": within one utterance "it" is what the earlier clause acted on."""
-    devices = [d for call in calls for d in devices_of(call)]
-    conversation = replace(context.conversation, last_devices=list(dict.fromkeys(devices)))
+    conversation = replace(context.conversation, last_devices=_acted_on(calls))
     return replace(context, conversation=conversation)
+
+
+def _acted_on(calls: list[ToolCall]) -> list[str]:
+    """The devices the calls name, each once, in order."""
+    return list(dict.fromkeys(d for call in calls for d in devices_of(call)))
 
 
 def _only_kinds(frame: Frame) -> bool:
@@ -223,14 +227,13 @@ def _only_kinds(frame: Frame) -> bool:
 def _in_room_of(context: TurnContext, calls: list[ToolCall], registry: Registry) -> TurnContext | None:
     """The turn as if said in the one room the clauses before acted in, where a kind said after them is looked
     for first; None when they acted in more than one."""
-    rooms = {registry.devices[d].area for call in calls for d in devices_of(call) if d in registry.devices}
+    rooms = {registry.devices[d].area for d in _acted_on(calls) if d in registry.devices}
     return replace(context, area=rooms.pop()) if len(rooms) == 1 and None not in rooms else None
 
 
 def _again(reading: Reading, calls: list[ToolCall]) -> bool:
     """Whether a reading acts on a device the clauses before did: "the kitchen light and the lamp" is another."""
-    before = {d for call in calls for d in devices_of(call)}
-    return not isinstance(reading, Reply) and any(d in before for call in reading for d in devices_of(call))
+    return not isinstance(reading, Reply) and not set(_acted_on(reading)).isdisjoint(_acted_on(calls))
 
 
 def _names_nothing(frame: Frame) -> bool:
