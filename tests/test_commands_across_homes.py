@@ -1,11 +1,13 @@
 """Commands across households: a kind word after a list of places, a clause with nothing to do among
-others that have, a fan's speed said by its name, and warmth asked of a thermostat that is off.
+others that have, a fan's speed said by its name, warmth asked of a thermostat that is off, a thing the household
+does not have, and a kind word that is only a word of a device's name.
 
 Each rule runs on the reference home and on the Home Assistant fixture home.
 """
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 
 import pytest
@@ -14,9 +16,10 @@ from agent.turn.plan import Plan, SetState
 from agent.understanding.frames import read_frame
 from agent.understanding.matcher import Matcher
 from agent.understanding.normalize import normalize
+from devices.household import EXAMPLE_HOME, parse_household
 from devices.model import Kind
 from devices.registry import Registry
-from helpers import NEEDS_SHARED, SHARED, acted_on, calls_of, context, example, ha_home, hazel, make_assistant, maple, matcher_for
+from helpers import HOMES as HOMES_DIR, NEEDS_SHARED, SHARED, acted_on, calls_of, context, example, ha_home, hazel, make_assistant, maple, matcher_for
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
 
@@ -650,3 +653,50 @@ def test_a_light_switched_on_from_no_brightness_is_lit_and_brighter_says_it_is_f
     assistant.turn(f"turn on the {registry.devices[light].name.lower()}", conversation)
     assert registry.state(light) == {**registry.state(light), "state": "on", "brightness": 100}
     assert "100 percent" in assistant.turn("a bit brighter", conversation).reply
+
+
+# ---- a thing the household does not have is said so, even where the action names the only device it could be ----
+
+@pytest.mark.parametrize(("home", "text", "missing"), [
+    ("maple", "pause the radio", "radio"), ("ha", "skip the jukebox", "jukebox"),
+    ("example", "resume the gramophone", "gramophone"), ("hazel", "unlock the shed", "shed"),
+])
+def test_a_device_the_home_lacks_acts_on_nothing_though_the_action_fits_only_one(home: str, text: str, missing: str):
+    plan = said(home, text)
+    assert not plan.calls and missing in (plan.say or ""), plan
+
+
+@pytest.mark.parametrize(("home", "first"), [("maple", "turn on the floor lamp"), ("example", "turn up the radio")])
+def test_a_value_said_of_a_thing_not_understood_is_no_follow_up_of_the_turn_before(home: str, first: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    conversation = context()
+    assistant.turn(first, conversation)
+    before = {i: dict(registry.state(i)) for i in registry.devices}
+    assistant.turn("set the wibble to 20", conversation)
+    assert {i: registry.state(i) for i in registry.devices} == before
+
+
+# ---- a kind word no device of its kind answers to: the devices whose names have it --------------------------------
+
+def _with_device(home_file, device: dict):
+    data = tomllib.loads(home_file.read_text(encoding="utf-8"))
+    data["devices"] = [d for d in data["devices"] if d["kind"] != device["kind"] or d.get("area") != device["area"]]
+    data["devices"] = [d for d in data["devices"] if d["kind"] != "fan"]
+    data["devices"].append(device)
+    return parse_household(data, "home")
+
+
+def test_the_gate_is_the_garden_gate_where_that_is_a_lock_and_opening_it_asks_first():
+    for text in ("open the gate", "unlock the gate"):
+        plan = said("hazel", text)
+        assert plan.calls and acted_on(plan) == {"garden_gate"}, (text, plan)
+    assistant, registry, _ = make_assistant(hazel())
+    assert "sure" in assistant.turn("open the gate", context()).reply
+    assert registry.state("garden_gate")["state"] == "locked"
+
+
+@pytest.mark.parametrize(("home_file", "area"), [(EXAMPLE_HOME, "kitchen"), (HOMES_DIR / "hazel_court.toml", "study")])
+def test_the_fan_is_a_switch_called_a_fan_in_a_home_with_no_fan(home_file, area: str):
+    household = _with_device(home_file, {"id": "desk_fan", "name": "Desk fan", "kind": "switch", "area": area})
+    plan = matcher_for(household).match("turn on the fan", context())
+    assert calls_of(plan) == [("set_state", {"devices": ["desk_fan"], "changes": {"state": "on"}})], plan

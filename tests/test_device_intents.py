@@ -34,6 +34,8 @@ def _playing(home: str):
     ("stop playing", "pause"),
     ("go to the next song", "next"),
     ("play the previous track", "previous"),
+    ("pause the movie", "pause"),
+    ("skip this song", "next"),
 ])
 def test_what_a_player_plays_said_with_a_verb_asks_the_player_in_the_room(home: str, text: str, command: str):
     matcher, player, area = _playing(home)

@@ -140,8 +140,9 @@ class Matcher:
     def _elliptical(self, frame: Frame, context: TurnContext) -> bool:
         """A clause that only says how ("brighter", "a bit more", "50 percent") goes on with the devices of the
         turn before, when they are of a kind it can change."""
-        if frame.mentions or frame.reference or frame.question or frame.here or frame.house or frame.every:
-            return False
+        if frame.mentions or frame.reference or frame.question or frame.here or frame.house or frame.every \
+                or frame.unknown_name:
+            return False  # "set the wibble to 20" names something, if nothing of this household's
         if not (frame.has_value or frame.direction or frame.small) or frame.indirect or frame.personal:
             return False
         remembered = [self.registry.devices[d] for d in context.conversation.last_devices if d in self.registry.devices]
@@ -168,8 +169,8 @@ class Matcher:
         return self._command(frame, context, registry), frame
 
     def _command(self, frame: Frame, context: TurnContext, registry: Registry) -> Reading:
-        if frame.target_slot and frame.unknown and not frame.of_type("device"):
-            return unknown_reply(frame)  # "stop the music on the radio", with no radio: not the TV
+        if frame.unknown and not frame.of_type("device") and (frame.target_slot or _only_implied(frame)):
+            return unknown_reply(frame)  # "stop the music on the radio", "pause the radio", with no radio: not the TV
         targets = resolve(frame, registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
@@ -234,6 +235,13 @@ def _in_room_of(context: TurnContext, calls: list[ToolCall], registry: Registry)
 def _again(reading: Reading, calls: list[ToolCall]) -> bool:
     """Whether a reading acts on a device the clauses before did: "the kitchen light and the lamp" is another."""
     return not isinstance(reading, Reply) and not set(_acted_on(reading)).isdisjoint(_acted_on(calls))
+
+
+def _only_implied(frame: Frame) -> bool:
+    """A thing said by a word not understood ("the radio"), where only the action says the kind of device: the
+    household's one player is not what "pause the radio" means."""
+    placed = frame.reference or frame.here or frame.house or frame.every or frame.indirect
+    return frame.unknown_name and not placed and not any(m.type in ("kind", "area", "floor") for m in frame.mentions)
 
 
 def _names_nothing(frame: Frame) -> bool:

@@ -154,8 +154,10 @@ def _resolve(frame: Frame, registry: Registry, context: TurnContext) -> Targets:
     classes = {m.device_class for m in frame.mentions
                if m.device_class and (m.type == "kind" or (m.type == "device" and m.generic))}
 
+    in_house = by_class(registry.select(scope_kinds), classes) or _called_by_kind_word(frame, registry)
+
     def pick(area: str | None = None, floor: str | None = None) -> list[Device]:
-        return by_class(registry.select(scope_kinds, area=area, floor=floor), classes)
+        return _in_place(in_house, area, floor, registry) if area or floor else in_house
 
     if area or floor:
         found = _called(frame, pick(area, floor), by_name=area is not None)
@@ -248,6 +250,15 @@ def _called(frame: Frame, devices: list[Device], by_name: bool = True) -> list[D
     said = [m.said for m in frame.mentions if m.type == "kind" and not m.plural and by_name]
     named = [d for d in devices if any(_has_word(d, word) for word in said)]
     return [d for d in devices if d.id in called] or named or devices
+
+
+def _called_by_kind_word(frame: Frame, registry: Registry) -> list[Device]:
+    """A kind word no device of its kind answers to means the devices whose names have it: "the gate" is the
+    "Garden gate" when that is a lock, "the fan" a plug called "Desk fan"; those the action can change."""
+    words = [m.said for m in frame.mentions if m.type == "kind"]
+    fitting = ACTION_KINDS.get(frame.action or "")
+    return [d for d in registry.devices.values() if d.kind not in READ_ONLY_KINDS
+            and (fitting is None or d.kind in fitting) and any(_has_word(d, word) for word in words)]
 
 
 def _has_word(device: Device, word: str) -> bool:
