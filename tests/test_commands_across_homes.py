@@ -458,6 +458,37 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
     assert not acted_on(said(home, text))
 
 
+@pytest.mark.parametrize(("home", "area", "text", "device", "changes"), [
+    ("maple", "living_room", "put the heating on 20", "living_thermostat", {"target_temperature": 20}),
+    ("ha", "office", "put the office thermostat on 19", "climate_office_thermostat", {"target_temperature": 19}),
+    ("hazel", "study", "put the radiator on twenty", "study_radiator", {"target_temperature": 20}),
+    ("hazel", "kitchen", "put the kitchen light on 30 percent", "kitchen_pendant", {"brightness": 30}),
+])
+def test_a_number_right_after_on_is_a_setting_of_a_thermostat_or_with_its_unit(home: str, area: str, text: str,
+                                                                              device: str, changes: dict):
+    assert said(home, text, area).calls == [SetState((device,), changes)]
+
+
+@pytest.mark.parametrize(("home", "area", "thermostat"), [
+    ("maple", "living_room", "living_thermostat"), ("ha", "office", "climate_office_thermostat"),
+    ("hazel", "study", "study_radiator"),
+])
+@pytest.mark.parametrize("text", ["put the heating on 20", "turn the heating on to 20"])
+def test_a_thermostat_that_is_off_told_on_to_a_temperature_is_switched_on_and_set(home: str, area: str,
+                                                                                 thermostat: str, text: str):
+    assistant, registry, _ = make_assistant(HOMES[home]())
+    registry.states.update(thermostat, {"mode": "off", "target_temperature": 17.0})
+    assistant.turn(text, context(area))
+    assert registry.state(thermostat)["mode"] != "off" and registry.state(thermostat)["target_temperature"] == 20
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("maple", "living_room", "turn the living room on four"), ("hazel", "study", "turn the study on five"),
+])
+def test_a_bare_number_after_on_is_no_level_of_the_lights(home: str, area: str, text: str):
+    assert not any("brightness" in getattr(call, "changes", {}) for call in said(home, text, area).calls)
+
+
 @pytest.mark.parametrize(("home", "area", "text", "devices"), [
     ("example", "sitting_room", "switch the bathroom light and fan off", ["shower_light", "shower_fan"]),
     ("maple", "living_room", "turn on the bathroom light and the fan", ["bathroom_light", "extractor_fan"]),

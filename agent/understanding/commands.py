@@ -80,7 +80,8 @@ def command_calls(frame: Frame, targets: Targets, registry: Registry) -> Reading
             or (frame.small and action in COVER_MOVES):
         return _adjust_calls(frame, devices, registry)
     if frame.has_value:
-        return _value_calls(frame, _lit_first(frame, devices, registry))
+        return _value_calls(frame, _lit_first(frame, devices, registry),
+                            _switched_on_too(devices, frame.tokens, registry) if action == "on" else {})
     if action in SWITCH:
         modes = _modes_meant(frame.tokens)
         usable = [(d, c) for d in devices if (c := switch_change(d, action, modes)) is not None]
@@ -133,10 +134,12 @@ def _lit_first(frame: Frame, devices: list[Device], registry: Registry) -> list[
     return [d for d in devices if d.kind is not Kind.LIGHT or d in lit]
 
 
-def _value_calls(frame: Frame, devices: list[Device]) -> Reading:
-    """The value set on each device that takes it. A light that only switches is switched by a brightness among
-    others that dim ("all the lights to 30 percent"); when none of them dims, the level is not done at all."""
-    pairs = [(device, change) for device in devices if (change := _value_change(frame, device)) is not None]
+def _value_calls(frame: Frame, devices: list[Device], switched_on: dict[str, dict]) -> Reading:
+    """The value set on each device that takes it (with its change to be switched on, if any). A light that only
+    switches is switched by a brightness among others that dim ("all the lights to 30 percent"); when none of them
+    dims, the level is not done at all."""
+    pairs = [(device, {**switched_on.get(device.id, {}), **change}) for device in devices
+             if (change := _value_change(frame, device)) is not None]
     if not pairs or all(_only_switched(frame, device) for device, _ in pairs):
         return _cannot(devices, "set")
     return _group_set(pairs)
@@ -259,6 +262,13 @@ def _heating_on(devices: list[Device], registry: Registry) -> list[ToolCall]:
     pairs = [(d, {"mode": mode}) for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"
              and (mode := next((m for m in HEATING_MODES if m in d.modes), None))]
     return _group_set(pairs)
+
+
+def _switched_on_too(devices: list[Device], tokens: Sequence[str], registry: Registry) -> dict[str, dict]:
+    """"Put the heating on 20", "turn the AC on to 22": a thermostat that is off is switched on as well as set."""
+    modes = _modes_meant(tokens)
+    return {d.id: change for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"
+            and (change := switch_change(d, "on", modes)) is not None}
 
 
 def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:

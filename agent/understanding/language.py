@@ -187,6 +187,7 @@ class Extremes:
 @dataclass(frozen=True)
 class Values:
     setting_prepositions: frozenset[str]
+    temperature_prepositions: frozenset[str]
     percent: frozenset[str]
     degrees: frozenset[str]
     shade_cue: str

@@ -9,6 +9,7 @@ from typing import Any
 from agent.understanding.language import language
 from agent.understanding.numbers import parse_number
 from devices.colors import NAMED_COLORS
+from devices.model import Kind
 
 WORDS = language()
 _COMMANDS, _VALUES = WORDS.commands, WORDS.values
@@ -25,8 +26,15 @@ def sets_a_value(tokens: list[str] | tuple[str, ...]) -> bool:
 
 
 def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int) -> bool:
-    return (i > 0 and tokens[i - 1] in _VALUES.setting_prepositions) \
-        or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees)
+    before = tokens[i - 1] if i > 0 else ""
+    return before in _VALUES.setting_prepositions \
+        or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees) \
+        or (before in _VALUES.temperature_prepositions and any(_set_by_temperature(token) for token in tokens[:i]))
+
+
+def _set_by_temperature(word: str) -> bool:
+    meaning = WORDS.kinds.get(word)
+    return meaning is not None and meaning.kind is Kind.CLIMATE
 
 
 SWITCHED_WITHOUT_A_NUMBER = frozenset({"on", "off"})
