@@ -25,8 +25,9 @@ from agent.turn.context import TurnContext
 from skills.api import Skill, SkillContext, SkillFactory, Turn
 from agent.understanding.language import language
 from agent.understanding.recognizer import Candidate, sentence_candidate
+from agent.understanding.sentences import area_slot
 from agent.understanding.templates import (
-    BUILTIN_SLOTS, Sentence, SlotType, best_match, choice, compile_template, match, sentence_text,
+    BUILTIN_SLOTS, Sentence, best_match, compile_template, match, sentence_text,
 )
 from agent.understanding.templates import Match
 
@@ -147,7 +148,8 @@ class SkillRegistry:
         self._candidates += candidates
 
     def _compile(self, skill: Skill) -> list[Sentence]:
-        types = {**BUILTIN_SLOTS, "area": self._area_slot(), **skill.slots}
+        areas = self.context.registry.areas.values() if self.context.registry is not None else []
+        types = {**BUILTIN_SLOTS, "area": area_slot(areas), **skill.slots}
         candidates = []
         for sentences in skill.sentences:
             if skill.tool(sentences.tool) is None:
@@ -156,10 +158,6 @@ class SkillRegistry:
                 target = (skill, sentences.tool, sentences.args)
                 candidates.append(Sentence(compile_template(source, types), target))
         return candidates
-
-    def _area_slot(self) -> SlotType:
-        areas = self.context.registry.areas.values() if self.context.registry is not None else []
-        return choice({phrase: a.id for a in areas for phrase in (a.name, *a.aliases, a.id.replace("_", " "))})
 
     # -- the Assistant's seams ------------------------------------------------------------------
 

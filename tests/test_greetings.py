@@ -1,5 +1,6 @@
 """Greetings that mean a time of day: "good morning" and "good night" run the household's routine of that
-name, when it has one, and are answered either way; a household without one only hears the answer.
+name, when it has one, and are answered either way; a household without one only hears the answer. Going to
+bed is wished good night without the routine, and going somewhere in the house is no leaving it.
 
 Each rule runs on the example home, the reference home and the Home Assistant fixture home (no such
 routines).
@@ -36,3 +37,30 @@ def test_the_good_night_routine_still_runs_by_its_alias(home: str):
     assistant, _, controller = make_assistant(HOMES[home]())
     assistant.turn("bedtime", context())
     assert controller.sent
+
+
+@pytest.mark.parametrize("home", sorted(HOMES))
+@pytest.mark.parametrize("said", ["I'm off to bed", "we're going to bed now", "I'm turning in", "time for bed"])
+def test_going_to_bed_is_wished_good_night_and_changes_nothing(home: str, said: str):
+    assistant, _, controller = make_assistant(HOMES[home]())
+    reply = assistant.turn(said, context()).reply
+    assert reply.startswith("Good night"), reply
+    assert not controller.sent
+
+
+@pytest.mark.parametrize(("home", "said"), [
+    ("example", "I'm going to the kitchen"), ("example", "I'm popping up to the studio"),
+    ("maple", "I'm going to the living room"), ("ha", "I'm heading to the kitchen"),
+    ("maple", "I'm off for a shower"), ("ha", "I'm going upstairs"), ("example", "we're going to watch a film"),
+])
+def test_going_somewhere_in_the_house_is_no_leaving_it(home: str, said: str):
+    assistant, _, controller = make_assistant(HOMES[home]())
+    result = assistant.turn(said, context(person=None))
+    assert result.reply == "OK.", result.reply
+    assert not controller.sent
+
+
+@pytest.mark.parametrize("said", ["I'm going to the shops", "I'm off to work", "I'm going out"])
+def test_going_elsewhere_is_still_leaving(said: str):
+    assistant, _, _ = make_assistant(example())
+    assert "Who's leaving" in assistant.turn(said, context()).reply

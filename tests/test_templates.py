@@ -92,6 +92,12 @@ def test_a_slot_can_reject_what_it_matched():
     assert match(template, sentence_text("pick 3")) is None
 
 
+def test_a_slot_named_underscore_must_fit_but_gives_no_value():
+    template = compile_template("going to the {_:area} [now]", TYPES)
+    assert match(template, sentence_text("going to the lounge now")).values == {}
+    assert match(template, sentence_text("going to the shops")) is None
+
+
 @pytest.mark.parametrize("templates, utterance, winner", [
     (["stop timer for {name}", "stop timer for {length:duration}"], "stop timer for 5 minutes", 1),
     (["stop timer for {name}", "stop timer for {length:duration}"], "stop timer for pizza", 0),

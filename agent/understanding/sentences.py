@@ -1,12 +1,12 @@
 """The assistant's own sentences (the language file's [sentences]) as candidates for the recognizer.
 
 They are compiled by the same compiler as skills' sentences, with slot types of the household:
-`{device}` (device names, read by the device reader's own frames and targets) and `{person}`.
+`{device}` (device names, read by the device reader's own frames and targets), `{person}` and `{area}`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from agent.turn.context import TurnContext
@@ -20,6 +20,7 @@ from agent.understanding.targets import resolve
 from agent.understanding.templates import BUILTIN_SLOTS, FREE_TEXT, Match, Sentence, SlotType, choice, compile_template
 from agent.understanding.templates import match as fit_of
 from agent.understanding.templates import sentence_text
+from devices.household import Area
 
 People = Callable[[], Mapping[str, str]]
 """Person id -> spoken name, as the household knows them now."""
@@ -50,7 +51,8 @@ class AssistantSentences:
         people = tuple(sorted(self.people().items()))
         key = (self.matcher.registry.version, people)
         if key != self._key:
-            types = {**BUILTIN_SLOTS, "device": self._device_slot(), "person": _person_slot(dict(people))}
+            types = {**BUILTIN_SLOTS, "device": self._device_slot(), "person": _person_slot(dict(people)),
+                     "area": area_slot(self.matcher.registry.areas.values())}
             self._compiled = [Sentence(compile_template(source, types), (group.tool, dict(group.args)))
                               for group in language().sentences.values() for source in group.templates]
             self._key = key
@@ -71,3 +73,8 @@ class AssistantSentences:
 def _person_slot(people: Mapping[str, str]) -> SlotType:
     phrases = {phrase: pid for pid, name in people.items() for phrase in (name, name.split()[0], pid.replace("_", " "))}
     return choice(phrases)
+
+
+def area_slot(areas: Iterable[Area]) -> SlotType:
+    """The household's rooms by any name they have: "the sitting room", "the lounge"."""
+    return choice({phrase: a.id for a in areas for phrase in (a.name, *a.aliases, a.id.replace("_", " "))})

@@ -3,7 +3,8 @@
 Syntax: words; `[optional words]`; `(one|or another)`, nestable; `{slot}` or `{slot:type}`.
 `"[start|set] [a|an] {duration} timer [(named|called) {name}]"` matches "set a 5 minute timer
 named pizza" with `duration=300, name="pizza"`. A slot's type is named after the colon, or is
-the slot's own name when that is a type (`{duration}`, `{area}`), else free text. Templates see
+the slot's own name when that is a type (`{duration}`, `{area}`), else free text; a slot named `_`
+(`{_:area}`) must fit but gives no value ("I'm going to the kitchen" means the same for any room). Templates see
 what the device matcher sees (`agent.understanding.normalize`): lowercase, number words as digits, fillers
 gone, so "five" in speech matches `{duration}` and "please" never needs writing.
 """
@@ -135,6 +136,10 @@ def compile_template(source: str, types: Mapping[str, SlotType]) -> Template:
     return Template(source, body, parser.slots, tuple(needs))
 
 
+UNKEPT = "_"
+"""The name of a slot that must fit but gives no value."""
+
+
 def match(template: Template, text: str) -> Match | None:
     """Fit `text` (from `sentence_text`) to the template; None when it does not fit or a slot rejects."""
     found = template.regex.fullmatch(text) if template.may_fit(text) else None
@@ -150,7 +155,8 @@ def match(template: Template, text: str) -> Match | None:
         converted = slot.convert(value)
         if converted is None:
             return None
-        values[name] = converted
+        if name != UNKEPT:
+            values[name] = converted
         used += len(value)
         if slot.free:
             free_texts.append(value.strip())
