@@ -731,3 +731,28 @@ def test_the_fan_is_a_switch_called_a_fan_in_a_home_with_no_fan(home_file, area:
     household = _with_device(home_file, {"id": "desk_fan", "name": "Desk fan", "kind": "switch", "area": area})
     plan = matcher_for(household).match("turn on the fan", context())
     assert calls_of(plan) == [("set_state", {"devices": ["desk_fan"], "changes": {"state": "on"}})], plan
+
+
+# ---- a cover said up or down goes all the way; an amount is a step -------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "cover"), [
+    ("maple", "living_room", "living_blinds"), ("ha", "kitchen", "cover_kitchen_blind_left"),
+    ("example", "sitting_room", "sitting_curtains"),
+])
+@pytest.mark.parametrize(("text", "state"), [
+    ("blinds down", "closed"), ("lower the blinds", "closed"), ("put the blinds down", "closed"),
+    ("raise the blinds", "open"), ("blinds up", "open"),
+])
+def test_a_cover_said_up_or_down_with_no_amount_goes_all_the_way(home: str, area: str, cover: str, text: str,
+                                                                   state: str):
+    text = text.replace("blinds", "curtains") if home == "example" else text
+    assert said(home, text, area).calls == [SetState((cover,), {"state": state})]
+
+
+@pytest.mark.parametrize(("home", "area", "text"), [
+    ("maple", "living_room", "lower the blinds a bit"), ("ha", "kitchen", "put the blinds down by 20 percent"),
+    ("example", "sitting_room", "raise the curtains a little"),
+])
+def test_a_cover_said_up_or_down_by_an_amount_moves_by_it(home: str, area: str, text: str):
+    calls = said(home, text, area).calls
+    assert calls and all(getattr(call, "attribute", None) == "position" for call in calls), calls

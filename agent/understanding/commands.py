@@ -192,6 +192,9 @@ def _adjust_calls(frame: Frame, devices: list[Device], registry: Registry) -> Re
         attribute = _relative_attribute(frame, device)
         if attribute is None:
             continue
+        if attribute == "position" and frame.number is None and not frame.small:
+            calls.append(SetState((device.id,), SWITCHES[Kind.COVER]["up" if direction > 0 else "down"]))
+            continue  # "blinds down", "lower the blinds": all the way; "a bit", "by 20 percent" are steps
         if attribute == "brightness" and device.id not in lit and (direction < 0 or lit):
             continue  # dimming never turns a light on; brightening changes the lit ones first
         amount = frame.number if frame.number is not None else step(attribute, frame.small)
