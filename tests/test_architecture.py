@@ -27,7 +27,7 @@ PACKAGES = ("agent", "devices", "skills")
 #: Low to high; a module may import only from its own layer or those below it. The longest prefix names a module's layer.
 LAYERS: list[tuple[str, ...]] = [
     ("devices",),
-    ("agent.config", "agent.understanding.language", "agent.understanding.wording_tables",
+    ("agent.config", "agent.understanding.language", "agent.understanding.typed_toml", "agent.understanding.wording_tables",
      "agent.understanding.phrase_tables", "agent.turn.plan"),
     ("agent.turn.context",),
     ("agent.memory.records", "agent.memory.schema", "agent.memory.store", "agent.memory.pending", "agent.memory.schedule",

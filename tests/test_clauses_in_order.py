@@ -1,5 +1,6 @@
 """A command of several clauses is read in order: each clause sees the home as the ones before it leave it,
-and a clause that names something not understood, or asks two actions at once, does nothing.
+a clause that names something not understood, or asks two actions at once, does nothing, and a clause begun by a
+correction ("no, …", "I mean …") takes the place of the one before it.
 
 "Turn on the lamp and dim it" dims a lamp that is on by then; it is not "already off". And a feeling that
 asks less light of a room whose lights are all off says so, instead of not being understood.
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import NEEDS_SHARED, SHARED, context, ha_home, make_assistant, maple
+from helpers import NEEDS_SHARED, SHARED, acted_on, context, ha_home, hazel, make_assistant, maple, matcher_for
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=NEEDS_SHARED)
 
-HOMES = {"maple": maple, "ha": ha_home}
+HOMES = {"maple": maple, "ha": ha_home, "hazel": hazel}
 
 
 @pytest.mark.parametrize(("home", "light", "text"), [
@@ -67,3 +68,23 @@ def test_off_and_up_in_one_clause_do_neither(home: str, text: str):
     before = registry.states.snapshot()
     assistant.turn(text, context())
     assert registry.states.snapshot() == before
+
+
+
+@pytest.mark.parametrize(("home", "text", "meant"), [
+    ("maple", "turn on the floor lamp, no, the kitchen light", "kitchen_ceiling"),
+    ("maple", "turn on the floor lamp I mean the desk lamp", "office_lamp"),
+    ("ha", "turn on the garage light, sorry, the kitchen ceiling light", "light_kitchen_ceiling"),
+    ("hazel", "switch the study lamp on, actually the kitchen pendant", "kitchen_pendant"),
+    ("hazel", "turn on the study lamp, no wait, turn on the kitchen pendant", "kitchen_pendant"),
+])
+def test_a_clause_begun_by_a_correction_takes_the_place_of_the_one_before(home: str, text: str, meant: str):
+    plan = matcher_for(HOMES[home]()).match(text, context())
+    assert acted_on(plan) == {meant}, plan
+
+
+@pytest.mark.parametrize(("home", "text"), [
+    ("maple", "turn on the floor lamp, no"), ("hazel", "turn on the study lamp, no, off"),
+])
+def test_a_correction_that_says_nothing_in_place_of_the_clause_does_nothing(home: str, text: str):
+    assert not matcher_for(HOMES[home]()).match(text, context()).calls

@@ -3,7 +3,7 @@
 recognizer that weighs every reading on one scale (`recognizer`, `confidence`)."""
 
 __all__ = [
-    "clauses", "commands", "conditions", "confidence", "frames", "language", "matcher", "mentions",
+    "clauses", "commands", "conditions", "confidence", "frames", "intents", "language", "matcher", "mentions",
     "normalize", "numbers", "phrase_tables", "queries", "recognizer", "sentences", "similarity", "targets",
-    "templates", "timed", "times", "wording_tables",
+    "templates", "timed", "times", "typed_toml", "values", "wording_tables",
 ]

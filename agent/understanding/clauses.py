@@ -39,6 +39,46 @@ def split_with_joiners(tokens: list[str], index: NameIndex) -> list[tuple[list[s
     return [(clause, frozenset(joiners)) for clause, joiners in clauses if clause]
 
 
+Clauses = list[tuple[list[str], frozenset[str]]]
+
+
+def corrected_clauses(clauses: Clauses) -> tuple[Clauses, set[int]]:
+    """ "Turn on the lamp, no, the kitchen light", "turn on the lamp I mean the kitchen light": a clause begun by a
+    correction takes the place of the clause before it. The clauses without the correction's words (the clause
+    corrected stays, for what the correction inherits from it), and which of them are corrected."""
+    found: Clauses = []
+    corrected: set[int] = set()
+    for clause, joiners in clauses:
+        for part in _split_at_corrections(clause):
+            rest = part[_correction_words(part):]
+            if found and len(rest) < len(part):
+                corrected.add(len(found) - 1)
+            if rest:
+                found.append((rest, joiners))
+    return found, corrected
+
+
+def _split_at_corrections(clause: list[str]) -> list[list[str]]:
+    """The clause cut before each correction phrase said inside it ("… lamp i mean the kitchen light")."""
+    cuts = [i for i in range(1, len(clause)) for words in WORDS.commands.corrects_before
+            if tuple(clause[i:i + len(words)]) == words]
+    return [clause[start:end] for start, end in itertools.pairwise([0, *cuts, len(clause)])]
+
+
+def _correction_words(clause: list[str]) -> int:
+    """How many words at the start of the clause say it corrects the one before ("no", "sorry", "no wait")."""
+    at = 0
+    while at < len(clause):
+        if clause[at] in WORDS.commands.corrections:
+            at += 1
+            continue
+        words = next((w for w in WORDS.commands.corrects_before if tuple(clause[at:at + len(w)]) == w), None)
+        if words is None:
+            break
+        at += len(words)
+    return at
+
+
 def _inside_name(tokens: list[str], i: int, index: NameIndex) -> bool:
     """Whether the splitter at `i` belongs to a name ("Salt and Pepper lamp") or a phrase ("each and every")."""
     for phrase in WORDS.commands.unsplit:

@@ -12,12 +12,12 @@ import tomllib
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from agent.understanding.phrase_tables import Conditions, DeviceIntent, Grounding, ScheduleWords, SentenceSet, Time
+from agent.understanding.typed_toml import read_typed
 from agent.understanding.wording_tables import Wording
 from devices.errors import ConfigError
 from devices.model import Kind
@@ -83,6 +83,7 @@ class Numbers:
 class Commands:
     verb_starters: frozenset[str]
     corrections: frozenset[str]
+    corrects_before: tuple[tuple[str, ...], ...]
     splitters: frozenset[str]
     unsplit: tuple[str, ...]
     continuers: frozenset[str]
@@ -126,11 +127,16 @@ class Scope:
 
 @dataclass(frozen=True)
 class Cues:
-    """Words, phrases anywhere, or phrases at the start, any of which marks something."""
+    """Words, phrases anywhere, or phrases at the start, any of which marks something; or, for `marks`, one of
+    `before` right before the word marked, when that is not the first word ("the study is cold")."""
 
     words: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
     starts: tuple[str, ...] = ()
+    before: frozenset[str] = frozenset()
+
+    def marks(self, tokens: list[str], i: int) -> bool:
+        return self.heard(tokens) or (i > 1 and tokens[i - 1] in self.before)
 
     def heard(self, tokens: list[str]) -> bool:
         text = f" {' '.join(tokens)} "
@@ -314,7 +320,7 @@ def load_language(path: Path) -> Language:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from None
-    return typing.cast(Language, _read(data, Language, path.name))
+    return typing.cast(Language, read_typed(data, Language, path.name))
 
 
 @cache
@@ -333,63 +339,3 @@ def known_words(code: str = "en") -> frozenset[str]:
                *words.questions.any_things, *words.questions.measure_words, *words.questions.class_nouns,
                *words.questions.unit_words, *words.questions.kind_state_words, *words.questions.sensed_nouns]
     return frozenset(phrase for phrase in phrases if " " not in phrase)
-
-
-def _read(value: Any, hint: Any, where: str) -> Any:
-    """`value` from TOML as the type `hint` describes (frozen containers, dataclasses, Kind)."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is Any:
-        return value
-    if is_dataclass(hint):
-        return _read_dataclass(value, typing.cast(type, hint), where)
-    if origin is types.UnionType or origin is typing.Union:
-        return None if value in (None, "") and type(None) in args else _read(value, args[0], where)
-    if origin is tuple and isinstance(value, str):
-        return tuple(value.split())  # a phrase read as its words: "do not"
-    if origin in (frozenset, tuple):
-        if not isinstance(value, list):
-            raise ConfigError(f"language file: {where} must be an array")
-        if origin is tuple and len(args) == 2 and args[1] is not Ellipsis:
-            return tuple(_read(v, a, f"{where}[{i}]") for i, (v, a) in enumerate(zip(value, args, strict=True)))
-        items = [_read(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
-        return frozenset(items) if origin is frozenset else tuple(items)
-    if origin is Mapping:
-        if not isinstance(value, dict):
-            raise ConfigError(f"language file: {where} must be a table")
-        return types.MappingProxyType({k: _read(v, args[1], f"{where}.{k}") for k, v in value.items()})
-    return _read_scalar(value, hint, where)
-
-
-def _read_scalar(value: Any, hint: Any, where: str) -> Any:
-    if hint is Kind:
-        try:
-            return Kind(value)
-        except ValueError:
-            raise ConfigError(f"language file: {where}: unknown kind {value!r}") from None
-    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
-        raise ConfigError(f"language file: {where} must be {hint.__name__}, not {value!r}")
-    return value
-
-
-def _read_dataclass(value: Any, cls: type, where: str) -> Any:
-    if not isinstance(value, dict):
-        raise ConfigError(f"language file: {where} must be a table")
-    hints = typing.get_type_hints(cls)
-    names = {f.name: f for f in fields(cls) if f.init}
-    keys = {_toml_key(name): name for name in names}
-    unknown = set(value) - set(keys)
-    if unknown:
-        raise ConfigError(f"language file: {where}: unknown key {', '.join(sorted(unknown))}")
-    missing = [key for key, name in keys.items() if key not in value and not _has_default(names[name])]
-    if missing:
-        raise ConfigError(f"language file: {where}: missing {', '.join(missing)}")
-    return cls(**{name: _read(value[key], hints[name], f"{where}.{key}") for key, name in keys.items() if key in value})
-
-
-def _toml_key(field_name: str) -> str:
-    """The TOML key of a field: `device_class` is "class", a trailing _ (a Python keyword) is dropped."""
-    return "class" if field_name == "device_class" else field_name.removesuffix("_")
-
-
-def _has_default(spec: Field[Any]) -> bool:
-    return spec.default is not MISSING or spec.default_factory is not MISSING

@@ -14,7 +14,7 @@ from typing import Any
 from agent.turn.context import TurnContext
 from agent.turn.executor import as_left_by
 from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, Watch, devices_of
-from agent.understanding.clauses import inherit, split_with_joiners, with_later_place
+from agent.understanding.clauses import corrected_clauses, inherit, split_with_joiners, with_later_place
 from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.conditions import Said, read_condition, split_condition
 from agent.understanding.confidence import UNSURE_REPLY, frame_confidence
@@ -91,7 +91,7 @@ class Matcher:
         correction = tokens[0] in WORDS.commands.corrections and len(tokens) > 1
         if correction:
             tokens = [t for t in tokens[1:] if t != ","] or tokens
-        clauses = split_with_joiners(tokens, self.index)
+        clauses, corrected = corrected_clauses(split_with_joiners(tokens, self.index))
         frames = [intent_frame(clause, self.index) or read_frame(clause, self.index) for clause, _ in clauses]
         if frames and tokens[0] in WORDS.commands.continuers:
             frames[0] = replace(frames[0], too=True)  # "and the counter lights": the last turn's action
@@ -100,8 +100,10 @@ class Matcher:
                       for f in frames]
         if frames and self._elliptical(frames[0], context):
             frames[0] = replace(frames[0], reference=True)  # "a bit brighter" after "turn on the lamp"
-        frames = frames[:1] + [replace(f, reference=True) if _names_nothing(f) else f for f in frames[1:]]
-        return then_after(inherit(frames, context), [joiners for _, joiners in clauses])
+        frames = frames[:1] + [replace(f, reference=True) if _names_nothing(f) and i not in corrected else f
+                               for i, f in enumerate(frames[1:])]
+        frames = then_after(inherit(frames, context), [joiners for _, joiners in clauses])
+        return [frame for i, frame in enumerate(frames) if i not in corrected]
 
     def _plan(self, frames: list[Frame], context: TurnContext) -> Plan:
         calls: list[ToolCall] = []
