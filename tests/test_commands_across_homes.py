@@ -756,3 +756,28 @@ def test_a_cover_said_up_or_down_with_no_amount_goes_all_the_way(home: str, area
 def test_a_cover_said_up_or_down_by_an_amount_moves_by_it(home: str, area: str, text: str):
     calls = said(home, text, area).calls
     assert calls and all(getattr(call, "attribute", None) == "position" for call in calls), calls
+
+
+# ---- a feeling said of a place ("the study is cold") ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("home", "area", "text", "thermostat", "way"), [
+    ("hazel", "kitchen", "the study is cold", "study_radiator", 1),
+    ("maple", "kitchen", "the living room is freezing", "living_thermostat", 1),
+    ("ha", "kitchen", "the office feels too warm", "climate_office_thermostat", -1),
+    ("hazel", "study", "it feels chilly", "study_radiator", 1),
+])
+def test_a_feeling_said_of_a_place_changes_that_place(home: str, area: str, text: str, thermostat: str, way: int):
+    calls = said(home, text, area).calls
+    changes = [c for c in calls if getattr(c, "attribute", None) == "target_temperature"]
+    assert changes and all(c.devices == (thermostat,) and c.delta * way > 0 for c in changes), calls
+
+
+@pytest.mark.parametrize(("home", "text"), [("hazel", "is the study cold"), ("maple", "is it cold in the living room")])
+def test_a_feeling_asked_is_a_question(home: str, text: str):
+    plan = said(home, text)
+    assert plan.calls and all(call.tool == "get_state" for call in plan.calls), plan
+
+
+def test_a_shade_of_white_is_no_feeling():
+    assert not any(getattr(c, "attribute", None) == "target_temperature"
+                   for c in said("hazel", "the lamp is warm white", "study").calls)

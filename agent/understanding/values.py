@@ -164,10 +164,9 @@ def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) ->
         for phrase in _VALUES.personal:
             _mark(tokens, phrase, used)
         return
-    if not _VALUES.indirect_cues.heard(tokens):
-        return
     for word, meaning in _VALUES.indirect.items():
-        if word in tokens and not _said_as_a_verb(tokens, tokens.index(word)):
+        if word in tokens and tokens.index(word) not in used and _VALUES.indirect_cues.marks(tokens, tokens.index(word)) \
+                and not _said_as_a_verb(tokens, tokens.index(word)):
             values["indirect"] = meaning
             used.add(tokens.index(word))
             return
