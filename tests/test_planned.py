@@ -190,6 +190,29 @@ def test_cancel_that_cancels_what_was_just_planned(open_house):
     assert house.state("garage_light")["state"] == "on" and not house.said
 
 
+@pytest.mark.parametrize(("home", "area", "planned", "then", "light"), [
+    (maple, "garage", "turn off the garage light in 5 minutes", "turn on the kitchen light", "garage_light"),
+    (hazel, "study", "turn off the study lamp in 5 minutes", "turn on the kitchen pendant", "study_lamp"),
+])
+def test_cancel_that_after_another_command_cancels_nothing_planned_before(open_house, home, area: str, planned: str,
+                                                                          then: str, light: str):
+    house = open_house(home())
+    house.registry.states.update(light, {"state": "on"})
+    house.say(planned, area)
+    house.say(then)
+    assert "nothing to cancel" in house.say("never mind")
+    house.wait(10)
+    assert house.state(light)["state"] == "off"
+
+
+def test_cancel_that_after_a_question_still_cancels_what_was_planned(open_house):
+    house = open_house(hazel())
+    house.registry.states.update("study_lamp", {"state": "on"})
+    house.say("turn off the study lamp in 5 minutes", "study")
+    house.say("is the study lamp on")
+    assert "won't" in house.say("cancel that")
+
+
 def test_what_is_planned_is_listed(open_house):
     house = open_house(example())
     house.say("turn off the sofa lamp in ten minutes", "sitting_room")
