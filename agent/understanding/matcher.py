@@ -171,8 +171,8 @@ class Matcher:
         return self._command(frame, context, registry), frame
 
     def _command(self, frame: Frame, context: TurnContext, registry: Registry) -> Reading:
-        if frame.unknown and not frame.of_type("device") and (frame.target_slot or _only_implied(frame)):
-            return unknown_reply(frame)  # "stop the music on the radio", "pause the radio", with no radio: not the TV
+        if frame.target_slot and frame.unknown and not frame.of_type("device"):
+            return unknown_reply(frame)  # "stop the music on the radio", with no radio: not the TV
         targets = resolve(frame, registry, context)
         if targets.widened and frame.unknown and (not frame.every or not frame.mentions or frame.unknown_name):
             return unknown_reply(frame)  # "turn on the round lights", "put the party all lights on": not the house
@@ -237,13 +237,6 @@ def _in_room_of(context: TurnContext, calls: list[ToolCall], registry: Registry)
 def _again(reading: Reading, calls: list[ToolCall]) -> bool:
     """Whether a reading acts on a device the clauses before did: "the kitchen light and the lamp" is another."""
     return not isinstance(reading, Reply) and not set(_acted_on(reading)).isdisjoint(_acted_on(calls))
-
-
-def _only_implied(frame: Frame) -> bool:
-    """A thing said by a word not understood ("the radio"), where only the action says the kind of device: the
-    household's one player is not what "pause the radio" means."""
-    placed = frame.reference or frame.here or frame.house or frame.every or frame.indirect
-    return frame.unknown_name and not placed and not any(m.type in ("kind", "area", "floor") for m in frame.mentions)
 
 
 def _names_nothing(frame: Frame) -> bool:
