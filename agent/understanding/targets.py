@@ -254,8 +254,10 @@ def _called(frame: Frame, devices: list[Device], by_name: bool = True) -> list[D
 
 def _called_by_kind_word(frame: Frame, registry: Registry) -> list[Device]:
     """A kind word no device of its kind answers to means the devices whose names have it: "the gate" is the
-    "Garden gate" when that is a lock, "the fan" a plug called "Desk fan"; those the action can change."""
+    "Garden gate" when that is a lock, "the fan" a switch called "Desk fan"; those the action can change."""
     words = [m.said for m in frame.mentions if m.type == "kind"]
+    if not words:
+        return []
     fitting = ACTION_KINDS.get(frame.action or "")
     return [d for d in registry.devices.values() if d.kind not in READ_ONLY_KINDS
             and (fitting is None or d.kind in fitting) and any(_has_word(d, word) for word in words)]
