@@ -462,6 +462,7 @@ def test_a_phrasal_verb_with_another_particle_acts_on_nothing(home: str, text: s
     ("maple", "living_room", "put the heating on 20", "living_thermostat", {"target_temperature": 20}),
     ("ha", "office", "put the office thermostat on 19", "climate_office_thermostat", {"target_temperature": 19}),
     ("hazel", "study", "put the radiator on twenty", "study_radiator", {"target_temperature": 20}),
+    ("example", "sitting_room", "put the stove on 22", "stove_heater", {"target_temperature": 22}),
     ("hazel", "kitchen", "put the kitchen light on 30 percent", "kitchen_pendant", {"brightness": 30}),
 ])
 def test_a_number_right_after_on_is_a_setting_of_a_thermostat_or_with_its_unit(home: str, area: str, text: str,

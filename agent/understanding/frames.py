@@ -15,6 +15,7 @@ from agent.understanding.mentions import Mention, NameIndex, find_mentions
 from agent.understanding.numbers import parse_number
 from agent.understanding.times.expressions import When, find_when
 from agent.understanding.values import modes_said, read_values, sets_a_value, value_of
+from devices.model import Kind
 
 WORDS = language()
 _COMMANDS, _VALUES, _SCOPE = WORDS.commands, WORDS.values, WORDS.scope
@@ -92,7 +93,7 @@ def read_frame(tokens: list[str], index: NameIndex) -> Frame:
     mentions = find_mentions(tokens, index, skip=verb_positions | timed | modes)
     mentions, excluded, exception = _exceptions(tokens, mentions)
     used = verb_positions | timed | exception | {i for m in [*mentions, *excluded] for i in range(m.start, m.end)}
-    values = read_values(tokens, used, verbs["action"])
+    values = read_values(tokens, used, verbs["action"], any(m.kind is Kind.CLIMATE for m in mentions))
     scope = _read_scope(tokens, used, verbs["question"])
     if verbs["verb"] in _COMMANDS.house_verbs and not any(m.type != "kind" for m in mentions):
         scope["house"] = True  # "lock up": every lock in the house

@@ -9,7 +9,6 @@ from typing import Any
 from agent.understanding.language import language
 from agent.understanding.numbers import parse_number
 from devices.colors import NAMED_COLORS
-from devices.model import Kind
 
 WORDS = language()
 _COMMANDS, _VALUES = WORDS.commands, WORDS.values
@@ -25,16 +24,12 @@ def sets_a_value(tokens: list[str] | tuple[str, ...]) -> bool:
                or (token in _VALUES.speeds and _VALUES.speed_cues.cue(tokens, i)) for i, token in enumerate(tokens))
 
 
-def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int) -> bool:
+def _said_as_setting(tokens: list[str] | tuple[str, ...], i: int, by_temperature: bool = False) -> bool:
+    """`by_temperature`: the clause names a device set by a temperature ("put the heating on 20", "the stove")."""
     before = tokens[i - 1] if i > 0 else ""
     return before in _VALUES.setting_prepositions \
         or (i + 1 < len(tokens) and tokens[i + 1] in _VALUES.percent | _VALUES.degrees) \
-        or (before in _VALUES.temperature_prepositions and any(_set_by_temperature(token) for token in tokens[:i]))
-
-
-def _set_by_temperature(word: str) -> bool:
-    meaning = WORDS.kinds.get(word)
-    return meaning is not None and meaning.kind is Kind.CLIMATE
+        or (by_temperature and before in _VALUES.temperature_prepositions)
 
 
 SWITCHED_WITHOUT_A_NUMBER = frozenset({"on", "off"})
@@ -47,11 +42,12 @@ def value_of(token: str) -> float | None:
     return None if token.endswith(WORDS.numbers.ordinal_suffixes) else parse_number(token)
 
 
-def read_values(tokens: list[str], used: set[int], action: str | None) -> dict[str, Any]:
-    """Numbers, amounts, directions, colours, shades of white, preferences and feelings; marks what it used."""
+def read_values(tokens: list[str], used: set[int], action: str | None, by_temperature: bool) -> dict[str, Any]:
+    """Numbers, amounts, directions, colours, shades of white, preferences and feelings; marks what it used.
+    `by_temperature`: the clause names a device set by a temperature."""
     values: dict[str, Any] = {}
     for i, token in enumerate(tokens):
-        _read_number(tokens, i, used, values, action)
+        _read_number(tokens, i, used, values, action, by_temperature)
         if i in used:
             continue
         if token in _VALUES.attributes and not values.get("attribute"):
@@ -94,13 +90,14 @@ def _read_extreme(tokens: list[str], used: set[int], values: dict[str, Any], act
                       direction=0)
 
 
-def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None) -> None:
+def _read_number(tokens: list[str], i: int, used: set[int], values: dict[str, Any], action: str | None,
+                 by_temperature: bool) -> None:
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
     before = tokens[i - 1] if i > 0 else ""
     value = value_of(token)
     if value is not None and before in _COMMANDS.numbers_as_names_after and after not in _VALUES.percent | _VALUES.degrees:
         value = None  # "the lights in the 30" (the study, mis-heard): a name, never a level
-    if action in SWITCHED_WITHOUT_A_NUMBER and before != _VALUES.by and not _said_as_setting(tokens, i):
+    if action in SWITCHED_WITHOUT_A_NUMBER and before != _VALUES.by and not _said_as_setting(tokens, i, by_temperature):
         value = None
     if value is not None and i not in used:
         # "up two degrees", "down 20 percent": a number right after the way it goes is a change by it, not a target
