@@ -24,7 +24,7 @@ from agent.turn.recall import history_of
 from agent.turn.briefing import the_day
 from agent.memory.store import HouseholdStore
 from devices.errors import StoreError
-from agent.turn.plan import Adjust, GetState, Later, MediaControl, Plan, RunRoutine, SetState, Watch, devices_of
+from agent.turn.plan import DeviceChange, GetState, Later, Plan, SetState, Watch, devices_of
 from agent.turn.policy import RateLimiter, answer_kind, confirmation_question, pending_for, pin_matches, risky_actions
 from agent.turn.quiet import in_quiet_hours, quiet_reply
 from agent.replies.replies import reply_for
@@ -229,7 +229,7 @@ class Assistant:
                              else devices_of(r.call))]
         if devices:
             context.conversation.last_devices = list(dict.fromkeys(devices))
-        if any(isinstance(c, SetState | Adjust | MediaControl | RunRoutine) for c in plan.calls) \
+        if any(isinstance(c, DeviceChange) for c in plan.calls) \
                 and not any(isinstance(c, Later | Watch) for c in plan.calls):
             context.conversation.last_planned = None  # "never mind" after this is not about a timer set before
         first = plan.calls[0] if plan.calls else None

@@ -90,13 +90,17 @@ class RunRoutine(_Call):
     """The routine's id."""
 
 
+DeviceChange = SetState | Adjust | MediaControl | RunRoutine
+"""A call that changes devices: what a later command or an automation makes, and what ends a plan's "that"."""
+
+
 @dataclass(frozen=True)
 class Later(_Call):
     """Device calls to make at a time said with them: "in ten minutes", "at 9 pm", "every weekday at 7"; or,
     with `undo`, to put the devices back how they were after "for 15 minutes"."""
 
     tool: ClassVar[str] = "later"
-    calls: tuple[SetState | Adjust | MediaControl | RunRoutine, ...]
+    calls: tuple[DeviceChange, ...]
     seconds: int | None = None
     """After this long from now."""
     clock: str | None = None
@@ -142,7 +146,7 @@ class Watch(_Call):
 
     tool: ClassVar[str] = "watch"
     condition: Condition
-    calls: tuple[SetState | Adjust | MediaControl | RunRoutine, ...] = ()
+    calls: tuple[DeviceChange, ...] = ()
     tell: bool = False
     """Say so when it happens ("let me know when …")."""
     now_if_true: bool = False

@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.turn.context import TurnContext
 from agent.turn.executor import as_left_by
-from agent.turn.plan import Adjust, MediaControl, Plan, RunRoutine, SetState, ToolCall, Watch, devices_of
+from agent.turn.plan import DeviceChange, Plan, RunRoutine, ToolCall, Watch, devices_of
 from agent.understanding.clauses import corrected_clauses, inherit, split_with_joiners, with_later_place
 from agent.understanding.commands import Reading, Reply, command_calls
 from agent.understanding.conditions import Said, read_condition, split_condition
@@ -81,7 +81,7 @@ class Matcher:
             return Plan([Watch(condition, tell=True)], confidence=1.0, path="matcher")
         about = replace(context.conversation, last_devices=list(condition.devices) or context.conversation.last_devices)
         plan = self.read(said.command, replace(context, conversation=about))
-        changes = tuple(c for c in plan.calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))
+        changes = tuple(c for c in plan.calls if isinstance(c, DeviceChange))
         if not changes or len(changes) != len(plan.calls) or plan.declined:
             return plan if not plan.calls else Plan(say=REPLIES["not_understood"], path="matcher", confidence=0.0)
         now_if_true = said.marker in WORDS.conditions.at_once

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.turn.plan import Adjust, GetState, Later, MediaControl, RunRoutine, SetState, ToolCall
+from agent.turn.plan import DeviceChange, GetState, Later, ToolCall
 from agent.understanding.commands import Reading, Reply
 from agent.understanding.frames import Frame
 from agent.understanding.language import language
@@ -18,7 +18,6 @@ from agent.understanding.times.expressions import When
 
 WORDS = language()
 REPLIES = WORDS.replies
-LaterCall = SetState | Adjust | MediaControl | RunRoutine
 
 
 def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
@@ -26,7 +25,7 @@ def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
     when = frame.when
     if when is None or not (calls or frame.action):
         return calls
-    changes = tuple(c for c in calls if isinstance(c, SetState | Adjust | MediaControl | RunRoutine))
+    changes = tuple(c for c in calls if isinstance(c, DeviceChange))
     if when.kind == "bare" and calls and not changes:
         return calls  # a question: "in one of the bedrooms" counts rooms
     if when.kind in ("invalid", "bare", "unread"):
@@ -41,7 +40,7 @@ def with_time(frame: Frame, calls: list[ToolCall]) -> Reading:
     return [later(changes, when)]
 
 
-def later(calls: tuple[LaterCall, ...], when: When, undo: bool = False) -> Later:
+def later(calls: tuple[DeviceChange, ...], when: When, undo: bool = False) -> Later:
     clock = when.clock.strftime("%H:%M") if when.clock else None
     return Later(calls, seconds=when.seconds if when.kind in ("after", "for") else None, clock=clock,
                  half_said=when.half_said, day=when.day, repeat=when.repeat, undo=undo, said=when.said)
