@@ -262,16 +262,20 @@ def _already_off(lights: list[Device]) -> Reply:
 def _heating_on(devices: list[Device], registry: Registry) -> list[ToolCall]:
     """"It's cold", "make it warmer" with the heating off: the thermostats that are off are put in a mode that
     heats, so a warmer setting warms the room."""
-    pairs = [(d, {"mode": mode}) for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"
-             and (mode := next((m for m in HEATING_MODES if m in d.modes), None))]
+    pairs = [(d, {"mode": mode}) for d in _thermostats_off(devices, registry)
+             if (mode := next((m for m in HEATING_MODES if m in d.modes), None))]
     return _group_set(pairs)
 
 
 def _switched_on_too(devices: list[Device], tokens: Sequence[str], registry: Registry) -> dict[str, dict]:
     """"Put the heating on 20", "turn the AC on to 22": a thermostat that is off is switched on as well as set."""
     modes = _modes_meant(tokens)
-    return {d.id: change for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"
-            and (change := switch_change(d, "on", modes)) is not None}
+    return {d.id: change for d in _thermostats_off(devices, registry)
+            if (change := switch_change(d, "on", modes)) is not None}
+
+
+def _thermostats_off(devices: list[Device], registry: Registry) -> list[Device]:
+    return [d for d in devices if d.kind is Kind.CLIMATE and registry.state(d.id).get("mode") == "off"]
 
 
 def _group_set(pairs: list[tuple[Device, dict]]) -> list[ToolCall]:

@@ -162,10 +162,10 @@ def _read_feelings(tokens: list[str], used: set[int], values: dict[str, Any]) ->
             _mark(tokens, phrase, used)
         return
     for word, meaning in _VALUES.indirect.items():
-        if word in tokens and tokens.index(word) not in used and _VALUES.indirect_cues.marks(tokens, tokens.index(word)) \
-                and not _said_as_a_verb(tokens, tokens.index(word)):
+        i = tokens.index(word) if word in tokens else -1
+        if i >= 0 and i not in used and _VALUES.indirect_cues.marks(tokens, i) and not _said_as_a_verb(tokens, i):
             values["indirect"] = meaning
-            used.add(tokens.index(word))
+            used.add(i)
             return
 
 
